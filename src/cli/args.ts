@@ -1,0 +1,219 @@
+/**
+ * Command-line parsing for `steer`. Pure: no file or model access, so it is unit-tested directly.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/session';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface SummarizeArgs {
+  command: 'summarize';
+  input: string | null;
+  weights: string | null;
+  preview: number | null;
+  device: DeviceRequest;
+  graph: string | null;
+  maxNewTokens: number | null;
+  maxInputTokens: number | null;
+  json: boolean;
+  model: string | null;
+  temperature: number | null;
+  topP: number | null;
+  seed: number | null;
+  threads: number | null;
+  quiet: boolean;
+}
+
+export interface BenchArgs {
+  command: 'bench';
+  model: string | null;
+  device: DeviceRequest;
+  graph: string | null;
+  out: string | null;
+  input: string | null;
+  runs: number;
+  maxNewTokens: number;
+  threads: number | null;
+  json: boolean;
+}
+
+export interface InfoArgs {
+  command: 'info';
+  model: string | null;
+  json: boolean;
+}
+
+export type Args =
+  SummarizeArgs | BenchArgs | InfoArgs | { command: 'help'; topic: string | null } | { command: 'version' };
+
+export const HELP = `steer — steerable summaries from a Conditional Language Policy model
+
+Usage:
+  steer summarize [FILE|-] [options]   summarize a text file (or stdin: "-" or a pipe)
+  steer info [--model DIR] [--json]     show the model's objectives, presets and files
+  steer bench [options]                 measure load, prefill, decode and re-steering times
+  steer --help | --version
+
+Summarize options:
+  -w, --weights SPEC        objective weights, e.g. concise=0.6,faithful=0.4 (missing objectives get 0;
+                            normalised to sum 1), or a preset name; default: the model's default weights
+  -p, --preview K           K summaries for K weightings spread over the objectives (around --weights),
+                            decoded together as one batch from one reading of the document
+      --device D            auto (default: a GPU if one works, else cpu) | cpu | gpu | cuda | dml | coreml | webgpu
+      --graph G             graph variant: quantized (default on cpu) | float32 (default on a GPU)
+  -n, --max-new-tokens N    longest summary in tokens (default: the model's, else 128)
+      --max-input-tokens N  refuse documents longer than N tokens (default 32768)
+      --temperature T       0 (default) decodes greedily; > 0 samples
+      --top-p P             nucleus sampling threshold (with --temperature)
+      --seed S              sampling seed (default 0)
+      --threads N           CPU threads for onnxruntime
+      --json                print JSON: {"summary": ...} or, with --preview, {"summaries": [{"weights": {...}, "summary": ...}]}
+  -q, --quiet               no progress messages on stderr
+  -m, --model DIR           model directory (default: $STEER_MODEL_DIR, else models/clp-smollm2-135m in the package)
+
+Bench options:
+  --model DIR, --device D, --graph G, --threads N as above
+  --input FILE              document to use (default: a built-in sample)
+  --runs N                  repetitions per measurement (default 3)
+  -n, --max-new-tokens N    tokens per summary (default 32)
+  --out DIR                 where results.json and results.md go (default: bench/ in the package)
+  --json                    print the results as JSON
+
+Exit status: 0 ok; 2 bad usage, weights or options; 3 model missing or broken; 4 input empty, binary,
+unreadable or too long; 5 inference or device failure; 130 cancelled.
+`;
+
+function int(name: string, value: string | undefined, min: number): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}".`);
+  return n;
+}
+
+function num(name: string, value: string | undefined, min: number, max = Infinity): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${value}".`);
+  return n;
+}
+
+function device(value: string | undefined): DeviceRequest {
+  const d = (value ?? 'auto').toLowerCase();
+  if (!(DEVICE_REQUESTS as readonly string[]).includes(d))
+    throw new UsageError(`--device must be one of ${DEVICE_REQUESTS.join(', ')}, got "${value}".`);
+  return d as DeviceRequest;
+}
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+type Parsed = {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+};
+
+function parse(argv: string[], options: OptionSpec, positionals: number): Parsed {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    throw new UsageError(`${message.replace(/\.$/, '')}. See "steer --help".`);
+  }
+  if (parsed.positionals.length > positionals)
+    throw new UsageError(`Unexpected argument "${parsed.positionals[positionals]}". See "steer --help".`);
+  return parsed;
+}
+
+const str = (v: string | boolean | (string | boolean)[] | undefined): string | undefined =>
+  typeof v === 'string' ? v : undefined;
+
+export function parseCli(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help')
+    return { command: 'help', topic: rest[0] ?? null };
+  if (command === '--version' || command === '-v' || command === 'version') return { command: 'version' };
+  if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: command };
+
+  if (command === 'summarize') {
+    const { values: v, positionals } = parse(
+      rest,
+      {
+        weights: { type: 'string', short: 'w' },
+        preview: { type: 'string', short: 'p' },
+        device: { type: 'string' },
+        graph: { type: 'string' },
+        'max-new-tokens': { type: 'string', short: 'n' },
+        'max-input-tokens': { type: 'string' },
+        json: { type: 'boolean' },
+        model: { type: 'string', short: 'm' },
+        temperature: { type: 'string' },
+        'top-p': { type: 'string' },
+        seed: { type: 'string' },
+        threads: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+      1,
+    );
+    return {
+      command: 'summarize',
+      input: positionals[0] ?? null,
+      weights: str(v.weights) ?? null,
+      preview: int('preview', str(v.preview), 1),
+      device: device(str(v.device)),
+      graph: str(v.graph) ?? null,
+      maxNewTokens: int('max-new-tokens', str(v['max-new-tokens']), 1),
+      maxInputTokens: int('max-input-tokens', str(v['max-input-tokens']), 1),
+      json: v.json === true,
+      model: str(v.model) ?? null,
+      temperature: num('temperature', str(v.temperature), 0),
+      topP: num('top-p', str(v['top-p']), Number.MIN_VALUE, 1),
+      seed: int('seed', str(v.seed), 0),
+      threads: int('threads', str(v.threads), 1),
+      quiet: v.quiet === true,
+    };
+  }
+
+  if (command === 'bench') {
+    const { values: v } = parse(
+      rest,
+      {
+        model: { type: 'string', short: 'm' },
+        device: { type: 'string' },
+        graph: { type: 'string' },
+        out: { type: 'string' },
+        input: { type: 'string' },
+        runs: { type: 'string' },
+        'max-new-tokens': { type: 'string', short: 'n' },
+        threads: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      0,
+    );
+    return {
+      command: 'bench',
+      model: str(v.model) ?? null,
+      device: device(str(v.device)),
+      graph: str(v.graph) ?? null,
+      out: str(v.out) ?? null,
+      input: str(v.input) ?? null,
+      runs: int('runs', str(v.runs), 1) ?? 3,
+      maxNewTokens: int('max-new-tokens', str(v['max-new-tokens']), 1) ?? 32,
+      threads: int('threads', str(v.threads), 1),
+      json: v.json === true,
+    };
+  }
+
+  if (command === 'info') {
+    const { values: v } = parse(
+      rest,
+      { model: { type: 'string', short: 'm' }, json: { type: 'boolean' } },
+      0,
+    );
+    return { command: 'info', model: str(v.model) ?? null, json: v.json === true };
+  }
+
+  throw new UsageError(`Unknown command "${command}"; use summarize, info or bench. See "steer --help".`);
+}

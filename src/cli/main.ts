@@ -1,0 +1,231 @@
+/**
+ * The `steer` command line: summarize, info, bench.
+ */
+import { join } from 'node:path';
+import { runBench, writeBenchResults, formatBenchSummary } from '../../bench/bench';
+import { SteerError, errorMessage, type SteerErrorCode } from '../engine/errors';
+import { loadManifest } from '../engine/manifest';
+import { loadModel, type Model } from '../engine/model';
+import { previewDetailed, summarize, type ProgressEvent } from '../engine/summarize';
+import type { SamplingOptions } from '../engine/generation/config';
+import { checkDocument } from '../engine/text';
+import { normaliseWeights, parseWeightsSpec, spreadWeights, formatWeights } from '../engine/weights';
+import { HELP, UsageError, parseCli, type BenchArgs, type InfoArgs, type SummarizeArgs } from './args';
+import { readInput } from './input';
+import { modelDir, packageRoot, packageVersion } from './paths';
+
+const EXIT: Record<SteerErrorCode, number> = {
+  BAD_WEIGHTS: 2,
+  BAD_OPTIONS: 2,
+  MODEL_NOT_FOUND: 3,
+  BAD_MANIFEST: 3,
+  EMPTY_INPUT: 4,
+  BINARY_INPUT: 4,
+  UNREADABLE_INPUT: 4,
+  INPUT_TOO_LARGE: 4,
+  INFERENCE_FAILED: 5,
+  DEVICE_UNAVAILABLE: 5,
+  CANCELLED: 130,
+};
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+function progressWriter(io: Io, quiet: boolean): ((e: ProgressEvent) => void) | undefined {
+  if (quiet) return undefined;
+  let last = '';
+  return (e) => {
+    // Prefill progress only for long prompts; chunk progress always.
+    if (e.stage === 'prefill' && e.total < 512) return;
+    const line = `steer: ${e.message}`;
+    if (line === last) return;
+    last = line;
+    io.stderr.write(`${line}\n`);
+  };
+}
+
+async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal): Promise<number> {
+  const text = await readInput(args.input);
+  checkDocument(text); // empty or binary input fails before the model loads
+  const dir = modelDir(args.model);
+  const manifest = loadManifest(dir);
+  const centre =
+    args.weights === null ? manifest.defaultWeights : parseWeightsSpec(args.weights, manifest.presets);
+  const weighting = normaliseWeights(manifest.objectives, centre);
+  const weightsList =
+    args.preview === null ? null : spreadWeights(manifest.objectives, args.preview, weighting.record);
+
+  const sampling: SamplingOptions = {};
+  if (args.temperature !== null) sampling.temperature = args.temperature;
+  if (args.topP !== null) sampling.topP = args.topP;
+  if (args.seed !== null) sampling.seed = args.seed;
+
+  const model: Model = await loadModel(dir, {
+    device: args.device,
+    ...(args.graph !== null ? { graph: args.graph } : {}),
+    ...(args.threads !== null ? { threads: args.threads } : {}),
+  });
+  try {
+    if (!args.quiet && model.deviceNote !== null && args.device === 'auto')
+      io.stderr.write(`steer: using cpu (${model.deviceNote})\n`);
+    const common = {
+      sampling,
+      signal,
+      ...(args.maxNewTokens !== null ? { maxNewTokens: args.maxNewTokens } : {}),
+      ...(args.maxInputTokens !== null ? { maxInputTokens: args.maxInputTokens } : {}),
+    };
+    const onProgress = progressWriter(io, args.quiet);
+
+    if (weightsList === null) {
+      const stream = !args.json;
+      let streamed = '';
+      const result = await summarize(model, text, {
+        ...common,
+        weights: weighting.record,
+        ...(onProgress ? { onProgress } : {}),
+        ...(stream
+          ? {
+              onToken: (t) => {
+                const piece = streamed.length === 0 ? t.text.trimStart() : t.text;
+                streamed += piece;
+                io.stdout.write(piece);
+              },
+            }
+          : {}),
+      });
+      if (args.json) {
+        io.stdout.write(
+          `${JSON.stringify({
+            summary: result.summary,
+            weights: result.weights,
+            finishReason: result.finishReason,
+            model: model.id,
+            device: model.device,
+            graph: model.graph,
+            timings: result.timings,
+          })}\n`,
+        );
+      } else {
+        io.stdout.write(streamed.length === 0 ? `${result.summary}\n` : '\n');
+      }
+      return 0;
+    }
+
+    const { items, timings } = await previewDetailed(model, text, weightsList, {
+      ...common,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    if (args.json) {
+      io.stdout.write(
+        `${JSON.stringify({
+          summaries: items.map((i) => ({
+            weights: i.weights,
+            summary: i.summary,
+            finishReason: i.finishReason,
+          })),
+          model: model.id,
+          device: model.device,
+          graph: model.graph,
+          timings,
+        })}\n`,
+      );
+    } else {
+      io.stdout.write(items.map((i) => `## ${formatWeights(i.weights)}\n${i.summary}\n`).join('\n'));
+    }
+    return 0;
+  } finally {
+    await model.dispose();
+  }
+}
+
+function infoCommand(args: InfoArgs, io: Io): number {
+  const dir = modelDir(args.model);
+  const m = loadManifest(dir);
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ dir, ...m })}\n`);
+    return 0;
+  }
+  const lines = [
+    `model       ${m.id} (${dir})`,
+    `base        ${m.base ? `${m.base.name}, ${m.base.licence}` : 'unknown'}`,
+    `objectives  ${m.objectives.map((o) => `${o.id} (${o.label})`).join(', ')}`,
+    `default     ${formatWeights(normaliseWeights(m.objectives, m.defaultWeights).record)}`,
+    ...Object.entries(m.presets).map(([name, w]) => `preset      ${name}: ${formatWeights(w)}`),
+    `conditioning ${m.conditioning.subset}, rank ${m.conditioning.rank}, ${m.conditioning.responseOnly ? 'response only' : 'every position'}`,
+    `context     ${m.contextLength} tokens`,
+    `graphs      ${Object.entries(m.graphs)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}`,
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function benchCommand(args: BenchArgs, io: Io): Promise<number> {
+  const dir = modelDir(args.model);
+  const results = await runBench({
+    modelDir: dir,
+    device: args.device,
+    graph: args.graph,
+    threads: args.threads,
+    runs: args.runs,
+    maxNewTokens: args.maxNewTokens,
+    inputFile: args.input,
+    log: (line) => io.stderr.write(`steer bench: ${line}\n`),
+  });
+  const out = args.out ?? join(packageRoot(), 'bench');
+  const files = writeBenchResults(results, out);
+  if (args.json) io.stdout.write(`${JSON.stringify(results)}\n`);
+  else io.stdout.write(`${formatBenchSummary(results)}\nWrote ${files.join(', ')}\n`);
+  return 0;
+}
+
+/** Runs the CLI; returns the exit status. Never throws. */
+export async function main(
+  argv: string[],
+  io: Io = process,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
+  try {
+    const args = parseCli(argv);
+    switch (args.command) {
+      case 'help':
+        io.stdout.write(HELP);
+        return 0;
+      case 'version':
+        io.stdout.write(`steer ${packageVersion()}\n`);
+        return 0;
+      case 'summarize':
+        return await summarizeCommand(args, io, signal);
+      case 'info':
+        return infoCommand(args, io);
+      case 'bench':
+        return await benchCommand(args, io);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`steer: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof SteerError) {
+      io.stderr.write(`steer: ${e.message.split('\n')[0]}\n`);
+      return EXIT[e.code];
+    }
+    io.stderr.write(`steer: unexpected error: ${errorMessage(e).split('\n')[0]}\n`);
+    if (process.env.STEER_DEBUG) io.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  void main(process.argv.slice(2), process, controller.signal).then((code) => {
+    process.exitCode = code;
+  });
+}

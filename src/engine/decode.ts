@@ -1,0 +1,159 @@
+/**
+ * Token-level generation for a batch of (prompt, weights) rows: the prefill of each prompt without its
+ * last token, then per-token decoding of all rows together.
+ *
+ * With `conditioning.responseOnly` the prefill runs once with clp_weights = 0 at batch 1, is kept in the
+ * model's prefix cache, and is expanded over the rows that share it; every row then starts by feeding the
+ * last prompt token with its own weights. Without it, the prefill runs with each row's weights (batch of
+ * the rows sharing the prompt) and is not reused.
+ */
+import { performance } from 'node:perf_hooks';
+import { InputTooLarge, throwIfAborted } from './errors';
+import { buildRowDecoder, type ResolvedSampling } from './generation/config';
+import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
+import { KvCache } from './kvcache';
+import type { Model } from './model';
+import { prefixKey } from './prefix-cache';
+
+export interface BatchRequest {
+  promptIds: readonly number[];
+  /** The clp_weights row (objective order, sums to 1). */
+  weights: readonly number[];
+}
+
+export interface BatchOptions {
+  maxNewTokens: number;
+  sampling: ResolvedSampling;
+  signal?: AbortSignal;
+  /** Read and write the prefix cache (response-only models). Default true. */
+  prefixReuse?: boolean;
+  onToken?: (token: GeneratedToken) => void;
+  onPrefill?: (done: number, total: number) => void;
+}
+
+export interface BatchRowResult {
+  /** Generated ids without the end-of-sequence token. */
+  tokens: number[];
+  finishReason: FinishReason;
+}
+
+export interface BatchStats {
+  prefillMs: number;
+  decodeMs: number;
+  /** Milliseconds from the call to the first generated token. */
+  firstTokenMs: number;
+  /** Whether every prefill came from the prefix cache. */
+  prefixReused: boolean;
+  decodeSteps: number;
+  generatedTokens: number;
+}
+
+/** Prefills `prefix` for `weights.length` rows in runs of `model.prefillChunkTokens`, checking the signal between runs. */
+export async function prefill(
+  model: Model,
+  prefix: readonly number[],
+  weights: readonly (readonly number[])[],
+  signal?: AbortSignal,
+  onPrefill?: (done: number, total: number) => void,
+): Promise<KvCache> {
+  let cache = KvCache.empty(model.manifest.io, weights.length);
+  const step = model.prefillChunkTokens;
+  for (let at = 0; at < prefix.length; at += step) {
+    throwIfAborted(signal);
+    const piece = prefix.slice(at, at + step);
+    ({ cache } = await model.runner.step({ ids: weights.map(() => piece), weights, cache, logits: false }));
+    onPrefill?.(Math.min(at + step, prefix.length), prefix.length);
+  }
+  throwIfAborted(signal);
+  return cache;
+}
+
+/** Generates a response for every request; rows with the same prompt share one prefill and decode together. */
+export async function generateBatch(
+  model: Model,
+  requests: readonly BatchRequest[],
+  options: BatchOptions,
+): Promise<{ rows: BatchRowResult[]; stats: BatchStats }> {
+  const start = performance.now();
+  const { manifest } = model;
+  const responseOnly = manifest.conditioning.responseOnly;
+  const reuse = options.prefixReuse ?? true;
+  const eos = manifest.specialTokens.eos;
+  const zeros = manifest.objectives.map(() => 0);
+
+  // Group rows by prompt; groups run one after another, rows of a group as one batch.
+  const groups = new Map<string, number[]>();
+  requests.forEach((req, i) => {
+    if (req.promptIds.length === 0) throw new RangeError('a prompt needs at least one token');
+    if (req.promptIds.length + 1 > manifest.contextLength)
+      throw new InputTooLarge(req.promptIds.length, manifest.contextLength - 1);
+    const key = req.promptIds.join(',');
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+
+  const results: (BatchRowResult | null)[] = requests.map(() => null);
+  const stats: BatchStats = {
+    prefillMs: 0,
+    decodeMs: 0,
+    firstTokenMs: -1,
+    prefixReused: true,
+    decodeSteps: 0,
+    generatedTokens: 0,
+  };
+
+  for (const indices of groups.values()) {
+    const prompt = requests[indices[0]!]!.promptIds;
+    const prefix = prompt.slice(0, -1);
+    const last = prompt[prompt.length - 1]!;
+    const rowWeights = indices.map((i) => requests[i]!.weights);
+
+    const t0 = performance.now();
+    let cache: KvCache;
+    if (responseOnly) {
+      const key = prefixKey(model.id, model.graph, prefix);
+      let base = reuse ? model.prefixCache.get(key) : undefined;
+      if (!base) {
+        stats.prefixReused = false;
+        base = await prefill(model, prefix, [zeros], options.signal, options.onPrefill);
+        if (reuse) model.prefixCache.set(key, base);
+      }
+      cache = base.expand(indices.length);
+    } else {
+      stats.prefixReused = false;
+      cache = await prefill(model, prefix, rowWeights, options.signal, options.onPrefill);
+    }
+    const t1 = performance.now();
+    stats.prefillMs += t1 - t0;
+
+    const generator = new Generator(
+      model.runner,
+      cache,
+      indices.map(() => last),
+      rowWeights.map((weights) => ({
+        weights,
+        decoder: buildRowDecoder(options.sampling, options.maxNewTokens, eos),
+      })),
+      manifest.contextLength,
+      eos,
+    );
+    while (!generator.isDone()) {
+      const chosen = await generator.generateNextToken(options.signal);
+      stats.decodeSteps++;
+      if (stats.firstTokenMs < 0 && chosen.length > 0) stats.firstTokenMs = performance.now() - start;
+      for (const t of chosen) options.onToken?.({ ...t, row: indices[t.row]! });
+    }
+    stats.decodeMs += performance.now() - t1;
+
+    indices.forEach((i, r) => {
+      const seq = generator.sequences[r]!;
+      const reason = generator.finishReasons[r] ?? 'length';
+      const tokens = reason === 'eos' ? seq.slice(0, -1) : [...seq];
+      stats.generatedTokens += seq.length;
+      results[i] = { tokens, finishReason: reason };
+    });
+  }
+  if (stats.firstTokenMs < 0) stats.firstTokenMs = performance.now() - start;
+  return { rows: results.map((r) => r!), stats };
+}

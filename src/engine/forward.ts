@@ -1,0 +1,132 @@
+/**
+ * One forward pass of the graph: builds the feeds of the ONNX contract (input_ids, attention_mask,
+ * position_ids, past_key_values.*, clp_weights) and returns the last position's logits and the new cache.
+ */
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import { InferenceFailed, errorMessage } from './errors';
+import { KvCache } from './kvcache';
+import { layerName, type Manifest } from './manifest';
+
+export interface StepInput {
+  /** [batch][seq] token ids; every row has the same length. */
+  ids: readonly (readonly number[])[];
+  /** [batch][m] clp_weights rows. */
+  weights: readonly (readonly number[])[];
+  cache: KvCache;
+  /** Whether the caller needs the logits of the last position (a prefill does not). */
+  logits: boolean;
+}
+
+export interface StepOutput {
+  /** [batch × vocab] logits of each row's last position, or null when not asked for. */
+  logits: Float32Array | null;
+  cache: KvCache;
+}
+
+export class Runner {
+  private readonly inputs: Set<string>;
+  private readonly presentKeys: string[];
+  private readonly presentValues: string[];
+  private readonly pastKeys: string[];
+  private readonly pastValues: string[];
+  /** Whether run() with a subset of outputs works (lets onnxruntime skip the LM head during prefill). */
+  private partialFetch = true;
+
+  constructor(
+    readonly session: InferenceSession,
+    readonly manifest: Manifest,
+  ) {
+    const { names, numLayers } = manifest.io;
+    this.inputs = new Set(session.inputNames);
+    const layers = Array.from({ length: numLayers }, (_, i) => i);
+    this.presentKeys = layers.map((i) => layerName(names.presentKey, i));
+    this.presentValues = layers.map((i) => layerName(names.presentValue, i));
+    this.pastKeys = layers.map((i) => layerName(names.pastKey, i));
+    this.pastValues = layers.map((i) => layerName(names.pastValue, i));
+  }
+
+  get vocabSize(): number {
+    return this.manifest.io.vocabSize;
+  }
+
+  async step(input: StepInput): Promise<StepOutput> {
+    const { names } = this.manifest.io;
+    const batch = input.ids.length;
+    const seq = input.ids[0]?.length ?? 0;
+    const m = this.manifest.objectives.length;
+    if (batch === 0 || seq === 0) throw new RangeError('step() needs at least one token per row');
+    if (input.cache.batch !== batch)
+      throw new RangeError(`cache has ${input.cache.batch} rows, input ${batch}`);
+    if (input.weights.length !== batch)
+      throw new RangeError(`weights has ${input.weights.length} rows, input ${batch}`);
+    const past = input.cache.length;
+
+    const ids = new BigInt64Array(batch * seq);
+    const positions = new BigInt64Array(batch * seq);
+    const weights = new Float32Array(batch * m);
+    for (let r = 0; r < batch; r++) {
+      const row = input.ids[r]!;
+      if (row.length !== seq) throw new RangeError('every row of a step must have the same length');
+      for (let t = 0; t < seq; t++) {
+        ids[r * seq + t] = BigInt(row[t]!);
+        positions[r * seq + t] = BigInt(past + t);
+      }
+      const w = input.weights[r]!;
+      for (let j = 0; j < m; j++) weights[r * m + j] = w[j] ?? 0;
+    }
+
+    const feeds: Record<string, Tensor> = {
+      [names.inputIds]: new Tensor('int64', ids, [batch, seq]),
+      [names.weights]: new Tensor('float32', weights, [batch, m]),
+    };
+    if (this.inputs.has(names.attentionMask))
+      feeds[names.attentionMask] = new Tensor('int64', new BigInt64Array(batch * (past + seq)).fill(1n), [
+        batch,
+        past + seq,
+      ]);
+    if (this.inputs.has(names.positionIds))
+      feeds[names.positionIds] = new Tensor('int64', positions, [batch, seq]);
+    this.pastKeys.forEach((n, i) => (feeds[n] = input.cache.keys[i]!));
+    this.pastValues.forEach((n, i) => (feeds[n] = input.cache.values[i]!));
+
+    const fetches = input.logits || !this.partialFetch ? null : [...this.presentKeys, ...this.presentValues];
+    let out: InferenceSession.ReturnType;
+    try {
+      out = fetches ? await this.session.run(feeds, fetches) : await this.session.run(feeds);
+    } catch (e) {
+      if (fetches) {
+        // Some builds refuse a partial fetch list; run everything from now on.
+        this.partialFetch = false;
+        return this.step(input);
+      }
+      throw new InferenceFailed(`onnxruntime failed: ${errorMessage(e)}`, { cause: e });
+    }
+
+    const keys = this.presentKeys.map((n) => out[n] as Tensor);
+    const values = this.presentValues.map((n) => out[n] as Tensor);
+    if (keys.some((k) => !k) || values.some((v) => !v))
+      throw new InferenceFailed('The graph returned no present.* outputs.');
+    const cache = KvCache.fromTensors(this.manifest.io, keys, values);
+    if (cache.length !== past + seq)
+      throw new InferenceFailed(
+        `The graph returned a cache of length ${cache.length}; expected ${past + seq}.`,
+      );
+
+    let logits: Float32Array | null = null;
+    if (input.logits) {
+      const t = out[names.logits] as Tensor | undefined;
+      if (!t || t.type !== 'float32') throw new InferenceFailed('The graph returned no float32 logits.');
+      const vocab = t.dims[2] ?? 0;
+      const tSeq = t.dims[1] ?? 0;
+      if (vocab !== this.vocabSize)
+        throw new InferenceFailed(`The graph's vocabulary is ${vocab}; the manifest says ${this.vocabSize}.`);
+      const data = t.data as Float32Array;
+      logits = new Float32Array(batch * vocab);
+      for (let r = 0; r < batch; r++) {
+        const from = (r * tSeq + (tSeq - 1)) * vocab;
+        logits.set(data.subarray(from, from + vocab), r * vocab);
+      }
+    }
+    return { logits, cache };
+  }
+}

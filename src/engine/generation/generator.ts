@@ -1,0 +1,102 @@
+/**
+ * The per-token generator loop (as in onnxruntime-genai): every active row feeds its pending token with
+ * its own clp_weights row, gets the next token, and rows that finish leave the batch on their own.
+ */
+import { throwIfAborted } from '../errors';
+import type { Runner } from '../forward';
+import type { KvCache } from '../kvcache';
+import type { RowDecoder } from './config';
+
+export type FinishReason = 'eos' | 'length' | 'context';
+
+export interface GeneratorRow {
+  /** clp_weights row used for every decoded position. */
+  weights: readonly number[];
+  decoder: RowDecoder;
+}
+
+export interface GeneratedToken {
+  /** Index of the row in the order given to the constructor. */
+  row: number;
+  id: number;
+  /** 0-based position in the row's response. */
+  index: number;
+}
+
+export class Generator {
+  private cache: KvCache;
+  /** Row indices still running, in the order of the cache's batch rows. */
+  private active: number[];
+  private pending: number[];
+  readonly sequences: number[][];
+  readonly finishReasons: (FinishReason | null)[];
+  private readonly eos: Set<number>;
+
+  /**
+   * @param cache the cache of the prompt without its last token, one batch row per generator row
+   * @param lastPromptToken the prompt's last token per row, fed first with the row's weights
+   */
+  constructor(
+    private readonly runner: Runner,
+    cache: KvCache,
+    lastPromptToken: readonly number[],
+    private readonly rows: readonly GeneratorRow[],
+    private readonly contextLength: number,
+    eos: readonly number[],
+  ) {
+    if (cache.batch !== rows.length || lastPromptToken.length !== rows.length)
+      throw new RangeError('cache, first tokens and rows must have the same number of rows');
+    this.cache = cache;
+    this.active = rows.map((_, i) => i);
+    this.pending = [...lastPromptToken];
+    this.sequences = rows.map(() => []);
+    this.finishReasons = rows.map(() => null);
+    this.eos = new Set(eos);
+  }
+
+  isDone(): boolean {
+    return this.active.length === 0;
+  }
+
+  /** Runs one step for every active row; returns the tokens it chose. */
+  async generateNextToken(signal?: AbortSignal): Promise<GeneratedToken[]> {
+    throwIfAborted(signal);
+    if (this.isDone()) return [];
+    if (this.cache.length + 1 > this.contextLength) {
+      for (const r of this.active) this.finishReasons[r] = 'context';
+      this.active = [];
+      return [];
+    }
+    const { logits, cache } = await this.runner.step({
+      ids: this.pending.map((t) => [t]),
+      weights: this.active.map((r) => this.rows[r]!.weights),
+      cache: this.cache,
+      logits: true,
+    });
+    const vocab = this.runner.vocabSize;
+    const chosen: GeneratedToken[] = [];
+    const keep: number[] = [];
+    const nextActive: number[] = [];
+    const nextPending: number[] = [];
+    this.active.forEach((r, b) => {
+      const row = this.rows[r]!;
+      const seq = this.sequences[r]!;
+      const rowLogits = logits!.subarray(b * vocab, (b + 1) * vocab);
+      row.decoder.processors.process(rowLogits, seq);
+      const id = row.decoder.choose(rowLogits);
+      seq.push(id);
+      chosen.push({ row: r, id, index: seq.length - 1 });
+      if (row.decoder.stopping.isDone(seq)) {
+        this.finishReasons[r] = this.eos.has(id) ? 'eos' : 'length';
+      } else {
+        keep.push(b);
+        nextActive.push(r);
+        nextPending.push(id);
+      }
+    });
+    this.cache = keep.length === 0 ? cache : cache.selectRows(keep);
+    this.active = nextActive;
+    this.pending = nextPending;
+    return chosen;
+  }
+}

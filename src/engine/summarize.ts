@@ -1,0 +1,308 @@
+/**
+ * Text-level API: `summarize` (one weighting) and `preview` (k weightings decoded as one batch from one
+ * prefill). Long documents are split into token-aware chunks, summarized per chunk, and the joined chunk
+ * summaries are summarized again until they fit.
+ */
+import { performance } from 'node:perf_hooks';
+import { splitIntoChunks } from './chunking';
+import { BadOptions, BadWeights, InputTooLarge, throwIfAborted } from './errors';
+import { generateBatch, type BatchRequest } from './decode';
+import { resolveMaxNewTokens, resolveSampling, type SamplingOptions } from './generation/config';
+import type { FinishReason } from './generation/generator';
+import type { WeightRecord } from './manifest';
+import type { Model } from './model';
+import { buildPrompt } from './prompt';
+import { checkDocument } from './text';
+import { TextStreamer } from './tokenizer';
+import { normaliseWeights, type Weighting } from './weights';
+
+export interface TokenEvent {
+  /** Index of the weighting (always 0 for summarize). */
+  row: number;
+  id: number;
+  /** 0-based index in the summary. */
+  index: number;
+  /** New text of the summary (may be empty while a multi-byte character is incomplete). */
+  text: string;
+}
+
+export interface ProgressEvent {
+  stage: 'prefill' | 'chunk' | 'combine';
+  done: number;
+  total: number;
+  message: string;
+}
+
+export interface SummarizeOptions {
+  /** id → weight; validated and normalised. Default: the manifest's defaultWeights. */
+  weights?: WeightRecord;
+  maxNewTokens?: number;
+  sampling?: SamplingOptions;
+  signal?: AbortSignal;
+  onToken?: (event: TokenEvent) => void;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Hard limit on the document's length in tokens (default 32768); longer input is `InputTooLarge`. */
+  maxInputTokens?: number;
+  /** Overlap between chunks of a long document, in tokens (default 64). */
+  overlapTokens?: number;
+  /** Use the prefix cache (default true); false forces a cold prefill (for benchmarks). */
+  prefixReuse?: boolean;
+}
+
+export type PreviewOptions = Omit<SummarizeOptions, 'weights'>;
+
+export interface Timings {
+  totalMs: number;
+  prefillMs: number;
+  decodeMs: number;
+  /** From the call to the first token of the final summary. */
+  firstTokenMs: number;
+  promptTokens: number;
+  generatedTokens: number;
+  decodeTokensPerSecond: number;
+  /** Whether the final stage's prefill came from the prefix cache. */
+  prefixReused: boolean;
+  /** Chunks of the document (1 when it fit at once). */
+  chunks: number;
+}
+
+export interface SummaryResult {
+  summary: string;
+  tokens: number[];
+  weights: WeightRecord;
+  finishReason: FinishReason;
+  timings: Timings;
+}
+
+export interface PreviewItem {
+  weights: WeightRecord;
+  summary: string;
+  tokens: number[];
+  finishReason: FinishReason;
+}
+
+export interface PreviewResult {
+  items: PreviewItem[];
+  timings: Timings;
+}
+
+export const DEFAULT_MAX_INPUT_TOKENS = 32768;
+const DEFAULT_OVERLAP_TOKENS = 64;
+const MAX_LEVELS = 6;
+/** A document of more characters than this many per allowed token is refused before tokenizing. */
+const CHARS_PER_TOKEN_BOUND = 16;
+
+interface RowOutput {
+  tokens: number[];
+  finishReason: FinishReason;
+  summary: string;
+}
+
+/** Summarizes `text` with one weighting. */
+export async function summarize(
+  model: Model,
+  text: string,
+  options: SummarizeOptions = {},
+): Promise<SummaryResult> {
+  const weighting = normaliseWeights(
+    model.manifest.objectives,
+    options.weights ?? model.manifest.defaultWeights,
+  );
+  const { rows, timings } = await run(model, text, [weighting], options);
+  const row = rows[0]!;
+  return {
+    summary: row.summary,
+    tokens: row.tokens,
+    weights: weighting.record,
+    finishReason: row.finishReason,
+    timings,
+  };
+}
+
+/** Summarizes `text` with each weighting; the weightings are decoded together from one shared prefill. */
+export async function preview(
+  model: Model,
+  text: string,
+  weightsList: readonly WeightRecord[],
+  options: PreviewOptions = {},
+): Promise<PreviewItem[]> {
+  return (await previewDetailed(model, text, weightsList, options)).items;
+}
+
+/** `preview` with its timings. */
+export async function previewDetailed(
+  model: Model,
+  text: string,
+  weightsList: readonly WeightRecord[],
+  options: PreviewOptions = {},
+): Promise<PreviewResult> {
+  if (weightsList.length === 0) throw new BadWeights('Give at least one weighting to preview.');
+  const weightings = weightsList.map((w) => normaliseWeights(model.manifest.objectives, w));
+  const { rows, timings } = await run(model, text, weightings, options);
+  return {
+    items: rows.map((r, i) => ({
+      weights: weightings[i]!.record,
+      summary: r.summary,
+      tokens: r.tokens,
+      finishReason: r.finishReason,
+    })),
+    timings,
+  };
+}
+
+async function run(
+  model: Model,
+  text: string,
+  weightings: readonly Weighting[],
+  options: SummarizeOptions,
+): Promise<{ rows: RowOutput[]; timings: Timings }> {
+  const start = performance.now();
+  const { manifest, tokenizer } = model;
+  const maxNewTokens = resolveMaxNewTokens(options.maxNewTokens, manifest.generation);
+  const sampling = resolveSampling(options.sampling, manifest.generation);
+  const maxInputTokens = options.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
+  if (!Number.isInteger(maxInputTokens) || maxInputTokens < 1)
+    throw new BadOptions(`maxInputTokens must be a positive integer, got ${maxInputTokens}.`);
+  const overlapTokens = options.overlapTokens ?? DEFAULT_OVERLAP_TOKENS;
+  if (!Number.isInteger(overlapTokens) || overlapTokens < 0)
+    throw new BadOptions(`overlapTokens must be an integer ≥ 0, got ${overlapTokens}.`);
+  const signal = options.signal;
+  throwIfAborted(signal);
+
+  const document = checkDocument(text);
+  if (document.length > maxInputTokens * CHARS_PER_TOKEN_BOUND)
+    throw new InputTooLarge(document.length, maxInputTokens * CHARS_PER_TOKEN_BOUND, 'characters');
+  const count = (s: string): number => tokenizer.encode(s, false).length;
+  const documentTokens = count(document);
+  if (documentTokens > maxInputTokens) throw new InputTooLarge(documentTokens, maxInputTokens);
+
+  // Room for the document: the context minus the template, the response and the token fed first.
+  const overhead = Math.max(
+    ...weightings.map((w) => tokenizer.encode(buildPrompt(manifest, '', w.vector)).length),
+  );
+  const budget = manifest.contextLength - overhead - maxNewTokens - 1;
+  if (budget < 16)
+    throw new BadOptions(
+      `maxNewTokens=${maxNewTokens} leaves no room for the document in the model's context of ${manifest.contextLength} tokens; ask for fewer new tokens.`,
+    );
+
+  const timings: Timings = {
+    totalMs: 0,
+    prefillMs: 0,
+    decodeMs: 0,
+    firstTokenMs: 0,
+    promptTokens: 0,
+    generatedTokens: 0,
+    decodeTokensPerSecond: 0,
+    prefixReused: false,
+    chunks: 1,
+  };
+  const batchOptions = {
+    maxNewTokens,
+    sampling,
+    prefixReuse: options.prefixReuse ?? true,
+    ...(signal ? { signal } : {}),
+  };
+
+  // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
+  let docs = weightings.map(() => document);
+  let docTokens = weightings.map(() => documentTokens);
+  for (let level = 0; ; level++) {
+    if (docTokens.every((t) => t <= budget)) break;
+    if (level >= MAX_LEVELS)
+      throw new BadOptions(
+        'The document could not be reduced to fit the context; use fewer --max-new-tokens or a shorter document.',
+      );
+    const next = [...docs];
+    const byText = new Map<string, number[]>();
+    docs.forEach((d, r) => {
+      if (docTokens[r]! > budget) byText.set(d, [...(byText.get(d) ?? []), r]);
+    });
+    for (const [doc, rowsOfDoc] of byText) {
+      const chunks = splitIntoChunks(doc, count, { maxTokens: budget, overlapTokens });
+      if (level === 0) timings.chunks = chunks.length;
+      const summaries: string[][] = rowsOfDoc.map(() => []);
+      for (let c = 0; c < chunks.length; c++) {
+        throwIfAborted(signal);
+        options.onProgress?.({
+          stage: level === 0 ? 'chunk' : 'combine',
+          done: c,
+          total: chunks.length,
+          message: `${level === 0 ? 'Summarizing part' : 'Combining summaries, part'} ${c + 1} of ${chunks.length}`,
+        });
+        const requests: BatchRequest[] = rowsOfDoc.map((r) => ({
+          promptIds: tokenizer.encode(buildPrompt(manifest, chunks[c]!, weightings[r]!.vector)),
+          weights: weightings[r]!.vector,
+        }));
+        const { rows, stats } = await generateBatch(model, requests, batchOptions);
+        timings.prefillMs += stats.prefillMs;
+        timings.decodeMs += stats.decodeMs;
+        rows.forEach((row, i) => summaries[i]!.push(tokenizer.decode(row.tokens).trim()));
+      }
+      rowsOfDoc.forEach((r, i) => {
+        const joined = summaries[i]!.filter((s) => s.length > 0).join('\n\n');
+        next[r] = joined.length > 0 ? joined : doc.slice(0, 1000);
+      });
+      options.onProgress?.({
+        stage: level === 0 ? 'chunk' : 'combine',
+        done: chunks.length,
+        total: chunks.length,
+        message: `Summarized ${chunks.length} parts`,
+      });
+    }
+    const nextTokens = next.map(count);
+    if (nextTokens.some((t, r) => docTokens[r]! > budget && t >= docTokens[r]!))
+      throw new BadOptions(
+        'The chunk summaries are not shorter than the document; use fewer --max-new-tokens.',
+      );
+    docs = next;
+    docTokens = nextTokens;
+  }
+
+  // The final stage, streamed.
+  throwIfAborted(signal);
+  const finalStart = performance.now();
+  const streamers = weightings.map(() => new TextStreamer(tokenizer));
+  const requests: BatchRequest[] = weightings.map((w, r) => ({
+    promptIds: tokenizer.encode(buildPrompt(manifest, docs[r]!, w.vector)),
+    weights: w.vector,
+  }));
+  const eos = new Set(manifest.specialTokens.eos);
+  const { rows, stats } = await generateBatch(model, requests, {
+    ...batchOptions,
+    onToken: (t) => {
+      if (!options.onToken || eos.has(t.id)) return;
+      options.onToken({ row: t.row, id: t.id, index: t.index, text: streamers[t.row]!.push(t.id) });
+    },
+    onPrefill: (done, total) =>
+      options.onProgress?.({
+        stage: 'prefill',
+        done,
+        total,
+        message: `Reading the document (${done}/${total} tokens)`,
+      }),
+  });
+  if (options.onToken) {
+    streamers.forEach((s, r) => {
+      const rest = s.flush();
+      if (rest.length > 0) options.onToken?.({ row: r, id: -1, index: rows[r]!.tokens.length, text: rest });
+    });
+  }
+
+  timings.prefillMs += stats.prefillMs;
+  timings.decodeMs += stats.decodeMs;
+  timings.firstTokenMs = finalStart - start + stats.firstTokenMs;
+  timings.promptTokens = requests[0]!.promptIds.length;
+  timings.generatedTokens = stats.generatedTokens;
+  timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
+  timings.prefixReused = stats.prefixReused;
+  timings.totalMs = performance.now() - start;
+  return {
+    rows: rows.map((r) => ({
+      tokens: r.tokens,
+      finishReason: r.finishReason,
+      summary: tokenizer.decode(r.tokens).trim(),
+    })),
+    timings,
+  };
+}

@@ -1,0 +1,57 @@
+/** Shared helpers of the engine tests. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/cli/paths';
+
+export const ROOT = packageRoot(__dirname);
+export const TINY_DIR = process.env.STEER_TINY_MODEL_DIR ?? join(ROOT, 'models', 'tiny-random');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+/** Whether the tiny model has been built (models/tiny-random with both graphs). */
+export function hasTinyModel(): boolean {
+  return ['manifest.json', 'tokenizer.json'].every((f) => existsSync(join(TINY_DIR, f)));
+}
+
+export const SKIP_NO_MODEL = hasTinyModel()
+  ? false
+  : 'tiny model missing: build it with PYTHONPATH=training .venv/bin/python -m steer_train.build_tiny --out models/tiny-random';
+
+/** A valid manifest as JSON, to be modified by tests. */
+export function manifestJson(): Record<string, unknown> {
+  return {
+    id: 'test-model',
+    base: { name: 'Test', licence: 'Apache-2.0', package: 'none' },
+    objectives: [
+      { id: 'concise', label: 'Concise', description: 'short' },
+      { id: 'faithful', label: 'Faithful', description: 'true to the source' },
+      { id: 'complete', label: 'Complete', description: 'covers the document' },
+    ],
+    defaultWeights: { concise: 0.34, faithful: 0.33, complete: 0.33 },
+    presets: { Balanced: { concise: 1, faithful: 1, complete: 1 }, Headline: { concise: 1 } },
+    conditioning: { subset: 'all', rank: 8, responseOnly: true, promptConditioning: false },
+    prompt: {
+      template: '<|im_start|>user\nSummarize:\n{document}<|im_end|>\n<|im_start|>assistant\n',
+      weightsFormat: null,
+    },
+    specialTokens: { eos: [2], pad: 2, bos: null },
+    contextLength: 2048,
+    graphs: { float32: 'onnx/model.onnx', quantized: 'onnx/model_quantized.onnx' },
+    tokenizer: 'tokenizer.json',
+    io: {
+      numLayers: 2,
+      numKvHeads: 1,
+      headDim: 8,
+      vocabSize: 100,
+      inputs: {
+        inputIds: 'input_ids',
+        attentionMask: 'attention_mask',
+        positionIds: 'position_ids',
+        weights: 'clp_weights',
+        pastKey: 'past_key_values.{i}.key',
+        pastValue: 'past_key_values.{i}.value',
+      },
+      outputs: { logits: 'logits', presentKey: 'present.{i}.key', presentValue: 'present.{i}.value' },
+    },
+    evaluation: { report: 'README.md' },
+  };
+}

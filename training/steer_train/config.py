@@ -1,0 +1,87 @@
+"""One config object per run, read from a JSON file and overridable from the command line (nanoGPT style)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .model import CLPConfig
+
+
+@dataclass
+class RunConfig:
+    name: str = "dev"
+    data_dir: str = "../shared/data/summarization"
+    out_dir: str = "training/runs/dev"
+    seed: int = 0
+    device: str = "auto"  # auto | cpu | cuda
+    threads: int = 0  # 0 = torch default
+    clp: CLPConfig = field(default_factory=CLPConfig)
+    tiny: bool = False  # a randomly initialised model of the same architecture, for tests
+    # supervised warm-up (trains the shared delta)
+    sft_steps: int = 60
+    sft_batch: int = 8
+    sft_lr: float = 3e-4
+    sft_max_doc_words: int = 260
+    sft_max_summary_words: int = 120
+    # multi-objective RL (trains the per-objective deltas)
+    rl_steps: int = 200
+    rl_prompts: int = 4  # documents per step
+    rl_samples: int = 4  # samples per document (leave-one-out baseline)
+    rl_lr: float = 1e-3
+    rl_kl: float = 0.02
+    rl_max_new_tokens: int = 80
+    rl_max_doc_words: int = 260
+    rl_dirichlet: float = 1.0  # concentration of the Dirichlet that samples w
+    rl_vertex_prob: float = 0.25  # share of prompts whose w is a vertex of the simplex
+    rl_temperature: float = 1.0
+    max_minutes: float = 0.0  # stop a phase after this many minutes (0 = no limit), checkpointing first
+    checkpoint_every: int = 10
+    # evaluation
+    eval_docs: int = 40
+    eval_divisions: int = 4  # 15 points of the simplex for three objectives
+    eval_max_new_tokens: int = 128
+    eval_no_repeat_ngram: int = 4
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+def _coerce(value: str, like: object) -> object:
+    if isinstance(like, bool):
+        return value.lower() in ("1", "true", "yes")
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    return value
+
+
+def load_config(argv: list[str] | None = None) -> RunConfig:
+    """`--config FILE` then `--key=value` overrides; `--clp.rank=4` reaches the CLP sub-config."""
+    argv = sys.argv[1:] if argv is None else argv
+    cfg = RunConfig()
+    rest = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--config":
+            raw = json.loads(Path(argv[i + 1]).read_text())
+            clp = raw.pop("clp", {})
+            cfg = RunConfig(**raw, clp=CLPConfig(**clp))
+            i += 2
+        else:
+            rest.append(argv[i])
+            i += 1
+    for arg in rest:
+        if not arg.startswith("--") or "=" not in arg:
+            raise SystemExit(f"bad argument {arg!r}: use --key=value")
+        key, value = arg[2:].split("=", 1)
+        target = cfg.clp if key.startswith("clp.") else cfg
+        key = key.removeprefix("clp.")
+        names = {f.name for f in fields(target)}
+        if key not in names:
+            raise SystemExit(f"unknown setting {key!r}")
+        setattr(target, key, _coerce(value, getattr(target, key)))
+    return cfg

@@ -1,0 +1,169 @@
+"""Export: one ONNX graph whose inputs include the objective weights, a quantized CPU variant, the
+tokenizer, the manifest, and greedy reference tokens for the engine's parity tests.
+
+    python -m steer_train.export --model-dir models/clp-smollm2-135m [--tiny]
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+from .data import INSTRUCTION, SYSTEM, TEMPLATE, WEIGHTS_FORMAT, WEIGHTS_PREFIX, build_prompt
+from .generate import build_prefix, decode
+from .model import CLPModel
+
+OPSET = 17
+
+
+class OnnxWrapper(nn.Module):
+    """Flat tensors in and out, in the common decoder export convention."""
+
+    def __init__(self, model: CLPModel) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, position_ids, clp_weights, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, present = self.model(input_ids, attention_mask, position_ids, past, clp_weights)
+        return (logits, *[t for kv in present for t in kv])
+
+
+def io_names(n_layers: int) -> tuple[list[str], list[str]]:
+    past = [f"past_key_values.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
+    present = [f"present.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
+    return ["input_ids", "attention_mask", "position_ids", "clp_weights", *past], ["logits", *present]
+
+
+def export_float(model: CLPModel, path: Path) -> None:
+    c = model.cfg
+    model = model.float().eval()
+    b, s, p = 2, 3, 4
+    m = model.clp.num_objectives
+    ids = torch.randint(0, c.vocab_size, (b, s))
+    mask = torch.ones(b, p + s, dtype=torch.long)
+    pos = torch.arange(p, p + s)[None].repeat(b, 1)
+    w = torch.rand(b, m)
+    past = [torch.randn(b, c.num_kv_heads, p, c.head_dim) for _ in range(2 * c.num_layers)]
+    inputs, outputs = io_names(c.num_layers)
+    axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
+            "position_ids": {0: "batch", 1: "seq"}, "clp_weights": {0: "batch"}, "logits": {0: "batch", 1: "seq"}}
+    for n in inputs[4:]:
+        axes[n] = {0: "batch", 2: "past"}
+    for n in outputs[1:]:
+        axes[n] = {0: "batch", 2: "total"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(
+            OnnxWrapper(model), (ids, mask, pos, w, *past), str(path), input_names=inputs, output_names=outputs,
+            dynamic_axes=axes, opset_version=OPSET, dynamo=False, do_constant_folding=True,
+        )
+
+
+def quantize(src: Path, dst: Path) -> None:
+    """int8 weights for the CPU: dynamic quantization of MatMul and the embedding Gather."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                     op_types_to_quantize=["MatMul", "Gather"])
+
+
+OBJECTIVE_INFO = {
+    "concise": ("Concise", "Shorter summaries, relative to the document; empty or broken output never counts."),
+    "faithful": ("Faithful", "Every statement supported by the document; names and numbers must occur in it."),
+    "complete": ("Complete", "Covers the document's main content: its central sentences and key terms."),
+}
+PRESETS = {
+    "Balanced": {"concise": 1 / 3, "faithful": 1 / 3, "complete": 1 / 3},
+    "Headline": {"concise": 0.8, "faithful": 0.2, "complete": 0.0},
+    "Strictly faithful": {"concise": 0.2, "faithful": 0.8, "complete": 0.0},
+    "Thorough": {"concise": 0.0, "faithful": 0.3, "complete": 0.7},
+}
+# Short hand-written documents for the reference tokens (the engine compares its greedy output to them).
+REFERENCE_DOCS = [
+    "The city council voted on Tuesday to build a new library in the north district. The project will cost "
+    "12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a children's "
+    "wing and a makerspace. Some residents objected to the loss of a parking lot.",
+    "#Person1#: Did you finish the report for Friday?\n#Person2#: Not yet, I still need the sales figures from "
+    "Tom.\n#Person1#: I'll ask him to send them this afternoon.\n#Person2#: Thanks, then I can finish it by "
+    "Thursday.",
+]
+
+
+def reference_weightings(m: int) -> list[list[float]]:
+    return [[1.0 / m] * m] + [list(np.eye(m)[i]) for i in range(m)]
+
+
+def reference_tokens(model: CLPModel, tok, max_new_tokens: int) -> list[dict]:
+    """Pure greedy tokens (no repetition guard) from the float PyTorch model."""
+    model = model.float().eval()
+    m = model.clp.num_objectives
+    objs = list(OBJECTIVE_INFO) if model.clp.prompt_conditioning else None
+    out = []
+    for doc in REFERENCE_DOCS:
+        for w in reference_weightings(m):
+            text = build_prompt(doc, objs, w if objs else None)
+            ids = tok(text).input_ids
+            wt = torch.tensor([w], dtype=torch.float32)
+            with torch.no_grad():
+                prefix = build_prefix(model, [ids], [0], wt, tok.eos_token_id)
+                toks, _ = decode(model, prefix, wt, max_new_tokens, [tok.eos_token_id])
+            out.append({"prompt_text": text, "document": doc, "weights": w, "max_new_tokens": max_new_tokens,
+                        "prompt_tokens": ids, "tokens": toks[0], "text": tok.decode(toks[0])})
+    return out
+
+
+def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: dict, evaluation: dict) -> dict:
+    c, clp = model.cfg, model.clp
+    objectives = list(OBJECTIVE_INFO)[: clp.num_objectives]
+    inputs, outputs = io_names(c.num_layers)
+    manifest = {
+        "id": model_id,
+        "base": base,
+        "objectives": [{"id": o, "label": OBJECTIVE_INFO[o][0], "description": OBJECTIVE_INFO[o][1]} for o in objectives],
+        "defaultWeights": {o: round(1 / len(objectives), 4) for o in objectives},
+        "presets": {k: {o: round(v[o], 4) for o in objectives} for k, v in PRESETS.items()},
+        "conditioning": {"subset": clp.subset, "rank": clp.rank, "responseOnly": clp.response_only,
+                         "promptConditioning": clp.prompt_conditioning},
+        "prompt": {
+            "template": TEMPLATE.replace("{instruction}", INSTRUCTION),
+            "system": SYSTEM,
+            "weightsFormat": WEIGHTS_FORMAT if clp.prompt_conditioning else None,
+            "weightsPrefix": WEIGHTS_PREFIX if clp.prompt_conditioning else None,
+        },
+        "decoding": {"strategy": "greedy", "noRepeatNgram": 4, "maxNewTokens": 128},
+        "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
+        "contextLength": 2048,
+        "graphs": {"float32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx"},
+        "tokenizer": "tokenizer.json",
+        "io": {
+            "numLayers": c.num_layers, "numKvHeads": c.num_kv_heads, "headDim": c.head_dim, "vocabSize": c.vocab_size,
+            "inputs": {"inputIds": inputs[0], "attentionMask": inputs[1], "positionIds": inputs[2],
+                       "weights": inputs[3], "pastKey": "past_key_values.{i}.key", "pastValue": "past_key_values.{i}.value"},
+            "outputs": {"logits": outputs[0], "presentKey": "present.{i}.key", "presentValue": "present.{i}.value"},
+        },
+        "evaluation": evaluation,
+    }
+    (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def export_model_dir(model: CLPModel, tok, model_dir: Path, model_id: str, base: dict, evaluation: dict,
+                     ref_tokens: int = 48) -> dict:
+    """Everything the engine needs in model_dir. The model's shared delta is merged first."""
+    model = model.float().eval()
+    model.merge_shared()
+    onnx_dir = model_dir / "onnx"
+    export_float(model, onnx_dir / "model.onnx")
+    quantize(onnx_dir / "model.onnx", onnx_dir / "model_quantized.onnx")
+    tok.backend_tokenizer.save(str(model_dir / "tokenizer.json"))
+    manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation)
+    refs = reference_tokens(model, tok, ref_tokens)
+    (model_dir / "reference_tokens.json").write_text(json.dumps(refs, indent=1) + "\n")
+    return manifest

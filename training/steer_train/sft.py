@@ -1,0 +1,93 @@
+"""Supervised warm-up: teaches the shared delta to answer with a plain summary (train splits only).
+
+    python -m steer_train.sft --config training/configs/shipped.json
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import torch
+
+from .config import RunConfig, load_config
+from .data import TRAIN_SETS, build_prompt, load_split, sample_examples
+from .generate import left_pad
+from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
+
+
+def batch_loss(model, tok, examples, device) -> torch.Tensor:
+    eos = tok.eos_token_id
+    seqs, n_prompt = [], []
+    for e in examples:
+        p = tok(build_prompt(e.document)).input_ids
+        s = tok(e.summary).input_ids + [eos]
+        seqs.append(p + s)
+        n_prompt.append(len(p))
+    ids, mask = left_pad(seqs, eos)
+    ids, mask = ids.to(device), mask.to(device)
+    pos = (mask.cumsum(-1) - 1).clamp(min=0)
+    w = torch.zeros(len(seqs), model.clp.num_objectives, device=device)
+    # loss on summary tokens only; with left padding they are the last positions of every row
+    tail = max(len(s) - p for s, p in zip(seqs, n_prompt))
+    logits, _ = model(ids[:, :-1], mask[:, :-1], pos[:, :-1], model.empty_past(len(seqs), device), w, last_logits=tail)
+    tgt = ids[:, -tail:]
+    tmask = torch.zeros(len(seqs), tail, device=device)
+    for i, (s, p) in enumerate(zip(seqs, n_prompt)):
+        tmask[i, tail - (len(s) - p) :] = 1
+    nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2).float(), tgt, reduction="none")
+    return (nll * tmask).sum() / tmask.sum()
+
+
+def main(cfg: RunConfig | None = None) -> Path:
+    cfg = cfg or load_config()
+    seed_all(cfg.seed)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(cfg.to_json())
+    model, tok, device = build_model(cfg)
+    params = model.set_trainable("shared")
+    opt = torch.optim.AdamW(params, lr=cfg.sft_lr, weight_decay=0.0)
+    ckpt_path = out / "checkpoints" / "sft.pt"
+    step = 0
+    if ck := load_checkpoint(ckpt_path):
+        model.load_deltas(ck["shared"])
+        opt.load_state_dict(ck["opt"])
+        torch.set_rng_state(ck["rng"])
+        step = ck["step"]
+        print(f"resumed SFT at step {step}")
+    train = load_split(cfg.data_dir, TRAIN_SETS, "train")
+    pool = [e for e in train if len(e.summary.split()) <= cfg.sft_max_summary_words]
+    pool = sample_examples(pool, 10**9, cfg.seed, cfg.sft_max_doc_words)
+    rng = random.Random(cfg.seed + step)
+    log = (out / "sft_log.jsonl").open("a")
+    t0 = time.time()
+    model.train()
+    while step < cfg.sft_steps:
+        lr = cfg.sft_lr * min(1.0, (step + 1) / 10)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        with autocast(device):
+            loss = batch_loss(model, tok, rng.sample(pool, cfg.sft_batch), device)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        rec = {"step": step, "loss": round(loss.item(), 4), "elapsed_s": round(time.time() - t0, 1)}
+        log.write(json.dumps(rec) + "\n")
+        log.flush()
+        print(rec, flush=True)
+        over = cfg.max_minutes and time.time() - t0 > cfg.max_minutes * 60
+        if step % cfg.checkpoint_every == 0 or step == cfg.sft_steps or over:
+            save_checkpoint(ckpt_path, model, opt, step, {})
+        if over:
+            break
+    save_checkpoint(ckpt_path, model, opt, step, {"done": True})
+    return ckpt_path
+
+
+if __name__ == "__main__":
+    main()
