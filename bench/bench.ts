@@ -126,7 +126,7 @@ export function formatBenchSummary(r: BenchResults): string {
     `Benchmark ${r.date} — ${r.machine.cpuModel} (${r.machine.cpus} CPUs), ${r.machine.platform}-${r.machine.arch}, Node ${r.machine.node}`,
     `Input: ${r.settings.input}; ${r.settings.maxNewTokens} new tokens per summary; medians of ${r.settings.runs} runs.`,
     '',
-    '| peer | runtime | load ms | prompt tokens | prefill ms | decode tok/s | cold summary ms | re-steer ms (reuse) | re-steer ms (no reuse) | preview×4 batched ms | preview×4 one by one ms | peak RSS MB |',
+    '| peer | runtime | load ms | prompt tokens | prefill ms | decode tok/s | cold summary ms | re-steer ms (reuse) | re-steer ms (no reuse) | preview×4 ms | 4 summaries one by one ms | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');

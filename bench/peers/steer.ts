@@ -38,7 +38,9 @@ export class SteerPeer implements BenchPeer {
       ...(config.graph ? { graph: config.graph } : {}),
       ...(config.threads ? { threads: config.threads } : {}),
     });
-    return `onnxruntime-node ${this.model.device}, ${this.model.graph} graph`;
+    const m = this.model;
+    const rows = m.batchInvariant ? 'previews batched' : 'previews row by row (graph not batch-invariant)';
+    return `onnxruntime-node ${m.device}, ${m.graph} graph, ${rows}, prefill runs of ${m.prefillChunkTokens} tokens`;
   }
 
   async coldRun(text: string, config: PeerConfig): Promise<RunTimings> {

@@ -24,6 +24,7 @@ export interface SummarizeArgs {
   seed: number | null;
   threads: number | null;
   quiet: boolean;
+  verbose: boolean;
 }
 
 export interface BenchArgs {
@@ -71,6 +72,7 @@ Summarize options:
       --threads N           CPU threads for onnxruntime
       --json                print JSON: {"summary": ...} or, with --preview, {"summaries": [{"weights": {...}, "summary": ...}]}
   -q, --quiet               no progress messages on stderr
+      --verbose             print the device, graph and timings on stderr
   -m, --model DIR           model directory (default: $STEER_MODEL_DIR, else models/clp-smollm2-135m in the package)
 
 Bench options:
@@ -154,6 +156,7 @@ export function parseCli(argv: string[]): Args {
         seed: { type: 'string' },
         threads: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean' },
       },
       1,
     );
@@ -173,6 +176,7 @@ export function parseCli(argv: string[]): Args {
       seed: int('seed', str(v.seed), 0),
       threads: int('threads', str(v.threads), 1),
       quiet: v.quiet === true,
+      verbose: v.verbose === true,
     };
   }
 

@@ -6,7 +6,7 @@ import { runBench, writeBenchResults, formatBenchSummary } from '../../bench/ben
 import { SteerError, errorMessage, type SteerErrorCode } from '../engine/errors';
 import { loadManifest } from '../engine/manifest';
 import { loadModel, type Model } from '../engine/model';
-import { previewDetailed, summarize, type ProgressEvent } from '../engine/summarize';
+import { previewDetailed, summarize, type ProgressEvent, type Timings } from '../engine/summarize';
 import type { SamplingOptions } from '../engine/generation/config';
 import { checkDocument } from '../engine/text';
 import { normaliseWeights, parseWeightsSpec, spreadWeights, formatWeights } from '../engine/weights';
@@ -68,8 +68,11 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
     ...(args.threads !== null ? { threads: args.threads } : {}),
   });
   try {
-    if (!args.quiet && model.deviceNote !== null && args.device === 'auto')
-      io.stderr.write(`steer: using cpu (${model.deviceNote})\n`);
+    if (args.verbose)
+      io.stderr.write(
+        `steer: ${model.id} on ${model.device}, ${model.graph} graph, loaded in ${model.loadMs.toFixed(0)} ms` +
+          `${model.deviceNote ? ` (no GPU: ${model.deviceNote})` : ''}\n`,
+      );
     const common = {
       sampling,
       signal,
@@ -95,6 +98,7 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
             }
           : {}),
       });
+      if (args.verbose) io.stderr.write(`steer: ${formatTimings(result.timings)}\n`);
       if (args.json) {
         io.stdout.write(
           `${JSON.stringify({
@@ -103,6 +107,7 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
             finishReason: result.finishReason,
             model: model.id,
             device: model.device,
+            deviceNote: model.deviceNote,
             graph: model.graph,
             timings: result.timings,
           })}\n`,
@@ -117,6 +122,7 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
       ...common,
       ...(onProgress ? { onProgress } : {}),
     });
+    if (args.verbose) io.stderr.write(`steer: ${formatTimings(timings)}\n`);
     if (args.json) {
       io.stdout.write(
         `${JSON.stringify({
@@ -138,6 +144,15 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
   } finally {
     await model.dispose();
   }
+}
+
+function formatTimings(t: Timings): string {
+  return (
+    `${t.promptTokens} prompt tokens, ${t.generatedTokens} generated; prefill ${t.prefillMs.toFixed(0)} ms` +
+    `${t.prefixReused ? ' (reused)' : ''}, first token ${t.firstTokenMs.toFixed(0)} ms, ` +
+    `${t.decodeTokensPerSecond.toFixed(1)} tokens/s, total ${t.totalMs.toFixed(0)} ms` +
+    `${t.chunks > 1 ? `, ${t.chunks} chunks` : ''}`
+  );
 }
 
 function infoCommand(args: InfoArgs, io: Io): number {

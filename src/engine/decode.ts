@@ -81,13 +81,14 @@ export async function generateBatch(
   const eos = manifest.specialTokens.eos;
   const zeros = manifest.objectives.map(() => 0);
 
-  // Group rows by prompt; groups run one after another, rows of a group as one batch.
+  // Group rows by prompt; groups run one after another, rows of a group as one batch. A graph whose rows
+  // influence each other (see Model.batchInvariant) decodes every row on its own, still from one prefill.
   const groups = new Map<string, number[]>();
   requests.forEach((req, i) => {
     if (req.promptIds.length === 0) throw new RangeError('a prompt needs at least one token');
     if (req.promptIds.length + 1 > manifest.contextLength)
       throw new InputTooLarge(req.promptIds.length, manifest.contextLength - 1);
-    const key = req.promptIds.join(',');
+    const key = req.promptIds.join(',') + (model.batchInvariant ? '' : `#${i}`);
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);
@@ -102,6 +103,8 @@ export async function generateBatch(
     decodeSteps: 0,
     generatedTokens: 0,
   };
+  // Prefills made in this call, shared by its groups even when the prefix cache is not used.
+  const made = new Map<string, KvCache>();
 
   for (const indices of groups.values()) {
     const prompt = requests[indices[0]!]!.promptIds;
@@ -113,12 +116,13 @@ export async function generateBatch(
     let cache: KvCache;
     if (responseOnly) {
       const key = prefixKey(model.id, model.graph, prefix);
-      let base = reuse ? model.prefixCache.get(key) : undefined;
+      let base = made.get(key) ?? (reuse ? model.prefixCache.get(key) : undefined);
       if (!base) {
         stats.prefixReused = false;
         base = await prefill(model, prefix, [zeros], options.signal, options.onPrefill);
         if (reuse) model.prefixCache.set(key, base);
       }
+      made.set(key, base);
       cache = base.expand(indices.length);
     } else {
       stats.prefixReused = false;

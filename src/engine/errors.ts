@@ -54,18 +54,24 @@ export class BadOptions extends SteerError {
   }
 }
 
-/** The document is longer than the configured hard limit. */
+/** The document is longer than the configured hard limit (in tokens). */
 export class InputTooLarge extends SteerError {
-  readonly tokens: number;
+  /** The document's size, in `unit`s. */
+  readonly size: number;
+  readonly unit: 'tokens' | 'characters';
+  /** The limit in tokens. */
   readonly limit: number;
 
-  constructor(tokens: number, limit: number, unit: 'tokens' | 'characters' = 'tokens') {
+  constructor(size: number, limit: number, unit: 'tokens' | 'characters' = 'tokens') {
     super(
       'INPUT_TOO_LARGE',
-      `The document is too long (${tokens} ${unit}; the limit is ${limit}). ` +
+      (unit === 'tokens'
+        ? `The document is too long (${size} tokens; the limit is ${limit}). `
+        : `The document is too long (${size} characters, far over the limit of ${limit} tokens). `) +
         'Summarize a smaller part of it, or raise the limit (maxInputTokens / --max-input-tokens).',
     );
-    this.tokens = tokens;
+    this.size = size;
+    this.unit = unit;
     this.limit = limit;
   }
 }

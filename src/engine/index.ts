@@ -25,3 +25,18 @@ export { decodeText, checkDocument, looksBinaryText } from './text';
 export type { SamplingOptions } from './generation/config';
 export type { FinishReason } from './generation/generator';
 export * from './errors';
+export { EngineHost, serveStdio } from './host';
+export {
+  parseRequest,
+  type Request,
+  type RequestId,
+  type Reply,
+  type EventMessage,
+  type Outgoing,
+  type LoadParams,
+  type LoadResult,
+  type SummarizeParams,
+  type PreviewParams,
+  type CancelParams,
+  type ErrorBody,
+} from './protocol';

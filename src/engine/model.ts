@@ -3,20 +3,33 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { calibratePrefillChunk, probeBatchInvariance } from './batch-probe';
+import { BadOptions } from './errors';
 import { Runner } from './forward';
 import { loadManifest, type Manifest } from './manifest';
 import { DEFAULT_PREFIX_CACHE, PrefixCache, type PrefixCacheLimits } from './prefix-cache';
 import { openSession, type DeviceAttempt, type Provider, type SessionRequest } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
+/** About how long one prefill run may take: how long a cancellation waits during a prefill. */
+const PREFILL_RUN_TARGET_MS = 100;
+
 export interface LoadOptions extends SessionRequest {
   /** Limits of the prefill LRU (default 4 entries, 512 MiB). */
   prefixCache?: Partial<PrefixCacheLimits>;
   /**
-   * Tokens per prefill run. The prompt is prefilled in runs of this many tokens so that a cancellation
-   * is seen between runs. Default 64 on cpu, 512 on a GPU.
+   * Tokens per prefill run. The prompt is prefilled in runs of this many tokens so that a cancellation is
+   * seen between runs. Default: measured at load so that one run takes about 100 ms (8 to 512 tokens;
+   * longer where the fixed cost of a run would otherwise dominate).
    */
   prefillChunkTokens?: number;
+  /**
+   * Whether k weightings may be decoded as one batch. `auto` (default) checks at load that a row's logits do
+   * not depend on the other rows of its batch (they do with dynamically quantized graphs, whose activation
+   * scale spans the batch); where they do, every weighting is decoded on its own from the shared prefill, so
+   * that a preview always equals the summary of the same weighting alone.
+   */
+  batching?: 'auto' | 'always' | 'never';
 }
 
 export interface Model {
@@ -35,6 +48,8 @@ export interface Model {
   readonly runner: Runner;
   readonly prefixCache: PrefixCache;
   readonly prefillChunkTokens: number;
+  /** Whether a batch row's logits are independent of the other rows (then previews decode as one batch). */
+  readonly batchInvariant: boolean;
   readonly loadMs: number;
   dispose(): Promise<void>;
 }
@@ -46,11 +61,18 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const manifest = loadManifest(root);
   const tokenizer = loadTokenizer(root, manifest);
   const opened = await openSession(root, manifest, options);
-  const prefillChunkTokens = options.prefillChunkTokens ?? (opened.device === 'cpu' ? 64 : 512);
-  if (!Number.isInteger(prefillChunkTokens) || prefillChunkTokens < 1)
-    throw new RangeError('prefillChunkTokens must be a positive integer');
+  if (
+    options.prefillChunkTokens !== undefined &&
+    (!Number.isInteger(options.prefillChunkTokens) || options.prefillChunkTokens < 1)
+  )
+    throw new BadOptions(`prefillChunkTokens must be a positive integer, got ${options.prefillChunkTokens}.`);
   const runner = new Runner(opened.session, manifest);
   const prefixCache = new PrefixCache({ ...DEFAULT_PREFIX_CACHE, ...options.prefixCache });
+  const batching = options.batching ?? 'auto';
+  const batchInvariant =
+    batching === 'auto' ? await probeBatchInvariance(runner, manifest) : batching === 'always';
+  const prefillChunkTokens =
+    options.prefillChunkTokens ?? (await calibratePrefillChunk(runner, manifest, PREFILL_RUN_TARGET_MS, 512));
   return {
     id: manifest.id,
     dir: root,
@@ -64,6 +86,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     runner,
     prefixCache,
     prefillChunkTokens,
+    batchInvariant,
     loadMs: performance.now() - start,
     async dispose(): Promise<void> {
       prefixCache.clear();

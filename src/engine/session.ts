@@ -117,6 +117,7 @@ async function create(
   provider: Provider,
   threads: number | undefined,
 ): Promise<InferenceSession> {
+  if (!process.env.STEER_DEBUG) env.logLevel = 'fatal';
   const options: InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',

@@ -89,8 +89,8 @@ export interface PreviewResult {
 export const DEFAULT_MAX_INPUT_TOKENS = 32768;
 const DEFAULT_OVERLAP_TOKENS = 64;
 const MAX_LEVELS = 6;
-/** A document of more characters than this many per allowed token is refused before tokenizing. */
-const CHARS_PER_TOKEN_BOUND = 16;
+/** A document of more characters than this many per allowed token is refused before tokenizing it. */
+const CHARS_PER_TOKEN_BOUND = 32;
 
 interface RowOutput {
   tokens: number[];
@@ -171,7 +171,7 @@ async function run(
 
   const document = checkDocument(text);
   if (document.length > maxInputTokens * CHARS_PER_TOKEN_BOUND)
-    throw new InputTooLarge(document.length, maxInputTokens * CHARS_PER_TOKEN_BOUND, 'characters');
+    throw new InputTooLarge(document.length, maxInputTokens, 'characters');
   const count = (s: string): number => tokenizer.encode(s, false).length;
   const documentTokens = count(document);
   if (documentTokens > maxInputTokens) throw new InputTooLarge(documentTokens, maxInputTokens);

@@ -23,9 +23,24 @@ function steer(args: string[], input = '') {
 
 describe('steer CLI on the tiny model', { skip: SKIP_NO_MODEL }, () => {
   test('summarize --json prints {"summary": ...}', () => {
-    const r = steer(['summarize', doc, '--json', '--device', 'cpu', '-n', '6', '--weights', 'concise=0.6,faithful=0.4']);
+    const r = steer([
+      'summarize',
+      doc,
+      '--json',
+      '--device',
+      'cpu',
+      '-n',
+      '6',
+      '--weights',
+      'concise=0.6,faithful=0.4',
+    ]);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { summary: string; weights: Record<string, number>; device: string; graph: string };
+    const out = JSON.parse(r.stdout) as {
+      summary: string;
+      weights: Record<string, number>;
+      device: string;
+      graph: string;
+    };
     assert.equal(typeof out.summary, 'string');
     assert.deepEqual(out.weights, { concise: 0.6, faithful: 0.4, complete: 0 });
     assert.equal(out.device, 'cpu');
@@ -33,7 +48,10 @@ describe('steer CLI on the tiny model', { skip: SKIP_NO_MODEL }, () => {
   });
 
   test('summarize --preview K --json prints K weightings spread over the objectives', () => {
-    const r = steer(['summarize', '-', '--json', '--preview', '3', '--device', 'cpu', '-n', '4', '--graph', 'float32'], 'Some text to summarize here.');
+    const r = steer(
+      ['summarize', '-', '--json', '--preview', '3', '--device', 'cpu', '-n', '4', '--graph', 'float32'],
+      'Some text to summarize here.',
+    );
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { summaries: { weights: Record<string, number>; summary: string }[] };
     assert.equal(out.summaries.length, 3);

@@ -61,6 +61,17 @@ test('top-p keeps the smallest nucleus reaching p', () => {
     [...l].map((x) => x === -Infinity),
     [false, false, true, true],
   );
+  // a wide, flat distribution: the nucleus reaches beyond the first threshold
+  const flat = new Float32Array(1000).map((_, i) => -i / 50);
+  const copy = Float32Array.from(flat);
+  new TopPProcessor(0.9).process(flat);
+  const order = [...copy.keys()];
+  const probs = order.map((i) => Math.exp(copy[i]!));
+  const z = probs.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  let expected = 0;
+  while (acc < 0.9 * z) acc += probs[expected++]!;
+  assert.equal(flat.filter((x) => x !== -Infinity).length, expected);
   const all = logits(0, 0, 0);
   new TopPProcessor(1).process(all);
   assert.deepEqual([...all], [0, 0, 0]);

@@ -19,6 +19,7 @@ import { summarizeStream } from '../../src/engine/stream';
 import { preview, previewDetailed, summarize, type ProgressEvent } from '../../src/engine/summarize';
 import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
+import type { WeightRecord } from '../../src/engine/manifest';
 import { SKIP_NO_MODEL, TINY_DIR } from './helpers';
 
 interface Reference {
@@ -33,19 +34,17 @@ interface Reference {
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0 };
 const DOC =
   'The city council voted on Tuesday to build a new library in the north district. The project will cost ' +
-  '12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a children\'s ' +
+  "12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a children's " +
   'wing and a makerspace. Some residents objected to the loss of a parking lot.';
-const W = [
-  { concise: 1 },
-  { faithful: 1 },
-  { complete: 1 },
-  { concise: 0.5, faithful: 0.5 },
-];
+const W: WeightRecord[] = [{ concise: 1 }, { faithful: 1 }, { complete: 1 }, { concise: 0.5, faithful: 0.5 }];
 
 /** A copy of the tiny model whose manifest is changed by `edit` (graphs and tokenizer are linked). */
 function variant(edit: (m: Record<string, unknown>) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'steer-variant-'));
-  const manifest = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   edit(manifest);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   symlinkSync(join(TINY_DIR, 'onnx'), join(dir, 'onnx'));
@@ -85,23 +84,28 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     }
   });
 
-  test('prompts and greedy tokens equal the Python reference', { skip: !existsSync(join(TINY_DIR, 'reference_tokens.json')) }, async () => {
-    const refs = JSON.parse(readFileSync(join(TINY_DIR, 'reference_tokens.json'), 'utf8')) as Reference[];
-    assert.ok(refs.length > 0);
-    let exact = 0;
-    for (const ref of refs) {
-      if (ref.document !== undefined) assert.equal(buildPrompt(f32.manifest, ref.document, ref.weights), ref.prompt_text);
-      const ids = f32.tokenizer.encode(ref.prompt_text);
-      if (ref.prompt_tokens) assert.deepEqual(ids, ref.prompt_tokens, 'prompt tokens');
-      const { rows } = await generateBatch(f32, [{ promptIds: ids, weights: ref.weights }], {
-        maxNewTokens: ref.max_new_tokens,
-        sampling: resolveSampling(GREEDY, {}),
-      });
-      assert.deepEqual(rows[0]!.tokens, ref.tokens, `weights ${ref.weights.join(',')}`);
-      exact++;
-    }
-    assert.equal(exact, refs.length);
-  });
+  test(
+    'prompts and greedy tokens equal the Python reference',
+    { skip: !existsSync(join(TINY_DIR, 'reference_tokens.json')) },
+    async () => {
+      const refs = JSON.parse(readFileSync(join(TINY_DIR, 'reference_tokens.json'), 'utf8')) as Reference[];
+      assert.ok(refs.length > 0);
+      let exact = 0;
+      for (const ref of refs) {
+        if (ref.document !== undefined)
+          assert.equal(buildPrompt(f32.manifest, ref.document, ref.weights), ref.prompt_text);
+        const ids = f32.tokenizer.encode(ref.prompt_text);
+        if (ref.prompt_tokens) assert.deepEqual(ids, ref.prompt_tokens, 'prompt tokens');
+        const { rows } = await generateBatch(f32, [{ promptIds: ids, weights: ref.weights }], {
+          maxNewTokens: ref.max_new_tokens,
+          sampling: resolveSampling(GREEDY, {}),
+        });
+        assert.deepEqual(rows[0]!.tokens, ref.tokens, `weights ${ref.weights.join(',')}`);
+        exact++;
+      }
+      assert.equal(exact, refs.length);
+    },
+  );
 
   test('a preview batch gives each weighting the tokens it gets alone (greedy, token-exact)', async () => {
     const opts = { maxNewTokens: 12, sampling: GREEDY };
@@ -129,7 +133,10 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
         rows.map(() => ids[ids.length - 1]!),
         rows.map((r, i) => {
           const d = buildRowDecoder(resolveSampling(GREEDY, {}), 100, manifest.specialTokens.eos);
-          return { weights: rowsW[r]!, decoder: { ...d, stopping: new StoppingCriteriaList([new MaxNewTokensCriterion(lim[i]!)]) } };
+          return {
+            weights: rowsW[r]!,
+            decoder: { ...d, stopping: new StoppingCriteriaList([new MaxNewTokensCriterion(lim[i]!)]) },
+          };
         }),
         manifest.contextLength,
         manifest.specialTokens.eos,
@@ -160,10 +167,19 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     assert.ok(warm.timings.prefillMs < cold.timings.prefillMs || cold.timings.prefillMs < 5);
   });
 
-  test('the quantized graph runs and its preview matches its single runs in length', async () => {
-    const items = await preview(quant, DOC, W.slice(0, 2), { maxNewTokens: 6, sampling: GREEDY });
-    assert.equal(items.length, 2);
-    for (const it of items) assert.ok(it.tokens.length > 0 && it.tokens.length <= 6);
+  test('batch invariance is probed: float32 decodes previews as a batch, dynamic int8 row by row', () => {
+    assert.equal(f32.batchInvariant, true);
+    // quantize_dynamic's activation scale spans the batch; the probe must not call such a graph invariant
+    if (quant.batchInvariant) assert.fail('the quantized graph was found batch-invariant; check the probe');
+  });
+
+  test('on the quantized graph too, a preview equals each weighting alone (token-exact)', async () => {
+    const opts = { maxNewTokens: 8, sampling: GREEDY };
+    const items = await preview(quant, DOC, W.slice(0, 3), opts);
+    for (let i = 0; i < 3; i++) {
+      const alone = await summarize(quant, DOC, { ...opts, weights: W[i]! });
+      assert.deepEqual(items[i]!.tokens, alone.tokens, `weighting ${i}`);
+    }
   });
 
   test('seeded sampling is reproducible, and a batch samples like single runs', async () => {
@@ -173,7 +189,11 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     assert.deepEqual(a.tokens, b.tokens);
     const batch = await preview(f32, DOC, [W[0]!, W[1]!], { maxNewTokens: 8, sampling });
     assert.deepEqual(batch[0]!.tokens, a.tokens);
-    const other = await summarize(f32, DOC, { maxNewTokens: 8, sampling: { ...sampling, seed: 8 }, weights: W[0]! });
+    const other = await summarize(f32, DOC, {
+      maxNewTokens: 8,
+      sampling: { ...sampling, seed: 8 },
+      weights: W[0]!,
+    });
     assert.notDeepEqual(other.tokens, a.tokens);
   });
 
@@ -203,7 +223,10 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
 
   test('leaving the async iterator early stops the work', async () => {
     let count = 0;
-    for await (const e of summarizeStream(f32, DOC, { maxNewTokens: 200, sampling: { ...GREEDY, minNewTokens: 200 } })) {
+    for await (const e of summarizeStream(f32, DOC, {
+      maxNewTokens: 200,
+      sampling: { ...GREEDY, minNewTokens: 200 },
+    })) {
       if (e.type === 'token' && ++count === 3) break;
     }
     assert.equal(count, 3);
@@ -211,12 +234,18 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
 
   const longDoc = Array.from(
     { length: 60 },
-    (_, i) => `Paragraph ${i}: the committee reviewed item ${i} of the budget and asked for changes to section ${i + 1}.`,
+    (_, i) =>
+      `Paragraph ${i}: the committee reviewed item ${i} of the budget and asked for changes to section ${i + 1}.`,
   ).join('\n');
 
   for (const phase of ['prefill', 'decode'] as const) {
     test(`cancellation during ${phase} stops within 100 ms`, async () => {
-      const m = await loadModel(TINY_DIR, { device: 'cpu', graph: 'float32', threads: 1, prefillChunkTokens: 16 });
+      const m = await loadModel(TINY_DIR, {
+        device: 'cpu',
+        graph: 'float32',
+        threads: 1,
+        prefillChunkTokens: 16,
+      });
       try {
         const controller = new AbortController();
         let abortedAt = 0;
@@ -227,8 +256,8 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
           }
         };
         const run = summarize(m, longDoc, {
-          maxNewTokens: 500,
-          sampling: { ...GREEDY, minNewTokens: 500 },
+          maxNewTokens: 200,
+          sampling: { ...GREEDY, minNewTokens: 200 },
           signal: controller.signal,
           prefixReuse: false,
           ...(phase === 'prefill'
@@ -252,12 +281,17 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
   test('input errors: empty, binary, too large', async () => {
     await assert.rejects(summarize(f32, ' \n '), EmptyInput);
     await assert.rejects(summarize(f32, 'abc\u0000def'), BinaryInput);
-    await assert.rejects(summarize(f32, longDoc, { maxInputTokens: 100 }), (e: unknown) => {
+    await assert.rejects(summarize(f32, longDoc, { maxInputTokens: 300 }), (e: unknown) => {
       assert.ok(e instanceof InputTooLarge);
-      assert.equal(e.limit, 100);
-      assert.match(e.message, /too long .* limit is 100/);
+      assert.equal(e.limit, 300);
+      assert.match(e.message, /too long \(\d+ tokens; the limit is 300\)/);
       return true;
     });
+    // far over the limit: refused from its length in characters, before tokenizing
+    await assert.rejects(
+      summarize(f32, longDoc, { maxInputTokens: 10 }),
+      /too long \(\d+ characters, far over the limit of 10 tokens\)/,
+    );
   });
 
   test('a long document is chunked, summarized per chunk, then combined, with progress', async () => {

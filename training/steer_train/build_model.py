@@ -14,26 +14,35 @@ import json
 import time
 from pathlib import Path
 
-from .base import load_base, load_tokenizer
-from .deltas import load_deltas, read_clp_config
+import numpy as np
+import torch
+
+from .config import RunConfig
+from .deltas import load_deltas, read_clp_config, read_meta
 from .export import export_model_dir
 from .model import CLPModel
 from .onnx_runner import OnnxModel
+from .runtime import build_model
 
 
 def build(model_dir: Path) -> dict:
     t0 = time.time()
     manifest = json.loads((model_dir / "manifest.json").read_text())
-    cfg, state, tok_dir = load_base()
-    model = CLPModel(cfg, read_clp_config(model_dir / "deltas.safetensors"))
-    model.load_base(state)
-    load_deltas(model, model_dir / "deltas.safetensors")
-    tok = load_tokenizer(tok_dir)
+    deltas = model_dir / "deltas.safetensors"
+    meta = read_meta(deltas)
+    # a tiny test model's random base is rebuilt from its seed
+    run = RunConfig(tiny=bool(meta.get("tiny")), seed=int(meta.get("seed", 0)), clp=read_clp_config(deltas))
+    model, tok, _ = build_model(run)
+    load_deltas(model, deltas)
     export_model_dir(model, tok, model_dir, manifest["id"], manifest["base"], manifest["evaluation"])
-    check = check_parity(model_dir, n=2)
+    check = {**check_parity(model_dir, n=2), **logit_parity(model, model_dir)}
     sizes = {p.name: round(p.stat().st_size / 2**20, 1) for p in (model_dir / "onnx").glob("*.onnx")}
-    print(json.dumps({"model_dir": str(model_dir), "sizes_mb": sizes, "parity": check,
-                      "seconds": round(time.time() - t0)}, indent=1))
+    print(
+        json.dumps(
+            {"model_dir": str(model_dir), "sizes_mb": sizes, "parity": check, "seconds": round(time.time() - t0)},
+            indent=1,
+        )
+    )
     return check
 
 
@@ -45,6 +54,31 @@ def check_parity(model_dir: Path, n: int | None = None) -> dict:
     if same != len(refs):
         raise SystemExit(f"ONNX greedy tokens differ from PyTorch on {len(refs) - same} of {len(refs)} prompts")
     return {"greedy_equal": f"{same}/{len(refs)}"}
+
+
+def logit_parity(model: CLPModel, model_dir: Path) -> dict:
+    """Largest difference between PyTorch and ONNX logits (float and quantized graphs) on the reference
+    prompts: the whole prompt at w = 0, then one steered step per weighting."""
+    refs = json.loads((model_dir / "reference_tokens.json").read_text())
+    model = model.float().eval()
+    out = {}
+    for graph in ("float32", "quantized"):
+        om = OnnxModel(model_dir, graph)
+        worst, agree = 0.0, []
+        for r in refs:
+            ids = np.array([r["prompt_tokens"]])
+            n = ids.shape[1]
+            w = np.array([r["weights"]], np.float32)
+            args = (ids, np.ones((1, n)), np.arange(n)[None], w)
+            got, _ = om.forward(*args, om.empty_past(1))
+            with torch.no_grad():
+                t = [torch.from_numpy(a).long() for a in args[:3]]
+                want, _ = model(*t, model.empty_past(1), torch.from_numpy(w))
+            want = want[:, -1:].numpy()  # the graph returns the last position's logits
+            worst = max(worst, float(np.abs(got - want).max()))
+            agree.append(float(got[0, -1].argmax() == want[0, -1].argmax()))
+        out[graph] = {"max_abs_logit_diff": round(worst, 6), "argmax_agreement": round(float(np.mean(agree)), 4)}
+    return out
 
 
 def main() -> None:

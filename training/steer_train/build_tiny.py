@@ -20,16 +20,20 @@ from .runtime import build_model
 
 
 def build_tiny(out: Path, response_only: bool = True, prompt_conditioning: bool = False) -> dict:
-    cfg = RunConfig(tiny=True, seed=0, clp=CLPConfig(rank=4, shared_rank=4, response_only=response_only,
-                                                     prompt_conditioning=prompt_conditioning))
+    cfg = RunConfig(
+        tiny=True,
+        seed=0,
+        clp=CLPConfig(rank=4, shared_rank=4, response_only=response_only, prompt_conditioning=prompt_conditioning),
+    )
     model, tok, _ = build_model(cfg)
     with torch.no_grad():  # deltas start at zero; random ones make w change the output
         for name, p in model.named_parameters():
             if name.endswith(("clp_b", "shared_b")):
                 p.normal_(0, 0.5)
     out.mkdir(parents=True, exist_ok=True)
-    manifest = export_model_dir(model, tok, out, "tiny-random", {**BASE, "name": "tiny random (test only)"}, {},
-                                ref_tokens=12)
+    manifest = export_model_dir(
+        model, tok, out, "tiny-random", {**BASE, "name": "tiny random (test only)"}, {}, ref_tokens=12
+    )
     check_parity(out)
     return manifest
 

@@ -15,6 +15,7 @@ class RunConfig:
     name: str = "dev"
     data_dir: str = "../shared/data/summarization"
     out_dir: str = "training/runs/dev"
+    report_dir: str = ""  # evaluation reports; default training/reports/<name>
     seed: int = 0
     device: str = "auto"  # auto | cpu | cuda
     threads: int = 0  # 0 = torch default
@@ -44,6 +45,10 @@ class RunConfig:
     eval_divisions: int = 4  # 15 points of the simplex for three objectives
     eval_max_new_tokens: int = 128
     eval_no_repeat_ngram: int = 4
+
+    @property
+    def reports(self) -> str:
+        return self.report_dir or f"training/reports/{self.name}"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)

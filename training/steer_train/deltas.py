@@ -27,5 +27,12 @@ def read_clp_config(path: Path) -> CLPConfig:
         return CLPConfig(**json.loads(f.metadata()["clp"]))
 
 
+def read_meta(path: Path) -> dict:
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        return {k: json.loads(v) for k, v in f.metadata().items()}
+
+
 def load_deltas(model: CLPModel, path: Path) -> None:
     model.load_deltas({k: v.float() for k, v in load_file(str(path)).items()})

@@ -42,7 +42,9 @@ def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, bat
         sub = {d: j for j, d in enumerate(chunk)}
         w = weights[rows]
         with torch.no_grad(), autocast(model.embed_tokens.device):
-            prefix = build_prefix(model, [prompts[d] for d in chunk], [sub[groups[i]] for i in rows], w, tok.eos_token_id)
+            prefix = build_prefix(
+                model, [prompts[d] for d in chunk], [sub[groups[i]] for i in rows], w, tok.eos_token_id
+            )
             out, done = decode(
                 model, prefix, w, max_new_tokens, [tok.eos_token_id], no_repeat_ngram=cfg.eval_no_repeat_ngram
             )
@@ -120,7 +122,7 @@ def main(cfg: RunConfig | None = None, with_base: bool = True) -> dict:
         base, _, _ = build_model(cfg)  # fresh deltas are zero: the untrained base model
         records += evaluate_prompted_base(base.eval(), tok, cfg, examples, rewards)
     results = compare_methods(records, list(OBJECTIVES))
-    out = Path("training/reports") / cfg.name
+    out = Path(cfg.reports)
     notes = [
         f"run {cfg.name}: phases {', '.join(phases) or 'none (untrained)'}; {len(examples)} held-out test documents "
         f"from {', '.join(EVAL_SETS)}; greedy decoding, no-repeat-ngram {cfg.eval_no_repeat_ngram}, "
@@ -132,8 +134,16 @@ def main(cfg: RunConfig | None = None, with_base: bool = True) -> dict:
     with (out / "samples.jsonl").open("w") as f:
         for r in records:
             f.write(json.dumps(r) + "\n")
-    print(json.dumps({k: v for k, v in results.get("clp", {}).items() if k in ("hypervolume", "steerability",
-          "degenerate_rate", "rouge_l", "length_ratios")}, indent=1))
+    print(
+        json.dumps(
+            {
+                k: v
+                for k, v in results.get("clp", {}).items()
+                if k in ("hypervolume", "steerability", "degenerate_rate", "rouge_l", "length_ratios")
+            },
+            indent=1,
+        )
+    )
     return results
 
 

@@ -7,7 +7,6 @@ tokenizer, the manifest, and greedy reference tokens for the engine's parity tes
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ from .data import INSTRUCTION, SYSTEM, TEMPLATE, WEIGHTS_FORMAT, WEIGHTS_PREFIX,
 from .generate import build_prefix, decode
 from .model import CLPModel
 
-OPSET = 17
+OPSET = 18  # the 4-bit Gather quantizer needs ReduceMean with axes as an input (opset 18)
 
 
 class OnnxWrapper(nn.Module):
@@ -31,7 +30,9 @@ class OnnxWrapper(nn.Module):
 
     def forward(self, input_ids, attention_mask, position_ids, clp_weights, *past_flat):
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
-        logits, present = self.model(input_ids, attention_mask, position_ids, past, clp_weights)
+        # only the last position's logits: the engine never needs the others, and a long prompt's full
+        # logits would be hundreds of MB
+        logits, present = self.model(input_ids, attention_mask, position_ids, past, clp_weights, last_logits=1)
         return (logits, *[t for kv in present for t in kv])
 
 
@@ -52,8 +53,13 @@ def export_float(model: CLPModel, path: Path) -> None:
     w = torch.rand(b, m)
     past = [torch.randn(b, c.num_kv_heads, p, c.head_dim) for _ in range(2 * c.num_layers)]
     inputs, outputs = io_names(c.num_layers)
-    axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
-            "position_ids": {0: "batch", 1: "seq"}, "clp_weights": {0: "batch"}, "logits": {0: "batch", 1: "seq"}}
+    axes = {
+        "input_ids": {0: "batch", 1: "seq"},
+        "attention_mask": {0: "batch", 1: "total"},
+        "position_ids": {0: "batch", 1: "seq"},
+        "clp_weights": {0: "batch"},
+        "logits": {0: "batch", 1: "seq"},
+    }
     for n in inputs[4:]:
         axes[n] = {0: "batch", 2: "past"}
     for n in outputs[1:]:
@@ -61,17 +67,42 @@ def export_float(model: CLPModel, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(
-            OnnxWrapper(model), (ids, mask, pos, w, *past), str(path), input_names=inputs, output_names=outputs,
-            dynamic_axes=axes, opset_version=OPSET, dynamo=False, do_constant_folding=True,
+            OnnxWrapper(model),
+            (ids, mask, pos, w, *past),
+            str(path),
+            input_names=inputs,
+            output_names=outputs,
+            dynamic_axes=axes,
+            opset_version=OPSET,
+            dynamo=False,
+            do_constant_folding=True,
         )
 
 
 def quantize(src: Path, dst: Path) -> None:
-    """int8 weights for the CPU: dynamic quantization of MatMul and the embedding Gather."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    """Weight-only 4-bit blocks (block 32, with a minimum per block, like the base's Q4_1 GGUF) for every
+    large MatMul and the embedding Gather. Weight-only keeps batch rows independent (dynamic activation
+    quantization would couple them through a shared scale); the small CLP deltas stay float."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul", "Gather"])
+    model = onnx.load(str(src))
+    inits = {i.name: i for i in model.graph.initializer}
+    tiny = [
+        n.name
+        for n in model.graph.node
+        if n.op_type == "MatMul" and any(i in inits and min(inits[i].dims) <= 64 for i in n.input)
+    ]
+    q = MatMulNBitsQuantizer(
+        model,
+        bits=4,
+        block_size=32,
+        is_symmetric=False,
+        nodes_to_exclude=tiny,
+        op_types_to_quantize=("MatMul", "Gather"),
+        quant_axes=(("MatMul", 0), ("Gather", 1)),
+    )
+    q.process()
+    q.model.save_model_to_file(str(dst), use_external_data_format=False)
 
 
 OBJECTIVE_INFO = {
@@ -114,8 +145,17 @@ def reference_tokens(model: CLPModel, tok, max_new_tokens: int) -> list[dict]:
             with torch.no_grad():
                 prefix = build_prefix(model, [ids], [0], wt, tok.eos_token_id)
                 toks, _ = decode(model, prefix, wt, max_new_tokens, [tok.eos_token_id])
-            out.append({"prompt_text": text, "document": doc, "weights": w, "max_new_tokens": max_new_tokens,
-                        "prompt_tokens": ids, "tokens": toks[0], "text": tok.decode(toks[0])})
+            out.append(
+                {
+                    "prompt_text": text,
+                    "document": doc,
+                    "weights": w,
+                    "max_new_tokens": max_new_tokens,
+                    "prompt_tokens": ids,
+                    "tokens": toks[0],
+                    "text": tok.decode(toks[0]),
+                }
+            )
     return out
 
 
@@ -126,16 +166,23 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
     manifest = {
         "id": model_id,
         "base": base,
-        "objectives": [{"id": o, "label": OBJECTIVE_INFO[o][0], "description": OBJECTIVE_INFO[o][1]} for o in objectives],
+        "objectives": [
+            {"id": o, "label": OBJECTIVE_INFO[o][0], "description": OBJECTIVE_INFO[o][1]} for o in objectives
+        ],
         "defaultWeights": {o: round(1 / len(objectives), 4) for o in objectives},
         "presets": {k: {o: round(v[o], 4) for o in objectives} for k, v in PRESETS.items()},
-        "conditioning": {"subset": clp.subset, "rank": clp.rank, "responseOnly": clp.response_only,
-                         "promptConditioning": clp.prompt_conditioning},
+        "conditioning": {
+            "subset": clp.subset,
+            "rank": clp.rank,
+            "responseOnly": clp.response_only,
+            "promptConditioning": clp.prompt_conditioning,
+        },
         "prompt": {
             "template": TEMPLATE.replace("{instruction}", INSTRUCTION),
             "system": SYSTEM,
             "weightsFormat": WEIGHTS_FORMAT if clp.prompt_conditioning else None,
             "weightsPrefix": WEIGHTS_PREFIX if clp.prompt_conditioning else None,
+            "weightsSuffix": "." if clp.prompt_conditioning else None,
         },
         "decoding": {"strategy": "greedy", "noRepeatNgram": 4, "maxNewTokens": 128},
         "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
@@ -143,9 +190,18 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
         "graphs": {"float32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx"},
         "tokenizer": "tokenizer.json",
         "io": {
-            "numLayers": c.num_layers, "numKvHeads": c.num_kv_heads, "headDim": c.head_dim, "vocabSize": c.vocab_size,
-            "inputs": {"inputIds": inputs[0], "attentionMask": inputs[1], "positionIds": inputs[2],
-                       "weights": inputs[3], "pastKey": "past_key_values.{i}.key", "pastValue": "past_key_values.{i}.value"},
+            "numLayers": c.num_layers,
+            "numKvHeads": c.num_kv_heads,
+            "headDim": c.head_dim,
+            "vocabSize": c.vocab_size,
+            "inputs": {
+                "inputIds": inputs[0],
+                "attentionMask": inputs[1],
+                "positionIds": inputs[2],
+                "weights": inputs[3],
+                "pastKey": "past_key_values.{i}.key",
+                "pastValue": "past_key_values.{i}.value",
+            },
             "outputs": {"logits": outputs[0], "presentKey": "present.{i}.key", "presentValue": "present.{i}.value"},
         },
         "evaluation": evaluation,
@@ -154,8 +210,9 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
     return manifest
 
 
-def export_model_dir(model: CLPModel, tok, model_dir: Path, model_id: str, base: dict, evaluation: dict,
-                     ref_tokens: int = 48) -> dict:
+def export_model_dir(
+    model: CLPModel, tok, model_dir: Path, model_id: str, base: dict, evaluation: dict, ref_tokens: int = 48
+) -> dict:
     """Everything the engine needs in model_dir. The model's shared delta is merged first."""
     model = model.float().eval()
     model.merge_shared()

@@ -128,9 +128,7 @@ def pareto_mask(points: np.ndarray) -> np.ndarray:
         dominated = np.any(np.all(others >= p, axis=1) & np.any(others > p, axis=1))
         if dominated:
             continue
-        duplicate_before = (
-            np.any(np.all(arr[:i][finite[:i]] == p, axis=1)) if i else False
-        )
+        duplicate_before = np.any(np.all(arr[:i][finite[:i]] == p, axis=1)) if i else False
         mask[i] = not duplicate_before
     return mask
 
@@ -187,9 +185,7 @@ def hypervolume(points: np.ndarray, reference: np.ndarray) -> float:
     if arr.shape[0] == 0:
         return 0.0
     if arr.shape[1] != ref.shape[0]:
-        raise ValueError(
-            f"points have {arr.shape[1]} objectives, reference point {ref.shape[0]}"
-        )
+        raise ValueError(f"points have {arr.shape[1]} objectives, reference point {ref.shape[0]}")
     if not np.all(np.isfinite(ref)):
         raise ValueError("reference point must be finite")
     arr = arr[np.all(np.isfinite(arr), axis=1)]
@@ -231,9 +227,7 @@ def steerability(weights: np.ndarray, mean_rewards: np.ndarray) -> list[float]:
     w = _as_points(weights)
     r = _as_points(mean_rewards)
     if w.shape != r.shape:
-        raise ValueError(
-            f"weights {w.shape} and mean_rewards {r.shape} must have the same shape"
-        )
+        raise ValueError(f"weights {w.shape} and mean_rewards {r.shape} must have the same shape")
     return [_spearman(w[:, i], r[:, i]) for i in range(w.shape[1])]
 
 
@@ -292,38 +286,26 @@ def _record_words(record: dict) -> int:
     return word_count(record.get("summary") or "")
 
 
-def _point_summary(
-    weights: tuple[float, ...], records: list[dict], objectives: list[str]
-) -> dict:
+def _point_summary(weights: tuple[float, ...], records: list[dict], objectives: list[str]) -> dict:
     m = len(objectives)
-    rewards = np.asarray([_record_rewards(r, m) for r in records], dtype=float).reshape(
-        len(records), m
-    )
+    rewards = np.asarray([_record_rewards(r, m) for r in records], dtype=float).reshape(len(records), m)
     degenerate = [r.get("degenerate") for r in records]
     rouges = [_record_rouge(r) for r in records]
     return {
         "weights": [float(w) for w in weights],
         "n": len(records),
-        "rewards": {
-            obj: _mean(rewards[:, i].tolist()) for i, obj in enumerate(objectives)
-        },
-        "rewards_std": {
-            obj: _std(rewards[:, i].tolist()) for i, obj in enumerate(objectives)
-        },
+        "rewards": {obj: _mean(rewards[:, i].tolist()) for i, obj in enumerate(objectives)},
+        "rewards_std": {obj: _std(rewards[:, i].tolist()) for i, obj in enumerate(objectives)},
         "mean_tokens": _mean([r.get("tokens") for r in records]),
         "mean_words": _mean([_record_words(r) for r in records]),
-        "degenerate_rate": float(np.mean([d is not None for d in degenerate]))
-        if records
-        else 0.0,
+        "degenerate_rate": float(np.mean([d is not None for d in degenerate])) if records else 0.0,
         "rouge_l": _mean(rouges),
     }
 
 
 def _closest_point(points: list[dict], target: Sequence[float]) -> tuple[int, float]:
     target_arr = np.asarray(target, dtype=float)
-    dists = [
-        float(np.linalg.norm(np.asarray(p["weights"]) - target_arr)) for p in points
-    ]
+    dists = [float(np.linalg.norm(np.asarray(p["weights"]) - target_arr)) for p in points]
     idx = int(np.argmin(dists))  # first of equally close points
     return idx, dists[idx]
 
@@ -341,9 +323,7 @@ def _headline(point: dict, index: int, distance: float) -> dict:
     }
 
 
-def summarize_method(
-    records: list[dict], objectives: list[str], hv_reference: list[float] | None = None
-) -> dict:
+def summarize_method(records: list[dict], objectives: list[str], hv_reference: list[float] | None = None) -> dict:
     """Summarise the records of one method over its grid of weightings.
 
     Returns a JSON-serialisable dict:
@@ -387,21 +367,13 @@ def summarize_method(
     for r in records:
         w = r.get("weights")
         if w is None or len(w) != m:
-            raise ValueError(
-                f"record {r.get('doc_id')!r} has weights {w!r}, expected {m} values"
-            )
+            raise ValueError(f"record {r.get('doc_id')!r} has weights {w!r}, expected {m} values")
         groups.setdefault(_weights_key(w), []).append(r)
     keys = sorted(groups, reverse=True)
     points = [_point_summary(k, groups[k], objectives) for k in keys]
 
     means = np.asarray(
-        [
-            [
-                math.nan if p["rewards"][o] is None else p["rewards"][o]
-                for o in objectives
-            ]
-            for p in points
-        ],
+        [[math.nan if p["rewards"][o] is None else p["rewards"][o] for o in objectives] for p in points],
         dtype=float,
     )
     weights = np.asarray([p["weights"] for p in points], dtype=float)
@@ -410,9 +382,7 @@ def summarize_method(
         p["on_front"] = bool(on)
     steer = steerability(weights, means)
 
-    kinds = Counter(
-        str(r["degenerate"]) for r in records if r.get("degenerate") is not None
-    )
+    kinds = Counter(str(r["degenerate"]) for r in records if r.get("degenerate") is not None)
     n = len(records)
     doc_ids = {str(r.get("doc_id")) for r in records}
     datasets: dict[str, set[str]] = {}
@@ -428,10 +398,7 @@ def summarize_method(
         idx, dist = _closest_point(points, corner)
         vertices[obj] = _headline(points[idx], idx, dist)
     # length ratios only between corners the grid actually has (else None)
-    tokens = {
-        o: v["mean_tokens"] if v["distance"] <= VERTEX_TOL else None
-        for o, v in vertices.items()
-    }
+    tokens = {o: v["mean_tokens"] if v["distance"] <= VERTEX_TOL else None for o, v in vertices.items()}
     ratios: dict[str, float | None] = {}
     for a in objectives:
         for b in objectives:
@@ -481,17 +448,14 @@ def compare_methods(
         raise ValueError("no records to compare")
     if objectives is None:
         m = len(next(r["weights"] for r in records))
-        objectives = (
-            list(OBJECTIVES) if m == len(OBJECTIVES) else [f"obj{i}" for i in range(m)]
-        )
+        objectives = list(OBJECTIVES) if m == len(OBJECTIVES) else [f"obj{i}" for i in range(m)]
     by_method: dict[str, list[dict]] = {}
     for r in records:
         by_method.setdefault(str(r.get("method")), []).append(r)
     if RANKING_KEY in by_method:
         raise ValueError(f"a method may not be named {RANKING_KEY!r}")
     results: dict[str, Any] = {
-        name: summarize_method(recs, objectives, hv_reference)
-        for name, recs in by_method.items()
+        name: summarize_method(recs, objectives, hv_reference) for name, recs in by_method.items()
     }
     ranking = sorted(
         (
@@ -512,8 +476,4 @@ def method_results(results: dict) -> dict[str, dict]:
     """Per-method summaries of a :func:`compare_methods` result (or one summary)."""
     if "points" in results and "method" in results:
         return {str(results["method"]): results}
-    return {
-        k: v
-        for k, v in results.items()
-        if k != RANKING_KEY and isinstance(v, dict) and "points" in v
-    }
+    return {k: v for k, v in results.items() if k != RANKING_KEY and isinstance(v, dict) and "points" in v}

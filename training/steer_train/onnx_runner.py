@@ -15,8 +15,9 @@ class OnnxModel:
         self.manifest = json.loads((self.dir / "manifest.json").read_text())
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(self.dir / self.manifest["graphs"][graph]), opts,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(self.dir / self.manifest["graphs"][graph]), opts, providers=["CPUExecutionProvider"]
+        )
         io = self.manifest["io"]
         self.layers, self.kv, self.hd = io["numLayers"], io["numKvHeads"], io["headDim"]
         self.m = len(self.manifest["objectives"])
@@ -25,8 +26,12 @@ class OnnxModel:
         return [np.zeros((batch, self.kv, 0, self.hd), np.float32) for _ in range(2 * self.layers)]
 
     def forward(self, ids, mask, pos, weights, past):
-        feeds = {"input_ids": ids.astype(np.int64), "attention_mask": mask.astype(np.int64),
-                 "position_ids": pos.astype(np.int64), "clp_weights": weights.astype(np.float32)}
+        feeds = {
+            "input_ids": ids.astype(np.int64),
+            "attention_mask": mask.astype(np.int64),
+            "position_ids": pos.astype(np.int64),
+            "clp_weights": weights.astype(np.float32),
+        }
         for i in range(self.layers):
             feeds[f"past_key_values.{i}.key"] = past[2 * i]
             feeds[f"past_key_values.{i}.value"] = past[2 * i + 1]
@@ -40,8 +45,9 @@ class OnnxModel:
         response_only = self.manifest["conditioning"]["responseOnly"]
         head = np.array([prompt_ids[:-1]])
         n = head.shape[1]
-        _, past = self.forward(head, np.ones((1, n)), np.arange(n)[None], w * 0 if response_only else w,
-                               self.empty_past(1))
+        _, past = self.forward(
+            head, np.ones((1, n)), np.arange(n)[None], w * 0 if response_only else w, self.empty_past(1)
+        )
         tok, pos, out = prompt_ids[-1], n, []
         for _ in range(max_new_tokens):
             logits, past = self.forward(np.array([[tok]]), np.ones((1, pos + 1)), np.array([[pos]]), w, past)

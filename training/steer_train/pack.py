@@ -30,8 +30,10 @@ def headline(results_path: Path) -> dict:
 def pack(cfg: RunConfig, model_dir: Path, model_id: str) -> None:
     model, tok, _ = build_model(cfg)
     phases = load_run_deltas(model, Path(cfg.out_dir))
-    evaluation = headline(Path("training/reports") / cfg.name / "results.json")
-    save_deltas(model, model_dir / "deltas.safetensors", {"phases": phases, "run": cfg.name})
+    evaluation = headline(Path(cfg.reports) / "results.json")
+    save_deltas(
+        model, model_dir / "deltas.safetensors", {"phases": phases, "run": cfg.name, "tiny": cfg.tiny, "seed": cfg.seed}
+    )
     write_manifest(model_dir, model, tok, model_id, BASE, evaluation)
     print(f"packed {phases} into {model_dir}")
 

@@ -144,9 +144,7 @@ def _markdown(
     lines += [*_table(header, rows), ""]
     ranking = results.get(RANKING_KEY) if RANKING_KEY in results else None
     if ranking:
-        order = ", ".join(
-            f"`{r['method']}` ({_num(r['hypervolume'], 4)})" for r in ranking
-        )
+        order = ", ".join(f"`{r['method']}` ({_num(r['hypervolume'], 4)})" for r in ranking)
         lines += [f"Ranking by hypervolume: {order}.", ""]
     lines += [
         _STEER_NOTE,
@@ -161,10 +159,7 @@ def _markdown(
     for name, s in methods.items():
         lines += [f"## Method `{name}`", ""]
         datasets = ", ".join(f"{d}: {k}" for d, k in s["datasets"].items())
-        degen = (
-            ", ".join(f"{k} {_pct(v)}" for k, v in s["degenerate_by_kind"].items())
-            or "none"
-        )
+        degen = ", ".join(f"{k} {_pct(v)}" for k, v in s["degenerate_by_kind"].items()) or "none"
         hv, steer = _num(s["hypervolume"], 4), _num(s["steerability_mean"], 2)
         lines += [
             f"- records: {s['n_records']}, documents: {s['n_documents']} ({datasets}), "
@@ -183,12 +178,8 @@ def _markdown(
         )
         far = [o for o in objectives if s["vertices"][o]["distance"] > VERTEX_TOL]
         if far:
-            lines.append(
-                f"- no grid point at the vertex of: {', '.join(far)} (nearest used)"
-            )
-        ratios = ", ".join(
-            f"{k} {_num(v, 2)}" for k, v in s["length_ratios"].items() if v is not None
-        )
+            lines.append(f"- no grid point at the vertex of: {', '.join(far)} (nearest used)")
+        ratios = ", ".join(f"{k} {_num(v, 2)}" for k, v in s["length_ratios"].items() if v is not None)
         if ratios:
             lines.append(f"- length ratios (mean tokens, vertex / vertex): {ratios}")
         lines.append("")
@@ -225,9 +216,7 @@ def _markdown(
 # ----------------------------------------------------------------------------
 
 
-def _plot_pair(
-    methods: dict[str, dict], objectives: list[str], a: int, b: int, path: Path
-) -> None:
+def _plot_pair(methods: dict[str, dict], objectives: list[str], a: int, b: int, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -241,16 +230,12 @@ def _plot_pair(
         colour = f"C{k % 10}"
         marker = _MARKERS[k % len(_MARKERS)]
         indexed = [
-            (i, p)
-            for i, p in enumerate(s["points"])
-            if p["rewards"][oa] is not None and p["rewards"][ob] is not None
+            (i, p) for i, p in enumerate(s["points"]) if p["rewards"][oa] is not None and p["rewards"][ob] is not None
         ]
         if not indexed:
             continue
         pts = [p for _, p in indexed]
-        xy = np.asarray(
-            [[p["rewards"][oa], p["rewards"][ob]] for p in pts], dtype=float
-        )
+        xy = np.asarray([[p["rewards"][oa], p["rewards"][ob]] for p in pts], dtype=float)
         tilt = np.asarray([p["weights"][a] - p["weights"][b] for p in pts], dtype=float)
         scatter = ax.scatter(
             xy[:, 0],
@@ -300,9 +285,7 @@ def _plot_pair(
         cbar.set_label(f"w[{oa}] - w[{ob}]")
     ax.set_xlabel(f"mean reward: {oa}")
     ax.set_ylabel(f"mean reward: {ob}")
-    ax.set_title(
-        f"{oa} vs {ob} (per weighting point; line = 2-D Pareto front)", fontsize=9
-    )
+    ax.set_title(f"{oa} vs {ob} (per weighting point; line = 2-D Pareto front)", fontsize=9)
     ax.margins(0.08)
     ax.grid(True, alpha=0.3)
     if methods:
@@ -317,9 +300,7 @@ def _plot_pair(
 # ----------------------------------------------------------------------------
 
 
-def write_report(
-    results: dict, out_dir: str | Path, title: str, notes: list[str] | None = None
-) -> dict[str, Path]:
+def write_report(results: dict, out_dir: str | Path, title: str, notes: list[str] | None = None) -> dict[str, Path]:
     """Write ``results.json``, ``report.md`` and a ``front_<a>_<b>.png`` per pair.
 
     Returns ``{"results": ..., "report": ..., "front_<a>_<b>": ...}`` (paths written).
@@ -331,9 +312,7 @@ def write_report(
 
     written: dict[str, Path] = {}
     results_path = out / "results.json"
-    results_path.write_text(
-        json.dumps(_jsonable(results), indent=2, allow_nan=False) + "\n"
-    )
+    results_path.write_text(json.dumps(_jsonable(results), indent=2, allow_nan=False) + "\n")
     written["results"] = results_path
 
     plots: dict[str, Path] = {}

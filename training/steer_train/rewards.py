@@ -50,7 +50,7 @@ import hashlib
 import importlib.util
 import os
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +78,7 @@ L0 = 300.0
 FAITH_LO, FAITH_HI = 0.15, 0.75
 FAITH_MIN_WEIGHT = 0.5
 ENTITY_POWER = 2.0
-NOVEL_WEIGHT = 0.3
+NOVEL_WEIGHT = 0.7
 # complete
 COVER_LO, COVER_HI = 0.1, 0.7
 COVER_WEIGHT = 0.5
@@ -124,12 +124,13 @@ def _doc_key(document: str) -> str:
 # ------------------------------------------------------------------------------------------------------------
 
 
-def _entities(text: str, lowercase_words: set[str] | None = None) -> list[tuple[str, str, float]]:
-    """(kind, normalised form, weight) of the names, numbers and rare tokens of ``text``.
+def _entities(text: str, ordinary: Container[str] = frozenset()) -> list[tuple[str, str, float]]:
+    """(kind, normalised form, weight) of the names, numbers, speaker tags and rare tokens of ``text``.
 
-    Names are capitalised tokens whose lower-case form is not a stopword (and not "I"); a sentence-initial
-    one has weight 0.5 (it may be an ordinary word) and none at all if ``lowercase_words`` (the text's own or
-    a document's lower-case words) shows it is an ordinary word.
+    Names are capitalised tokens whose lower-case form is not a stopword (and not "I"). A sentence-initial
+    capitalised word is only taken for a name (with weight 0.5) when it is not an ``ordinary`` word (e.g. in the
+    embedding model's vocabulary or written lower-case in the document): "Students ..." is not a name,
+    "Radmila ..." is.
     """
     toks, starts = sentence_start_indices(text)
     out: list[tuple[str, str, float]] = []
@@ -146,7 +147,7 @@ def _entities(text: str, lowercase_words: set[str] | None = None) -> list[tuple[
             if base in STOPWORDS or low in STOPWORDS or base in NUMBER_WORDS:
                 continue
             if i in starts:
-                if lowercase_words is not None and (base in lowercase_words or stem(base) in lowercase_words):
+                if base in ordinary or stem(base) in ordinary:
                     continue
                 out.append(("name", base, 0.5))
             else:
@@ -161,7 +162,7 @@ class _Doc:
     sent_emb: np.ndarray | None  # [n, d]
     unit_emb: np.ndarray | None  # sentences and windows of 2 and 3 sentences, [u, d]
     centrality: np.ndarray | None  # [n], sums to 1
-    names: set[str]  # lower-case words and tags, with stems
+    names: set[str]  # lower-case tokens and speaker tags (possessive stripped, hyphenated parts added)
     numbers: set[str]
     stems: set[str]
     keywords: dict[str, float]  # stem -> weight
@@ -186,7 +187,6 @@ def _prepare_doc(document: str) -> _Doc:
         for part in low.split("-"):
             names.add(part)
         st = stem(low)
-        names.add(st)
         stems.add(st)
         if low in NUMBER_WORDS:
             numbers.add(NUMBER_WORDS[low])
@@ -200,7 +200,7 @@ def _prepare_doc(document: str) -> _Doc:
         if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 3:
             continue
         counts[stem(low)] += 1
-    for kind, form, w in _entities(document, lower_words):
+    for kind, form, w in _entities(document, lower_words | NUMBER_WORDS.keys()):
         if kind == "name" and w == 1.0:
             counts[stem(form)] += 1
     n_keys = int(min(MAX_KEYWORDS, max(5, len(sentences))))
@@ -332,7 +332,7 @@ class Rewards:
                 continue
             s_emb = emb[[texts[s] for s in sents]]
             out[i, 0] = concise_score(word_count(summary), doc.n_words)
-            out[i, 1] = self._faithful(doc, summary, s_emb)
+            out[i, 1] = self._faithful(doc, sents, s_emb)
             out[i, 2] = self._complete(doc, summary, s_emb)
         np.clip(out, 0.0, 1.0, out=out)
         return out, reasons
@@ -351,26 +351,36 @@ class Rewards:
 
     # -- the objectives ----------------------------------------------------------------------------------------
 
-    @staticmethod
-    def entity_precision(doc: _Doc, summary: str) -> float:
-        """Weighted fraction of the summary's names/numbers/rare tokens found in the document (1 if none)."""
+    def entity_precision(self, doc: _Doc, text: str) -> float:
+        """Share of the names, numbers, speaker tags and rare tokens of ``text`` that the document has.
+
+        Add-one smoothed, ``(found + 1) / (total + 1)``, so one unsupported name among many costs less than a
+        sole one; a speaker tag counts only when the document lacks it (tags are everywhere in dialogues).
+        """
         total = found = 0.0
-        for kind, form, w in _entities(summary, doc.lower_words):
-            total += w
+        ordinary = _KnownWords(self._vocab, doc.lower_words)
+        for kind, form, w in _entities(text, ordinary):
             if kind == "num":
                 ok = form in doc.numbers
+            elif kind == "tag":
+                if form in doc.names:
+                    continue
+                ok = False
             else:
-                ok = form in doc.names or stem(form) in doc.names
+                ok = form in doc.names
                 if not ok and "-" in form:
                     ok = all(p in doc.names for p in form.split("-") if p)
+                if not ok and form.endswith("s"):
+                    ok = form[:-1] in doc.names  # "the Smiths", "Americans"
+            total += w
             found += w if ok else 0.0
-        return 1.0 if total == 0 else found / total
+        return (found + 1.0) / (total + 1.0)
 
     @staticmethod
-    def novelty(doc: _Doc, summary: str) -> float:
-        """Fraction of the summary's content-word stems that the document lacks."""
+    def novelty(doc: _Doc, text: str) -> float:
+        """Fraction of the content-word stems of ``text`` that the document lacks (0 if it has none)."""
         stems = []
-        for t in tokens(summary):
+        for t in tokens(text):
             low = t.lower()
             if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 3:
                 continue
@@ -379,13 +389,17 @@ class Rewards:
             return 0.0
         return sum(s not in doc.stems for s in stems) / len(stems)
 
-    def _faithful(self, doc: _Doc, summary: str, s_emb: np.ndarray) -> float:
+    def sentence_faithfulness(self, doc: _Doc, sentences: Sequence[str], s_emb: np.ndarray) -> np.ndarray:
+        """Per summary sentence: embedding support x entity check squared x (1 - NOVEL_WEIGHT x novelty)."""
         assert doc.unit_emb is not None
         support = _ramp((s_emb @ doc.unit_emb.T).max(axis=1), FAITH_LO, FAITH_HI)
-        agg = FAITH_MIN_WEIGHT * float(support.min()) + (1 - FAITH_MIN_WEIGHT) * float(support.mean())
-        ent = self.entity_precision(doc, summary) ** ENTITY_POWER
-        nov = 1.0 - NOVEL_WEIGHT * self.novelty(doc, summary)
-        return agg * ent * nov
+        ent = np.array([self.entity_precision(doc, s) for s in sentences]) ** ENTITY_POWER
+        nov = 1.0 - NOVEL_WEIGHT * np.array([self.novelty(doc, s) for s in sentences])
+        return support * ent * nov
+
+    def _faithful(self, doc: _Doc, sentences: Sequence[str], s_emb: np.ndarray) -> float:
+        per = self.sentence_faithfulness(doc, sentences, s_emb)
+        return FAITH_MIN_WEIGHT * float(per.min()) + (1 - FAITH_MIN_WEIGHT) * float(per.mean())
 
     def _complete(self, doc: _Doc, summary: str, s_emb: np.ndarray) -> float:
         assert doc.sent_emb is not None and doc.centrality is not None

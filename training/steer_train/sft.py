@@ -1,6 +1,6 @@
 """Supervised warm-up: teaches the shared delta to answer with a plain summary (train splits only).
 
-    python -m steer_train.sft --config training/configs/shipped.json
+python -m steer_train.sft --config training/configs/shipped.json
 """
 
 from __future__ import annotations

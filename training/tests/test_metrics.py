@@ -34,9 +34,7 @@ def brute_force_hv(points: np.ndarray, reference: np.ndarray) -> float:
     hi = points.max(axis=0).astype(int)
     count = 0
     for cell in itertools.product(*[range(a, b) for a, b in zip(lo, hi, strict=True)]):
-        upper = (
-            np.asarray(cell) + 1
-        )  # the cell [cell, cell+1] is dominated iff some point >= cell+1
+        upper = np.asarray(cell) + 1  # the cell [cell, cell+1] is dominated iff some point >= cell+1
         if np.any(np.all(points >= upper, axis=1)):
             count += 1
     return float(count)
@@ -50,9 +48,7 @@ def test_simplex_grid_counts_and_sums():
     assert len(grid) == 15
     assert grid[0] == [1.0, 0.0, 0.0] and grid[-1] == [0.0, 0.0, 1.0]
     assert all(abs(sum(p) - 1.0) < 1e-12 for p in grid)
-    assert all(
-        all(math.isclose(c * 4, round(c * 4)) and c >= 0 for c in p) for p in grid
-    )
+    assert all(all(math.isclose(c * 4, round(c * 4)) and c >= 0 for c in p) for p in grid)
     assert len({tuple(p) for p in grid}) == 15
     assert grid == simplex_grid(3, 4)  # deterministic
     assert len(simplex_grid(2, 10)) == 11
@@ -65,9 +61,7 @@ def test_simplex_grid_counts_and_sums():
 
 
 def test_rouge_l():
-    assert rouge_l("the cat sat on the mat", "the cat sat on the mat") == pytest.approx(
-        1.0
-    )
+    assert rouge_l("the cat sat on the mat", "the cat sat on the mat") == pytest.approx(1.0)
     assert rouge_l("running dogs", "run dog") == pytest.approx(1.0)  # stemming
     assert rouge_l("alpha beta", "gamma delta") == 0.0
     assert rouge_l("", "reference") == 0.0
@@ -78,14 +72,10 @@ def test_rouge_l():
 
 
 def test_pareto_front():
-    pts = np.array(
-        [[1, 3], [2, 2], [3, 1], [1, 1], [2, 2], [0, 3], [2, 1.5]], dtype=float
-    )
+    pts = np.array([[1, 3], [2, 2], [3, 1], [1, 1], [2, 2], [0, 3], [2, 1.5]], dtype=float)
     front = pareto_front(pts)
     assert front.tolist() == [[1, 3], [2, 2], [3, 1]]
-    pts3 = np.array(
-        [[1, 1, 1], [1, 1, 2], [2, 0, 0], [0, 0, 3], [1, 1, 2]], dtype=float
-    )
+    pts3 = np.array([[1, 1, 1], [1, 1, 2], [2, 0, 0], [0, 0, 3], [1, 1, 2]], dtype=float)
     assert pareto_front(pts3).tolist() == [[1, 1, 2], [2, 0, 0], [0, 0, 3]]
     assert pareto_front(np.array([[np.nan, 5.0], [1.0, 1.0]])).tolist() == [[1.0, 1.0]]
     assert pareto_front(np.zeros((0, 3))).shape == (0, 3)
@@ -97,27 +87,17 @@ def test_pareto_front():
 def test_hypervolume_single_point_is_product():
     assert hypervolume(np.array([[2.0, 3.0]]), np.zeros(2)) == pytest.approx(6.0)
     assert hypervolume(np.array([[1.0, 2.0, 3.0]]), np.zeros(3)) == pytest.approx(6.0)
-    assert hypervolume(np.array([[0.5, 0.4, 0.3, 0.2]]), np.zeros(4)) == pytest.approx(
-        0.012
-    )
-    assert hypervolume(np.array([[2.0, 3.0]]), np.array([1.0, -1.0])) == pytest.approx(
-        4.0
-    )
+    assert hypervolume(np.array([[0.5, 0.4, 0.3, 0.2]]), np.zeros(4)) == pytest.approx(0.012)
+    assert hypervolume(np.array([[2.0, 3.0]]), np.array([1.0, -1.0])) == pytest.approx(4.0)
 
 
 def test_hypervolume_two_points_by_hand():
     # 2-D: 3*1 + 1*3 - 1*1
-    assert hypervolume(
-        np.array([[3.0, 1.0], [1.0, 3.0]]), np.zeros(2)
-    ) == pytest.approx(5.0)
+    assert hypervolume(np.array([[3.0, 1.0], [1.0, 3.0]]), np.zeros(2)) == pytest.approx(5.0)
     # 3-D: 2 + 2 - overlap (1,1,1) = 3
-    assert hypervolume(
-        np.array([[2.0, 1.0, 1.0], [1.0, 2.0, 1.0]]), np.zeros(3)
-    ) == pytest.approx(3.0)
+    assert hypervolume(np.array([[2.0, 1.0, 1.0], [1.0, 2.0, 1.0]]), np.zeros(3)) == pytest.approx(3.0)
     # 3-D: 6 + 3 - overlap (1,1,1) = 8
-    assert hypervolume(
-        np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 1.0]]), np.zeros(3)
-    ) == pytest.approx(8.0)
+    assert hypervolume(np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 1.0]]), np.zeros(3)) == pytest.approx(8.0)
 
 
 def test_hypervolume_dominated_and_outside_points():
@@ -154,9 +134,7 @@ def test_steerability_perfect_and_constant():
     mixed = rewards.copy()
     mixed[:, 1] = 0.7
     out = steerability(w, mixed)
-    assert (
-        out[0] == pytest.approx(1.0) and out[1] == 0.0 and out[2] == pytest.approx(1.0)
-    )
+    assert out[0] == pytest.approx(1.0) and out[1] == 0.0 and out[2] == pytest.approx(1.0)
     assert all(not math.isnan(v) for v in out)
 
 
@@ -169,9 +147,7 @@ def make_records(method="clp", divisions=3, m=3, degenerate=True):
     for w in simplex_grid(m, divisions):
         tokens = round(20 + 40 * w[-1] - 10 * w[0])
         summary = " ".join(f"word{i}" for i in range(tokens // 2))
-        for d, (offset, reference) in enumerate(
-            [(0.1, summary), (-0.1, "unrelated text entirely")]
-        ):
+        for d, (offset, reference) in enumerate([(0.1, summary), (-0.1, "unrelated text entirely")]):
             degen = None
             if degenerate and w[0] == 1.0 and d == 1:
                 degen = "looping"
@@ -251,9 +227,7 @@ def test_summarize_method_two_objectives_and_missing_values():
     records[0]["reference"] = None
     s = summarize_method(records, ["a", "b"])
     json.dumps(s, allow_nan=False)
-    assert s["points"][0]["rewards"]["a"] == pytest.approx(
-        2.9
-    )  # the other document only
+    assert s["points"][0]["rewards"]["a"] == pytest.approx(2.9)  # the other document only
     assert s["points"][0]["rouge_l"] == pytest.approx(0.0)
     assert s["steerability"] == pytest.approx({"a": 1.0, "b": 1.0})
 
@@ -273,9 +247,7 @@ def test_compare_methods_and_report(tmp_path):
     assert [r["method"] for r in results["ranking"]] == ["clp", "sft"]
     assert results["clp"]["hypervolume"] > results["sft"]["hypervolume"] > 0
 
-    paths = write_report(
-        results, tmp_path / "out", "Test report", notes=["synthetic data"]
-    )
+    paths = write_report(results, tmp_path / "out", "Test report", notes=["synthetic data"])
     for key in [
         "results",
         "report",
@@ -284,9 +256,7 @@ def test_compare_methods_and_report(tmp_path):
         "front_faithful_complete",
     ]:
         assert paths[key].exists() and paths[key].stat().st_size > 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        p.name for p in paths.values()
-    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in paths.values())
     assert json.loads(paths["results"].read_text())["clp"]["n_points"] == 10
     md = paths["report"].read_text()
     assert "# Test report" in md and "synthetic data" in md

@@ -108,21 +108,41 @@ export class TopPProcessor implements LogitsProcessor {
 
   process(logits: Float32Array): void {
     if (this.p >= 1) return;
-    const order = new Uint32Array(logits.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    order.sort((a, b) => logits[b]! - logits[a]! || a - b);
-    const max = logits[order[0]!]!;
+    let max = -Infinity;
+    for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
     if (max === -Infinity) return;
     let total = 0;
     for (let i = 0; i < logits.length; i++) total += Math.exp(logits[i]! - max);
+    // The nucleus is made of the best tokens; sort only those above a threshold whose mass reaches p
+    // (lowering the threshold until it does), not the whole vocabulary.
+    let candidates: number[];
+    for (let margin = 8; ; margin *= 2) {
+      const threshold = max - margin;
+      candidates = [];
+      let mass = 0;
+      for (let i = 0; i < logits.length; i++) {
+        if (logits[i]! >= threshold) {
+          candidates.push(i);
+          mass += Math.exp(logits[i]! - max);
+        }
+      }
+      if (
+        (mass / total >= this.p && candidates.length >= this.minKeep) ||
+        candidates.length === logits.length ||
+        !isFinite(threshold)
+      )
+        break;
+    }
+    candidates.sort((a, b) => logits[b]! - logits[a]! || a - b);
     let cumulative = 0;
     let keep = 0;
-    while (keep < order.length) {
-      cumulative += Math.exp(logits[order[keep]!]! - max) / total;
+    while (keep < candidates.length) {
+      cumulative += Math.exp(logits[candidates[keep]!]! - max) / total;
       keep++;
       if (cumulative >= this.p && keep >= this.minKeep) break;
     }
-    for (let i = keep; i < order.length; i++) logits[order[i]!] = -Infinity;
+    const kept = new Set(candidates.slice(0, keep));
+    for (let i = 0; i < logits.length; i++) if (!kept.has(i)) logits[i] = -Infinity;
   }
 }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: linters, the Python pipeline and reward/metric tests, the engine and CLI tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .venv/bin/activate
+
+ruff check training
+ruff format --check training
+npm run --silent typecheck
+npm run --silent lint
+
+[ -f models/tiny-random/manifest.json ] || python -m steer_train.build_tiny --out models/tiny-random
+python -m pytest training/tests -q
+npm run --silent test:engine

