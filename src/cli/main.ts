@@ -2,7 +2,8 @@
  * The `steer` command line: summarize, info, bench.
  */
 import { join } from 'node:path';
-import { runBench, writeBenchResults, formatBenchSummary } from '../../bench/bench';
+import { formatBenchSummary, installPeers, runBench, writeBenchResults } from '../../bench/bench';
+import { formatLengths, runLengths, writeLengths } from '../../bench/lengths';
 import { SteerError, errorMessage, type SteerErrorCode } from '../engine/errors';
 import { loadManifest } from '../engine/manifest';
 import { loadModel, type Model } from '../engine/model';
@@ -180,6 +181,25 @@ function infoCommand(args: InfoArgs, io: Io): number {
 
 async function benchCommand(args: BenchArgs, io: Io): Promise<number> {
   const dir = modelDir(args.model);
+  loadManifest(dir); // a missing or broken model fails here, with its exit status
+  const log = (line: string): void => void io.stderr.write(`steer bench: ${line}\n`);
+  const out = args.out ?? join(packageRoot(), 'bench');
+  if (args.installPeers) await installPeers(log);
+  if (args.lengths) {
+    const r = await runLengths({
+      modelDir: dir,
+      inputFile: args.input,
+      device: args.device,
+      graph: args.graph,
+      threads: args.threads,
+      maxNewTokens: args.maxNewTokensGiven ? args.maxNewTokens : null,
+      log,
+    });
+    const files = writeLengths(r, out);
+    if (args.json) io.stdout.write(`${JSON.stringify(r)}\n`);
+    else io.stdout.write(`${formatLengths(r)}\nWrote ${files.join(', ')}\n`);
+    return 0;
+  }
   const results = await runBench({
     modelDir: dir,
     device: args.device,
@@ -188,9 +208,10 @@ async function benchCommand(args: BenchArgs, io: Io): Promise<number> {
     runs: args.runs,
     maxNewTokens: args.maxNewTokens,
     inputFile: args.input,
-    log: (line) => io.stderr.write(`steer bench: ${line}\n`),
+    ...(args.peers ? { peers: args.peers } : {}),
+    ...(args.gguf ? { gguf: args.gguf } : {}),
+    log,
   });
-  const out = args.out ?? join(packageRoot(), 'bench');
   const files = writeBenchResults(results, out);
   if (args.json) io.stdout.write(`${JSON.stringify(results)}\n`);
   else io.stdout.write(`${formatBenchSummary(results)}\nWrote ${files.join(', ')}\n`);

@@ -12,14 +12,14 @@ import { openSession, type DeviceAttempt, type Provider, type SessionRequest } f
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
 /** About how long one prefill run may take: how long a cancellation waits during a prefill. */
-const PREFILL_RUN_TARGET_MS = 100;
+const PREFILL_RUN_TARGET_MS = 300;
 
 export interface LoadOptions extends SessionRequest {
   /** Limits of the prefill LRU (default 4 entries, 512 MiB). */
   prefixCache?: Partial<PrefixCacheLimits>;
   /**
    * Tokens per prefill run. The prompt is prefilled in runs of this many tokens so that a cancellation is
-   * seen between runs. Default: measured at load so that one run takes about 100 ms (8 to 512 tokens;
+   * seen between runs. Default: measured at load so that one run takes about 300 ms (8 to 512 tokens;
    * longer where the fixed cost of a run would otherwise dominate).
    */
   prefillChunkTokens?: number;
@@ -27,7 +27,9 @@ export interface LoadOptions extends SessionRequest {
    * Whether k weightings may be decoded as one batch. `auto` (default) checks at load that a row's logits do
    * not depend on the other rows of its batch (they do with dynamically quantized graphs, whose activation
    * scale spans the batch); where they do, every weighting is decoded on its own from the shared prefill, so
-   * that a preview always equals the summary of the same weighting alone.
+   * that a preview equals the summary of the same weighting alone. (Where rows are independent, the batch
+   * size may still change the last bits of a float result, as the prefill run length does; greedy tokens
+   * change only on a near-tie.)
    */
   batching?: 'auto' | 'always' | 'never';
 }

@@ -22,8 +22,15 @@ export interface SessionRequest {
   device?: DeviceRequest;
   /** A key of `manifest.graphs`; default: `quantized` on cpu (when present), `float32` otherwise. */
   graph?: string;
-  /** onnxruntime intra-op threads (default: onnxruntime's choice). */
+  /** onnxruntime intra-op threads (default: onnxruntime's choice, one per physical core). */
   threads?: number;
+  /**
+   * Whether onnxruntime's intra-op threads spin while waiting for work (onnxruntime's default). Default
+   * false: on a machine whose CPUs are shared (an editor, a language server, a training run) spinning threads
+   * fight the other processes, and a decode step took twice as long (99 vs 45 ms on a busy 2-core machine,
+   * bench/results.md); on an idle machine the cost of not spinning is small.
+   */
+  spinning?: boolean;
 }
 
 export interface DeviceAttempt {
@@ -90,7 +97,7 @@ function safeBackends(): string[] {
   }
 }
 
-function chooseGraph(manifest: Manifest, provider: Provider, requested: string | undefined): string {
+export function chooseGraph(manifest: Manifest, provider: Provider, requested: string | undefined): string {
   if (requested !== undefined) {
     if (!(requested in manifest.graphs))
       throw new BadOptions(
@@ -116,6 +123,7 @@ async function create(
   file: string,
   provider: Provider,
   threads: number | undefined,
+  spinning = false,
 ): Promise<InferenceSession> {
   if (!process.env.STEER_DEBUG) env.logLevel = 'fatal';
   const options: InferenceSession.SessionOptions = {
@@ -125,6 +133,8 @@ async function create(
     logSeverityLevel: process.env.STEER_DEBUG ? 2 : 4,
   };
   if (threads !== undefined) options.intraOpNumThreads = threads;
+  if (provider === 'cpu' && !spinning)
+    options.extra = { session: { 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' } };
   return InferenceSession.create(file, options);
 }
 
@@ -185,7 +195,7 @@ export async function openSession(
     }
     const file = graphFile(dir, manifest, graph);
     try {
-      const session = await create(file, provider, request.threads);
+      const session = await create(file, provider, request.threads, request.spinning);
       checkContract(session, manifest, file);
       return {
         session,
@@ -211,7 +221,7 @@ export async function openSession(
   const file = graphFile(dir, manifest, graph);
   let session: InferenceSession;
   try {
-    session = await create(file, 'cpu', request.threads);
+    session = await create(file, 'cpu', request.threads, request.spinning);
   } catch (e) {
     throw new BadManifest(
       `onnxruntime could not load ${file}: ${firstLine(errorMessage(e))}. Rebuild the model.`,

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { probeBatchInvariance } from '../../src/engine/batch-probe';
 import { generateBatch } from '../../src/engine/decode';
 import { BinaryInput, Cancelled, EmptyInput, InputTooLarge } from '../../src/engine/errors';
 import { buildRowDecoder, resolveSampling } from '../../src/engine/generation/config';
@@ -167,10 +168,43 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     assert.ok(warm.timings.prefillMs < cold.timings.prefillMs || cold.timings.prefillMs < 5);
   });
 
-  test('batch invariance is probed: float32 decodes previews as a batch, dynamic int8 row by row', () => {
+  test('batch invariance is probed: float32 and weight-only 4-bit graphs decode previews as a batch', () => {
     assert.equal(f32.batchInvariant, true);
-    // quantize_dynamic's activation scale spans the batch; the probe must not call such a graph invariant
-    if (quant.batchInvariant) assert.fail('the quantized graph was found batch-invariant; check the probe');
+    // MatMulNBits keeps activations in float, so rows stay independent (and bit-exact) in a batch
+    assert.equal(quant.batchInvariant, true, 'the quantized graph should be weight-only (MatMulNBits)');
+  });
+
+  test('the probe finds a graph whose rows depend on each other (as with dynamic int8)', async () => {
+    // a stand-in for DynamicQuantizeLinear: one activation scale over the whole batch
+    const coupled = {
+      async step(input: Parameters<typeof f32.runner.step>[0]) {
+        const out = await f32.runner.step(input);
+        const logits = out.logits!;
+        let max = 0;
+        for (const v of logits) max = Math.max(max, Math.abs(v));
+        const scale = max / 127;
+        for (let i = 0; i < logits.length; i++) logits[i] = Math.round(logits[i]! / scale) * scale;
+        return out;
+      },
+    };
+    assert.equal(await probeBatchInvariance(coupled, f32.manifest), false);
+    assert.equal(await probeBatchInvariance(f32.runner, f32.manifest), true);
+  });
+
+  test('batching: never decodes row by row and gives the same tokens as a batch', async () => {
+    const rowByRow = await loadModel(TINY_DIR, { device: 'cpu', threads: 1, batching: 'never' });
+    try {
+      assert.equal(rowByRow.batchInvariant, false);
+      const opts = { maxNewTokens: 8, sampling: GREEDY };
+      const a = await preview(rowByRow, DOC, W.slice(0, 3), opts);
+      const b = await preview(quant, DOC, W.slice(0, 3), opts);
+      assert.deepEqual(
+        a.map((i) => i.tokens),
+        b.map((i) => i.tokens),
+      );
+    } finally {
+      await rowByRow.dispose();
+    }
   });
 
   test('on the quantized graph too, a preview equals each weighting alone (token-exact)', async () => {

@@ -31,7 +31,7 @@ def build(model_dir: Path) -> dict:
     deltas = model_dir / "deltas.safetensors"
     meta = read_meta(deltas)
     # a tiny test model's random base is rebuilt from its seed
-    run = RunConfig(tiny=bool(meta.get("tiny")), seed=int(meta.get("seed", 0)), clp=read_clp_config(deltas))
+    run = RunConfig(tiny=bool(meta.get("tiny")), seed=int(meta.get("seed", 0)), clp=read_clp_config(deltas), bf16=False)
     model, tok, _ = build_model(run)
     load_deltas(model, deltas)
     export_model_dir(model, tok, model_dir, manifest["id"], manifest["base"], manifest["evaluation"])

@@ -22,6 +22,7 @@ from .runtime import build_model
 def build_tiny(out: Path, response_only: bool = True, prompt_conditioning: bool = False) -> dict:
     cfg = RunConfig(
         tiny=True,
+        bf16=False,
         seed=0,
         clp=CLPConfig(rank=4, shared_rank=4, response_only=response_only, prompt_conditioning=prompt_conditioning),
     )

@@ -20,6 +20,7 @@ class RunConfig:
     device: str = "auto"  # auto | cpu | cuda
     threads: int = 0  # 0 = torch default
     clp: CLPConfig = field(default_factory=CLPConfig)
+    bf16: bool = True  # frozen weights in bfloat16 and bfloat16 autocast (training, rollouts, evaluation)
     tiny: bool = False  # a randomly initialised model of the same architecture, for tests
     # supervised warm-up (trains the shared delta)
     sft_steps: int = 60

@@ -133,15 +133,17 @@ class Layer(nn.Module):
         half = c.head_dim // 2
         q = q * cos + rotate_half(q, half) * sin
         k = k * cos + rotate_half(k, half) * sin
-        k = torch.cat([past_k, k], dim=2)
-        v = torch.cat([past_v, v], dim=2)
-        group = c.num_heads // c.num_kv_heads
-        t = k.shape[2]
-        kk = k[:, :, None].expand(b, c.num_kv_heads, group, t, c.head_dim).reshape(b, c.num_heads, t, c.head_dim)
-        vv = v[:, :, None].expand(b, c.num_kv_heads, group, t, c.head_dim).reshape(b, c.num_heads, t, c.head_dim)
-        scores = (q @ kk.transpose(2, 3)) * (1.0 / math.sqrt(c.head_dim)) + mask
-        att = torch.softmax(scores, dim=3) @ vv
-        x = x + self.o_proj(att.transpose(1, 2).reshape(b, s, c.num_heads * c.head_dim), gate)
+        # the cache keeps the compute dtype (bfloat16 under autocast): half the bytes copied per step
+        k = torch.cat([past_k.to(k.dtype), k], dim=2)
+        v = torch.cat([past_v.to(v.dtype), v], dim=2)
+        # Grouped-query attention without repeating keys and values: the query heads that share a key/value
+        # head are folded into the query length, so the cache is read once per step, not once per head.
+        group, kvh, d = c.num_heads // c.num_kv_heads, c.num_kv_heads, c.head_dim
+        qg = q.reshape(b, kvh, group * s, d)
+        gmask = mask[:, :, None].expand(b, 1, group, s, mask.shape[3]).reshape(b, 1, group * s, mask.shape[3])
+        scores = (qg @ k.transpose(2, 3).to(qg.dtype)) * (1.0 / math.sqrt(d)) + gmask
+        att = (torch.softmax(scores, dim=3).to(v.dtype) @ v).reshape(b, c.num_heads, s, d)
+        x = x + self.o_proj(att.transpose(1, 2).reshape(b, s, c.num_heads * d), gate)
         hx = self.post_attention_layernorm(x)
         x = x + self.down_proj(F.silu(self.gate_proj(hx, gate)) * self.up_proj(hx, gate), gate)
         return x, k, v
@@ -193,6 +195,14 @@ class CLPModel(nn.Module):
                 params.append(p)
         return params
 
+    def cast_frozen(self, dtype: torch.dtype) -> CLPModel:
+        """Stores the frozen matrices (base weights, embeddings) in dtype. Under bfloat16 autocast this saves
+        re-casting 135M float32 weights on every call, which dominates decoding with small batches."""
+        for p in self.parameters():
+            if not p.requires_grad and p.dim() == 2:
+                p.data = p.data.to(dtype)
+        return self
+
     def merge_shared(self) -> None:
         for mod in self.modules():
             if isinstance(mod, CLPLinear):
@@ -221,7 +231,7 @@ class CLPModel(nn.Module):
         past: per layer (k, v) [b, kv_heads, past, head_dim]; weights [b, m].
         last_logits: compute logits for only the last positions (training never needs the prompt's)."""
         b, s = input_ids.shape
-        x = F.embedding(input_ids, self.embed_tokens)
+        x = F.embedding(input_ids, self.embed_tokens).float()  # the residual stream stays float32
         freqs = position_ids.to(torch.float32)[:, :, None] * self.inv_freq[None, None, :]
         emb = torch.cat([freqs, freqs], dim=2)
         cos, sin = emb.cos()[:, None], emb.sin()[:, None]

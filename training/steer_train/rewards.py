@@ -167,6 +167,7 @@ class _Doc:
     stems: set[str]
     keywords: dict[str, float]  # stem -> weight
     lower_words: set[str]  # words that occur lower-case (ordinary words)
+    caps: set[str]  # lower-cased forms of the capitalised words
 
 
 def _prepare_doc(document: str) -> _Doc:
@@ -176,6 +177,7 @@ def _prepare_doc(document: str) -> _Doc:
     numbers: set[str] = set()
     stems: set[str] = set()
     lower_words: set[str] = set()
+    caps: set[str] = set()
     for t in toks:
         low = t.lower().replace("’", "'")
         if t[0].isdigit():
@@ -193,6 +195,8 @@ def _prepare_doc(document: str) -> _Doc:
         if t[0].islower():
             lower_words.add(low)
             lower_words.add(st)
+        elif t[0].isupper():
+            caps.add(low)
     # Key terms: the most frequent content stems; names and numbers count double.
     counts: Counter[str] = Counter()
     for t in toks:
@@ -205,7 +209,7 @@ def _prepare_doc(document: str) -> _Doc:
             counts[stem(form)] += 1
     n_keys = int(min(MAX_KEYWORDS, max(5, len(sentences))))
     keywords = {k: float(c) for k, c in counts.most_common(n_keys)}
-    return _Doc(sentences, word_count(document), None, None, None, names, numbers, stems, keywords, lower_words)
+    return _Doc(sentences, word_count(document), None, None, None, names, numbers, stems, keywords, lower_words, caps)
 
 
 def _finish_doc(doc: _Doc, emb: np.ndarray) -> None:
@@ -371,7 +375,7 @@ class Rewards:
                 if not ok and "-" in form:
                     ok = all(p in doc.names for p in form.split("-") if p)
                 if not ok and form.endswith("s"):
-                    ok = form[:-1] in doc.names  # "the Smiths", "Americans"
+                    ok = form[:-1] in doc.caps  # "the Smiths", "Americans"
             total += w
             found += w if ok else 0.0
         return (found + 1.0) / (total + 1.0)

@@ -50,7 +50,10 @@ def build_model(cfg: RunConfig):
     else:
         model = CLPModel(base_cfg, cfg.clp)
         model.load_base(state)
-    return model.to(device), load_tokenizer(tok_dir), device
+    model = model.to(device)
+    if cfg.bf16:
+        model.cast_frozen(torch.bfloat16)
+    return model, load_tokenizer(tok_dir), device
 
 
 def save_checkpoint(path: Path, model: CLPModel, opt: torch.optim.Optimizer, step: int, extra: dict) -> None:
