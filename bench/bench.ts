@@ -227,8 +227,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     const peers: PeerResult[] = [];
     for (const w of workers) {
+      // peak RSS after the cold runs alone (comparable across peers), then after the peer's extras
+      const coldRss = await w.call<{ peakRssMb: number }>('rss', config);
       const extra = await w.call<Record<string, number>>('extra', config);
       const rss = await w.call<{ peakRssMb: number }>('rss', config);
+      if (Object.keys(extra).length > 0) extra.peakRssAfterExtrasMb = rss.peakRssMb;
       const l = loaded.get(w.name)!;
       const list = runs.get(w.name)!;
       peers.push({
@@ -238,7 +241,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         cold: medianTimings(list),
         runs: list,
         extra,
-        peakRssMb: rss.peakRssMb,
+        peakRssMb: coldRss.peakRssMb,
       });
     }
     for (const w of workers.splice(0)) await w.close(config);
@@ -384,7 +387,7 @@ export function formatBenchSummary(r: BenchResults): string {
     `Model ${r.settings.modelDir}, ${r.settings.graph} graph; ${r.settings.threads} threads for every peer; input: ${r.settings.input}; ` +
       `${r.settings.maxNewTokens} new tokens per summary (greedy, end-of-sequence suppressed); medians of ${r.settings.runs} interleaved rounds.`,
     '',
-    '| peer | load ms | prompt tokens | first token ms | decode tok/s | summary ms | peak RSS MB |',
+    '| peer | load ms | prompt tokens | first token ms | decode tok/s | summary ms | peak RSS MB (cold runs) |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
@@ -396,6 +399,7 @@ export function formatBenchSummary(r: BenchResults): string {
       `without reuse ${f0(e.resteerWithoutReuseMs)} ms (first token ${f0(e.resteerFirstTokenWithoutReuseMs)} ms): ×${f2(r.ratios.resteerSpeedupFromReuse)}`,
     `- preview of 4 weightings: ${f0(e.preview4BatchedMs)} ms as one batch vs ${f0(e.preview4SequentialMs)} ms one by one (prefix reused): ×${f2(r.ratios.preview4BatchedSpeedup)}` +
       `${e.batchInvariant === 0 ? ' (graph not batch-invariant: rows decoded one by one)' : ''}`,
+    `- peak RSS after these (prefix cache, batch of 4): ${f0(e.peakRssAfterExtrasMb)} MB`,
     '',
     `Memory-bandwidth floor: ${mb(r.floor.weightBytesPerToken)} MiB of weights (embedding table of ${mb(r.floor.embeddingBytesNotRead)} MiB not counted: one row per token) ` +
       `+ ${mb(r.floor.kvBytesPerToken)} MiB of key/value cache at a mean past of ${f0(r.floor.meanPast)} = ${mb(r.floor.bytesPerToken)} MiB per token; ` +
@@ -413,7 +417,35 @@ export function formatBenchSummary(r: BenchResults): string {
   return lines.join('\n');
 }
 
-export function writeBenchResults(r: BenchResults, dir: string, notes = ''): string[] {
+/** How the numbers were measured (appended to results.md). */
+export const HOW_MEASURED = `## How measured
+
+- \`npm run bench -- --model DIR\` (\`steer bench\`); the peers' packages live in bench/peers
+  (\`npm run bench -- --install-peers\`), never in the main dependencies; a missing peer is skipped with the reason.
+- Every peer runs in its own Node process (its own load time and peak RSS). Loads run one after another; then
+  each round runs one cold summary per peer, in turn, so that all peers share the machine's load alike.
+  Ratios are medians of the per-round ratios. On a shared or busy machine absolute numbers are noisy (see
+  the load average above); the ratios within one run are what count.
+- Same prompt tokens (the manifest's template around the document), greedy, end-of-sequence suppressed, the
+  same number of new tokens. First token = prefill + one decode step; decode tok/s = (n − 1) / (time from
+  the first to the last token). Our engine: plain greedy here (no n-gram blocking), no prefix reuse in the
+  cold runs.
+- transformers.js runs our graph itself: a temporary folder with a Llama config.json and onnx/model.onnx
+  linked to the graph, loaded offline by AutoModelForCausalLM; its session is wrapped so that transformers.js
+  sees the standard inputs and every run gets \`clp_weights\` (the default weighting per batch row). Once
+  with its default session options (spinning threads) and once with ours (no spinning), same thread count.
+- llama.cpp runs the base model's Q4_1 GGUF (no CLP deltas, its own kernels): a reference point for the
+  runtime, not the same computation. llama.cpp's threads busy-wait; on a busy machine its 2-thread run
+  collapses, so a 1-thread run is shown too.
+- Re-steer: a summary after a change of weights alone (prefix cache hit: decoding only) against the same
+  summary with a cold prefill. Preview: 4 weightings from one prefill decoded as one batch, against the 4
+  summaries one after another (prefix reused in both).
+- Floor: bytes of weights per generated token read from the ONNX file (initializers; the embedding table,
+  read one row per token, excluded) plus the float32 key/value cache at the mean past length, divided by the
+  read bandwidth measured in the same run (memcmp of two 128 MiB buffers per thread, as many threads as the
+  peers use; best of 4, before and after the peers).`;
+
+export function writeBenchResults(r: BenchResults, dir: string, notes = HOW_MEASURED): string[] {
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'results.json');
   const md = join(dir, 'results.md');

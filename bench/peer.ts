@@ -42,7 +42,7 @@ export interface PeerResult {
   runs: RunTimings[];
   /** Peer-specific numbers (e.g. re-steering with and without prefix reuse). */
   extra: Record<string, number>;
-  /** Peak resident memory of the peer's process. */
+  /** Peak resident memory of the peer's process after load and the cold runs. */
   peakRssMb: number;
 }
 

@@ -39,6 +39,16 @@ test('help, version, info, bench', () => {
   assert.equal(parseCli(['info', '--json']).command, 'info');
 });
 
+test('bench: peers, lengths, install', () => {
+  const b = parseCli(['bench', '--peers', 'transformers,llamacpp-1thread', '--lengths', '--install-peers']);
+  assert.ok(b.command === 'bench');
+  assert.deepEqual(b.peers, ['steer', 'transformers', 'llamacpp-1thread']); // our engine always runs
+  assert.ok(b.lengths && b.installPeers && !b.maxNewTokensGiven);
+  const d = parseCli(['bench', '-n', '64']);
+  assert.ok(d.command === 'bench' && d.peers === null && !d.lengths && d.maxNewTokensGiven);
+  assert.throws(() => parseCli(['bench', '--peers', 'vllm']), /unknown peer "vllm"/);
+});
+
 const bad: [string[], RegExp][] = [
   [['frobnicate'], /Unknown command "frobnicate"/],
   [['summarize', '--bogus'], /Unknown option '--bogus'/],

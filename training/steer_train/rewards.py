@@ -252,6 +252,9 @@ class Rewards:
         if vocab_file.exists():
             vocab = {w for w in vocab_file.read_text(encoding="utf-8").split() if w.isalpha()}
         self._vocab = frozenset(vocab)
+        self.dim = 384
+        # The first forward pass is slow: do it here, not in the first score call.
+        self.dim = int(self.embed(["Warm up the model."]).shape[1])
 
     # -- embeddings --------------------------------------------------------------------------------------------
 
@@ -260,8 +263,7 @@ class Rewards:
         import torch
 
         if not texts:
-            dim = self.model.get_sentence_embedding_dimension() or 384
-            return np.zeros((0, dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         with torch.inference_mode():
             emb = self.model.encode(
                 list(texts),
@@ -329,7 +331,7 @@ class Rewards:
             if d.sentences:
                 _finish_doc(d, emb[[texts[s] for s in d.sentences]])
             else:
-                _finish_doc(d, np.zeros((1, emb.shape[1] if emb.size else 384), dtype=np.float32))
+                _finish_doc(d, np.zeros((1, self.dim), dtype=np.float32))
 
         for i, (doc, summary, sents) in enumerate(zip(docs, summaries, summary_sents)):
             if reasons[i] is not None or not sents:

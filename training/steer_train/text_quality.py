@@ -302,7 +302,7 @@ def degeneracy(summary: str, hit_max_tokens: bool = False, known_words: Containe
     ends_sentence = text[-1] in _TERMINAL
     if hit_max_tokens and not ends_sentence:
         return "cut_off"
-    if text[-1] in _DANGLING_CHARS:
+    if text[-1] in _DANGLING_CHARS and (len(text) < 2 or text[-2] not in _TERMINAL):
         return "cut_off"
     if not ends_sentence:
         last = ws[-1]

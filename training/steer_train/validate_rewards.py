@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import time
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from .rewards import OBJECTIVES, Rewards
 from .text_quality import STOPWORDS, normalize_number, split_sentences
@@ -299,6 +301,8 @@ def run(data_dir: Path, per_set: int = 100, seed: int = 0, device: str = "cpu") 
     results["mean_rewards"] = means
 
     results["timing"] = {
+        "cpu_threads": torch.get_num_threads(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "model_load_s": round(load_s, 2),
         "cold_256_pairs_32_documents_s": round(cold_s, 2),
         "warm_256_pairs_s": round(warm_s, 2),
@@ -394,6 +398,8 @@ def to_markdown(r: dict) -> str:
         "",
         "## Timing (this machine's CPU, torch threads as set by the caller)",
         "",
+        f"- {t['cpu_threads']} torch threads; 1-minute load average when done: {t['load_average_1min']}"
+        " (other jobs share the CPU, so times are upper bounds)",
         f"- model load: {t['model_load_s']} s",
         f"- 256 pairs, 32 new documents (cold cache): {t['cold_256_pairs_32_documents_s']} s "
         f"({t['cold_per_100_pairs_s']} s per 100 pairs); same documents again (warm): {t['warm_256_pairs_s']} s",
