@@ -55,7 +55,7 @@ def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, bat
 
 
 def records_for(method, examples, groups, weights, texts, ended, ntok, rewards: Rewards):
-    r = rewards.score([examples[g].document for g in groups], texts)
+    r = rewards.score([examples[g].document for g in groups], texts, hit_max_tokens=[not e for e in ended])
     return [
         {
             "method": method,

@@ -14,23 +14,29 @@ concise -- *shorter relative to the document is better.*
     saturates. Being strictly decreasing and smooth in the length, it gives RL a gradient to steer length with.
 
 faithful -- *every statement is supported by the document.*
-    Each summary sentence's support is its highest cosine similarity (all-MiniLM-L6-v2 embeddings) to a
-    document sentence or to a window of two or three adjacent document sentences, mapped linearly from
-    [FAITH_LO, FAITH_HI] onto [0, 1]. Sentence supports are aggregated with weight on the weakest one
-    (``0.5 * min + 0.5 * mean``), because one invented sentence makes a summary unfaithful however good the
-    rest is. Embeddings barely notice a swapped name or number, so the support is multiplied by an
-    *entity check*: the weighted fraction of the summary's names (capitalised words that are not common
-    words; sentence-initial ones count half), numbers, speaker tags and other rare tokens (with digits) that
-    occur in the document, squared; and by a mild *novelty check*, ``1 - NOVEL_WEIGHT * f`` where ``f`` is the
-    fraction of the summary's content-word stems absent from the document (paraphrase is allowed, invented
-    content is not). Range [0, 1]; a verbatim extract scores 1.
+    Scored per summary sentence, then aggregated with weight on the weakest sentence (``0.5 * min + 0.5 *
+    mean``), because one invented sentence makes a summary unfaithful however good the rest is. A sentence's
+    score is the product of
+    - *support*: its highest cosine similarity (all-MiniLM-L6-v2 embeddings) to a document sentence or to a
+      window of two or three adjacent document sentences, mapped linearly from [FAITH_LO, FAITH_HI] =
+      [0.15, 0.75] onto [0, 1];
+    - *entity check*, squared: the share of its names (capitalised words that are not stopwords; a
+      sentence-initial one only if it is no ordinary word, and then at half weight), numbers (also "five" in
+      the document for "5"), tokens with digits ("GPT-2") and unknown speaker tags that occur in the document,
+      add-one smoothed: ``((found + 1) / (total + 1)) ** 2``. Embeddings barely notice a swapped name or
+      number; this does (one wrong name of one: x0.25);
+    - *novelty check*: ``1 - NOVEL_WEIGHT * f`` (NOVEL_WEIGHT = 0.7), ``f`` the share of its content-word
+      stems that the document lacks. On held-out references this separates a sentence of the summary from a
+      sentence of another document's summary better than the embedding alone (AUC 0.99 vs 0.92 on dialogsum);
+      it costs abstractive paraphrase a little (references: f ~ 0.2-0.3), invented content a lot.
+    Range [0, 1]; a verbatim extract scores 1.
 
 complete -- *the summary covers the document's main content.*
     Half salience-weighted coverage, half key-content recall. Coverage: each document sentence's best cosine
     similarity to a summary sentence (or to the whole summary), mapped linearly from [COVER_LO, COVER_HI] onto
     [0, 1], averaged with weights ``max(0, cos(sentence, document centroid)) ** 2`` so that central sentences
     count most and asides little. Recall: the weighted fraction of the document's key terms -- its most
-    frequent content-word stems, with names and numbers counting double -- found in the summary. Adding a
+    frequent content-word stems (up to 20; names count double) -- found in the summary. Adding a
     sentence to a summary can only raise either part (up to the whole-summary embedding), so more coverage
     means a higher score; the whole document scores 1. Range [0, 1].
 
