@@ -7,6 +7,7 @@ tokenizer, the manifest, and greedy reference tokens for the engine's parity tes
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -84,6 +85,8 @@ def quantize(src: Path, dst: Path) -> None:
     large MatMul and the embedding Gather. Weight-only keeps batch rows independent (dynamic activation
     quantization would couple them through a shared scale); the small CLP deltas stay float."""
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
 
     model = onnx.load(str(src))
     inits = {i.name: i for i in model.graph.initializer}
