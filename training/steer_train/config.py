@@ -22,6 +22,9 @@ class RunConfig:
     clp: CLPConfig = field(default_factory=CLPConfig)
     bf16: bool = True  # frozen weights in bfloat16 and bfloat16 autocast (training, rollouts, evaluation)
     tiny: bool = False  # a randomly initialised model of the same architecture, for tests
+    # >= 0: the tiny model's random base comes from its own generator with this seed, so it is the same whatever
+    # the CLP config (method comparisons); -1: drawn after the deltas' initialisation (depends on the CLP config)
+    tiny_base_seed: int = -1
     # supervised warm-up (trains the shared delta)
     sft_steps: int = 60
     sft_batch: int = 8
@@ -34,11 +37,16 @@ class RunConfig:
     rl_samples: int = 4  # samples per document (leave-one-out baseline)
     rl_lr: float = 1e-3
     rl_kl: float = 0.02
+    rl_scale_rewards: bool = True  # divide each reward by its running within-document std (see rl.RewardScale)
     rl_max_new_tokens: int = 80
     rl_max_doc_words: int = 260
     rl_dirichlet: float = 1.0  # concentration of the Dirichlet that samples w
     rl_vertex_prob: float = 0.25  # share of prompts whose w is a vertex of the simplex
     rl_temperature: float = 1.0
+    # which deltas RL trains: "clp" (the per-objective deltas); "shared" (the unconditioned delta, e.g. prompt
+    # conditioning alone with clp.rank = 0; the KL reference is then a frozen copy of the warmed-up model)
+    rl_train: str = "clp"
+    rl_weights: str = ""  # a fixed weighting for every prompt, e.g. "1,0,0" (single-objective RL); "" = sampled
     max_minutes: float = 0.0  # stop a phase after this many minutes (0 = no limit), checkpointing first
     checkpoint_every: int = 10
     # evaluation

@@ -113,7 +113,7 @@ def main(cfg: RunConfig | None = None, with_base: bool = True) -> dict:
     seed_all(cfg.seed)
     t0 = time.time()
     model, tok, device = build_model(cfg)
-    phases = load_run_deltas(model, Path(cfg.out_dir))
+    phases = load_run_deltas(model, Path(cfg.out_dir), cfg.rl_train)
     model.eval()
     examples = held_out(cfg)
     rewards = Rewards()

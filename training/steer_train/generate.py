@@ -50,7 +50,7 @@ def prefill(model: CLPModel, prompts: list[list[int]], weights: torch.Tensor, pa
     ids, mask = left_pad([p[:-1] for p in prompts], pad)
     ids, mask = ids.to(dev), mask.to(dev)
     pos = (mask.cumsum(-1) - 1).clamp(min=0)
-    _, past = model(ids, mask, pos, model.empty_past(len(prompts), dev), weights.to(dev))
+    _, past = model(ids, mask, pos, model.empty_past(len(prompts), dev), weights.to(dev), last_logits=1)
     last = torch.tensor([p[-1] for p in prompts], device=dev)
     return Prefix(past, mask, last, torch.tensor([len(p) - 1 for p in prompts], device=dev))
 

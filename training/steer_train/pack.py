@@ -29,7 +29,7 @@ def headline(results_path: Path) -> dict:
 
 def pack(cfg: RunConfig, model_dir: Path, model_id: str) -> None:
     model, tok, _ = build_model(cfg)
-    phases = load_run_deltas(model, Path(cfg.out_dir))
+    phases = load_run_deltas(model, Path(cfg.out_dir), cfg.rl_train)
     evaluation = headline(Path(cfg.reports) / "results.json")
     save_deltas(
         model, model_dir / "deltas.safetensors", {"phases": phases, "run": cfg.name, "tiny": cfg.tiny, "seed": cfg.seed}

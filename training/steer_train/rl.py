@@ -10,6 +10,7 @@ reference policy (the warmed-up model with w = 0).
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import time
@@ -49,12 +50,34 @@ def rollout(model, tok, cfg, prompts, groups, w_rows, gen):
     return prefix, resp, ended
 
 
-def scalar_rewards(rewards: Rewards, docs, texts, ended, w_rows) -> tuple[np.ndarray, np.ndarray]:
+class RewardScale:
+    """Running within-document standard deviation of each reward. Dividing by it makes each objective move
+    the policy comparably: unscaled, concise (which swings with every token of length) drowned out complete,
+    and every weighting drifted towards short summaries."""
+
+    def __init__(self, beta: float = 0.9) -> None:
+        self.beta, self.var = beta, None
+
+    def update(self, r: np.ndarray, k: int) -> np.ndarray:
+        v = r.reshape(-1, k, r.shape[1]).var(axis=1).mean(0) + 1e-4
+        self.var = v if self.var is None else self.beta * self.var + (1 - self.beta) * v
+        return 1.0 / np.sqrt(self.var)
+
+
+def scalar_rewards(rewards: Rewards, docs, texts, ended, w_rows, k: int, scale: RewardScale | None):
     r = rewards.score(docs, texts)
-    scalar = (w_rows.numpy() * r).sum(1)
+    factor = scale.update(r, k) if scale else np.ones(r.shape[1])
+    scalar = (w_rows.numpy() * r * factor).sum(1)
     bad = np.array([degeneracy(t, hit_max_tokens=not e) is not None for t, e in zip(texts, ended)])
-    scalar[bad] = DEGENERATE_REWARD
+    if scale:  # in scaled units: one unit below the worst real summary of the batch
+        scalar[bad] = (scalar[~bad].min() if (~bad).any() else 0.0) - 1.0
+    else:
+        scalar[bad] = DEGENERATE_REWARD
     return r, scalar
+
+
+def scale_state(scale: RewardScale | None) -> list[float] | None:
+    return None if scale is None or scale.var is None else [float(x) for x in scale.var]
 
 
 def loo_advantage(returns: torch.Tensor, k: int) -> torch.Tensor:
@@ -76,6 +99,30 @@ def policy_prefix(model, cfg, prompts, groups, w_rows, prefix: Prefix, pad: int)
     return prefill(model, rows, w_rows, pad), ref
 
 
+def trained_prompt_prefixes(model, ref_model, cfg, prompts, groups, w_rows, pad) -> tuple[Prefix, Prefix]:
+    """Prefixes when RL trains a delta that also acts on the prompt (rl_train = "shared"): the policy's prefill
+    runs with gradients and the reference's on the frozen warmed-up copy."""
+    if cfg.clp.response_only:  # one prefill per document, independent of w, expanded over its rows
+        rows = torch.tensor(groups, device=w_rows.device)
+        zero = torch.zeros(len(prompts), w_rows.shape[1], device=w_rows.device)
+        with torch.no_grad():
+            ref = prefill(ref_model, prompts, zero, pad).select(rows)
+        return prefill(model, prompts, zero, pad).select(rows), ref
+    per_row = [prompts[g] for g in groups]
+    with torch.no_grad():
+        ref = prefill(ref_model, per_row, torch.zeros_like(w_rows), pad)
+    return prefill(model, per_row, w_rows, pad), ref
+
+
+def fixed_weights(cfg: RunConfig) -> np.ndarray | None:
+    if not cfg.rl_weights:
+        return None
+    w = np.array([float(x) for x in cfg.rl_weights.split(",")])
+    if w.shape != (cfg.clp.num_objectives,) or abs(w.sum() - 1) > 1e-6 or (w < 0).any():
+        raise SystemExit(f"rl_weights {cfg.rl_weights!r}: need {cfg.clp.num_objectives} weights >= 0 summing to 1")
+    return w
+
+
 def main(cfg: RunConfig | None = None) -> Path:
     cfg = cfg or load_config()
     seed_all(cfg.seed + 1)
@@ -87,12 +134,23 @@ def main(cfg: RunConfig | None = None) -> Path:
         model.load_deltas(sft["shared"])
     elif cfg.sft_steps:
         raise SystemExit("run the supervised warm-up first (steer_train.sft)")
-    params = model.set_trainable("clp")
+    ref_model = None
+    if cfg.rl_train != "clp":  # the trained delta is also the reference's: keep a frozen warmed-up copy
+        ref_model = copy.deepcopy(model).eval()
+        ref_model.set_trainable("-")  # matches no parameter: everything frozen
+    params = model.set_trainable(cfg.rl_train)
+    if not params:
+        raise SystemExit(f"rl_train={cfg.rl_train!r} finds no parameters (clp.rank=0 needs rl_train=shared)")
     opt = torch.optim.AdamW(params, lr=cfg.rl_lr, weight_decay=0.0)
     ckpt_path = out / "checkpoints" / "rl.pt"
     step = 0
+    scale = RewardScale() if cfg.rl_scale_rewards else None
     if ck := load_checkpoint(ckpt_path):
         model.load_deltas(ck["clp"])
+        if scale and ck["extra"].get("reward_var") is not None:
+            scale.var = np.array(ck["extra"]["reward_var"])
+        if cfg.rl_train != "clp":
+            model.load_deltas(ck[cfg.rl_train])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
         print(f"resumed RL at step {step}")
@@ -102,28 +160,39 @@ def main(cfg: RunConfig | None = None) -> Path:
     pool = sample_examples(load_split(cfg.data_dir, TRAIN_SETS, "train"), 10**9, cfg.seed, cfg.rl_max_doc_words)
     rewards = Rewards()
     m, k, eos = cfg.clp.num_objectives, cfg.rl_samples, tok.eos_token_id
+    fixed = fixed_weights(cfg)
     log = (out / "rl_log.jsonl").open("a")
     t0 = time.time()
     while step < cfg.rl_steps:
         ts = time.time()
         batch = pyrng.sample(pool, cfg.rl_prompts)
         docs = [e.document for e in batch]
-        w_doc = np.stack([sample_weights(rng, m, cfg.rl_dirichlet, cfg.rl_vertex_prob) for _ in docs])
+        if fixed is None:
+            w_doc = np.stack([sample_weights(rng, m, cfg.rl_dirichlet, cfg.rl_vertex_prob) for _ in docs])
+        else:
+            w_doc = np.tile(fixed, (len(docs), 1))
         groups = [i for i in range(len(docs)) for _ in range(k)]
         w_rows = torch.tensor(w_doc[groups], dtype=torch.float32)
         prompts = prompts_for(tok, cfg, docs, w_doc)
         prefix, resp, ended = rollout(model, tok, cfg, prompts, groups, w_rows, gen)
         t_roll = time.time() - ts
         texts = tok.batch_decode(resp, skip_special_tokens=True)
-        r, scalar = scalar_rewards(rewards, [docs[g] for g in groups], texts, ended, w_rows)
+        r, scalar = scalar_rewards(rewards, [docs[g] for g in groups], texts, ended, w_rows, k, scale)
         t_rew = time.time() - ts - t_roll
 
         model.train()
         with autocast(device):
-            pol_prefix, ref_prefix = policy_prefix(model, cfg, prompts, groups, w_rows.to(device), prefix, eos)
+            if ref_model is None:
+                ref = model
+                pol_prefix, ref_prefix = policy_prefix(model, cfg, prompts, groups, w_rows.to(device), prefix, eos)
+            else:
+                ref = ref_model
+                pol_prefix, ref_prefix = trained_prompt_prefixes(
+                    model, ref_model, cfg, prompts, groups, w_rows.to(device), eos
+                )
             logp, tmask = response_logprobs(model, pol_prefix, resp, ended, w_rows, eos)
             with torch.no_grad():
-                ref_logp, _ = response_logprobs(model, ref_prefix, resp, ended, torch.zeros_like(w_rows), eos)
+                ref_logp, _ = response_logprobs(ref, ref_prefix, resp, ended, torch.zeros_like(w_rows), eos)
         kl = ((logp.detach() - ref_logp) * tmask).sum(1)
         returns = torch.tensor(scalar, dtype=torch.float32, device=device) - cfg.rl_kl * kl
         adv = loo_advantage(returns, k)
@@ -154,10 +223,10 @@ def main(cfg: RunConfig | None = None) -> Path:
             print("  w=", np.round(w_doc[i], 2), "->", texts[i * k][:200].replace("\n", " "), flush=True)
         over = cfg.max_minutes and time.time() - t0 > cfg.max_minutes * 60
         if step % cfg.checkpoint_every == 0 or step == cfg.rl_steps or over:
-            save_checkpoint(ckpt_path, model, opt, step, {})
+            save_checkpoint(ckpt_path, model, opt, step, {"reward_var": scale_state(scale)})
         if over:
             break
-    save_checkpoint(ckpt_path, model, opt, step, {"done": step >= cfg.rl_steps})
+    save_checkpoint(ckpt_path, model, opt, step, {"done": step >= cfg.rl_steps, "reward_var": scale_state(scale)})
     return ckpt_path
 
 

@@ -43,10 +43,12 @@ def build_model(cfg: RunConfig):
     if cfg.tiny:
         torch.manual_seed(cfg.seed)
         model = CLPModel(TINY, cfg.clp)
+        # tiny_base_seed >= 0: a base independent of the CLP config (the same for every method of a comparison)
+        gen = torch.Generator().manual_seed(cfg.tiny_base_seed) if cfg.tiny_base_seed >= 0 else None
         with torch.no_grad():
             for p in model.parameters():
                 if not p.requires_grad:  # base weights random, norms one; deltas keep their own init
-                    p.normal_(0, 0.02) if p.dim() == 2 else p.fill_(1.0)
+                    p.normal_(0, 0.02, generator=gen) if p.dim() == 2 else p.fill_(1.0)
     else:
         model = CLPModel(base_cfg, cfg.clp)
         model.load_base(state)
@@ -77,11 +79,13 @@ def load_checkpoint(path: Path) -> dict | None:
     return torch.load(path, weights_only=False) if path.exists() else None
 
 
-def load_run_deltas(model: CLPModel, out_dir: Path) -> list[str]:
-    """Loads the warm-up and RL deltas a run has checkpointed; returns which phases were found."""
+def load_run_deltas(model: CLPModel, out_dir: Path, rl_train: str = "clp") -> list[str]:
+    """Loads the warm-up and RL deltas a run has checkpointed; returns which phases were found.
+    rl_train: the deltas RL trained (RunConfig.rl_train); "shared" also takes the shared delta from RL."""
     found = []
-    for phase, key in (("sft", "shared"), ("rl", "clp")):
+    phases = [("sft", "shared"), ("rl", "clp")] + ([("rl", rl_train)] if rl_train != "clp" else [])
+    for phase, key in phases:
         if ck := load_checkpoint(Path(out_dir) / "checkpoints" / f"{phase}.pt"):
             model.load_deltas(ck[key])
             found.append(f"{phase}@{ck['step']}")
-    return found
+    return sorted(set(found), key=found.index)
