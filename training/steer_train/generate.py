@@ -96,15 +96,16 @@ def decode(
     out: list[list[int]] = [[] for _ in range(n)]
     done = [False] * n
     eos = set(eos_ids)
+    active = list(range(n))  # the row each batch position decodes; finished rows leave the batch
     for _ in range(max_new_tokens):
-        mask = torch.cat([mask, torch.ones(n, 1, dtype=mask.dtype, device=dev)], dim=1)
+        mask = torch.cat([mask, torch.ones(len(active), 1, dtype=mask.dtype, device=dev)], dim=1)
         logits, past = model(tok[:, None], mask, pos[:, None], past, w)
         logits = logits[:, -1].float()
         if no_repeat_ngram:
-            for i in range(n):
+            for j, i in enumerate(active):
                 banned = _banned_by_ngram(out[i], no_repeat_ngram)
                 if banned:
-                    logits[i, banned] = float("-inf")
+                    logits[j, banned] = float("-inf")
         if temperature <= 0:
             nxt = logits.argmax(-1)
         else:
@@ -114,15 +115,21 @@ def decode(
                 keep = sp.cumsum(-1) - sp < top_p
                 probs = torch.zeros_like(probs).scatter(-1, si, sp * keep)
             nxt = torch.multinomial(probs, 1, generator=generator)[:, 0]
-        for i, t in enumerate(nxt.tolist()):
-            if not done[i]:
-                if t in eos:
-                    done[i] = True
-                else:
-                    out[i].append(t)
-        if all(done):
+        stay = []
+        for j, (i, t) in enumerate(zip(active, nxt.tolist())):
+            if t in eos:
+                done[i] = True
+            else:
+                out[i].append(t)
+                stay.append(j)
+        if not stay:
             break
         tok, pos = nxt, pos + 1
+        if len(stay) < len(active):
+            idx = torch.tensor(stay, device=dev)
+            past = [(k.index_select(0, idx), v.index_select(0, idx)) for k, v in past]
+            mask, tok, pos, w = mask[idx], tok[idx], pos[idx], w[idx]
+            active = [active[j] for j in stay]
     return out, done
 
 
