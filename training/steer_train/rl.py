@@ -161,7 +161,10 @@ def main(cfg: RunConfig | None = None) -> Path:
     rewards = Rewards()
     m, k, eos = cfg.clp.num_objectives, cfg.rl_samples, tok.eos_token_id
     fixed = fixed_weights(cfg)
-    log = (out / "rl_log.jsonl").open("a")
+    log_path = out / "rl_log.jsonl"
+    # a resumed run keeps counting training time from where the log stopped
+    before = json.loads(log_path.read_text().splitlines()[-1])["elapsed_s"] if step and log_path.exists() else 0.0
+    log = log_path.open("a")
     t0 = time.time()
     while step < cfg.rl_steps:
         ts = time.time()
@@ -213,7 +216,7 @@ def main(cfg: RunConfig | None = None) -> Path:
             "s_rollout": round(t_roll, 1),
             "s_reward": round(t_rew, 1),
             "s_step": round(time.time() - ts, 1),
-            "elapsed_s": round(time.time() - t0, 1),
+            "elapsed_s": round(before + time.time() - t0, 1),
         }
         log.write(json.dumps(rec) + "\n")
         log.flush()
