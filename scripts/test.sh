@@ -11,4 +11,8 @@ npm run --silent lint
 
 [ -f models/tiny-random/manifest.json ] || python -m steer_train.build_tiny --out models/tiny-random
 python -m pytest training/tests -q
+# the real model's greedy tokens against its Python reference, when setup has built it
+if [ -f models/clp-smollm2-135m/reference_tokens.json ]; then
+  export STEER_REFERENCE_MODELS=models/clp-smollm2-135m
+fi
 npm run --silent test:engine

@@ -55,3 +55,13 @@ export function manifestJson(): Record<string, unknown> {
     evaluation: { report: 'README.md' },
   };
 }
+
+/** One entry of a model's reference_tokens.json, written by the Python exporter. */
+export interface Reference {
+  prompt_text: string;
+  document?: string;
+  weights: number[];
+  max_new_tokens: number;
+  prompt_tokens?: number[];
+  tokens: number[];
+}

@@ -21,16 +21,7 @@ import { preview, previewDetailed, summarize, type ProgressEvent } from '../../s
 import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
 import type { WeightRecord } from '../../src/engine/manifest';
-import { SKIP_NO_MODEL, TINY_DIR } from './helpers';
-
-interface Reference {
-  prompt_text: string;
-  document?: string;
-  weights: number[];
-  max_new_tokens: number;
-  prompt_tokens?: number[];
-  tokens: number[];
-}
+import { type Reference, SKIP_NO_MODEL, TINY_DIR } from './helpers';
 
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0 };
 const DOC =

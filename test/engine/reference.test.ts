@@ -11,15 +11,7 @@ import { generateBatch } from '../../src/engine/decode';
 import { resolveSampling } from '../../src/engine/generation/config';
 import { loadModel } from '../../src/engine/model';
 import { buildPrompt } from '../../src/engine/prompt';
-
-interface Reference {
-  prompt_text: string;
-  document?: string;
-  weights: number[];
-  max_new_tokens: number;
-  prompt_tokens?: number[];
-  tokens: number[];
-}
+import type { Reference } from './helpers';
 
 const dirs = (process.env.STEER_REFERENCE_MODELS ?? '')
   .split(',')

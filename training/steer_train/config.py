@@ -73,6 +73,17 @@ def _coerce(value: str, like: object) -> object:
     return value
 
 
+DEFAULT_MODEL_DIR = "models/clp-smollm2-135m"
+
+
+def split_model_dir(argv: list[str]) -> tuple[Path, list[str]]:
+    """Takes `--model-dir DIR` (default models/clp-smollm2-135m) out of argv; the rest is a run config."""
+    if "--model-dir" not in argv:
+        return Path(DEFAULT_MODEL_DIR), argv
+    i = argv.index("--model-dir")
+    return Path(argv[i + 1]), argv[:i] + argv[i + 2 :]
+
+
 def load_config(argv: list[str] | None = None) -> RunConfig:
     """`--config FILE` then `--key=value` overrides; `--clp.rank=4` reaches the CLP sub-config."""
     argv = sys.argv[1:] if argv is None else argv

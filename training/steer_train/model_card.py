@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import load_config
+from .config import load_config, split_model_dir
 
 DATASETS = {
     "dialogsum": "CC BY-NC-SA 4.0",
@@ -90,12 +90,7 @@ def card(cfg, model_dir: Path) -> str:
 
 
 def main() -> None:
-    argv = sys.argv[1:]
-    model_dir = Path("models/clp-smollm2-135m")
-    if "--model-dir" in argv:
-        i = argv.index("--model-dir")
-        model_dir = Path(argv[i + 1])
-        argv = argv[:i] + argv[i + 2 :]
+    model_dir, argv = split_model_dir(sys.argv[1:])
     cfg = load_config(argv)
     (model_dir / "README.md").write_text(card(cfg, model_dir))
     print(f"wrote {model_dir / 'README.md'}")

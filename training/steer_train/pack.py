@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .base import BASE_FILE, BASE_LICENCE, BASE_NAME, BASE_PACKAGE
-from .config import RunConfig, load_config
+from .config import RunConfig, load_config, split_model_dir
 from .deltas import save_deltas
 from .export import write_manifest
 from .runtime import build_model, load_run_deltas
@@ -39,12 +39,7 @@ def pack(cfg: RunConfig, model_dir: Path, model_id: str) -> None:
 
 
 def main() -> None:
-    argv = sys.argv[1:]
-    model_dir = Path("models/clp-smollm2-135m")
-    if "--model-dir" in argv:
-        i = argv.index("--model-dir")
-        model_dir = Path(argv[i + 1])
-        argv = argv[:i] + argv[i + 2 :]
+    model_dir, argv = split_model_dir(sys.argv[1:])
     cfg = load_config(argv)
     pack(cfg, model_dir, model_dir.name)
 
