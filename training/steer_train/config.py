@@ -37,6 +37,7 @@ class RunConfig:
     rl_samples: int = 4  # samples per document (leave-one-out baseline)
     rl_lr: float = 1e-3
     rl_kl: float = 0.02
+    rl_kl_per_token: bool = False  # KL penalty as the mean over response tokens instead of their sum
     rl_scale_rewards: bool = True  # divide each reward by its running within-document std (see rl.RewardScale)
     rl_max_new_tokens: int = 80
     rl_max_doc_words: int = 260

@@ -197,6 +197,8 @@ def main(cfg: RunConfig | None = None) -> Path:
             with torch.no_grad():
                 ref_logp, _ = response_logprobs(ref, ref_prefix, resp, ended, torch.zeros_like(w_rows), eos)
         kl = ((logp.detach() - ref_logp) * tmask).sum(1)
+        if cfg.rl_kl_per_token:  # a summed KL is also a length penalty: it pulled every weighting short
+            kl = kl / tmask.sum(1).clamp(min=1)
         returns = torch.tensor(scalar, dtype=torch.float32, device=device) - cfg.rl_kl * kl
         adv = loo_advantage(returns, k)
         loss = -(adv[:, None] * logp * tmask).sum() / tmask.sum()
