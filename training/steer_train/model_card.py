@@ -74,7 +74,7 @@ def card(cfg, model_dir: Path) -> str:
         f"w ~ Dirichlet({cfg.rl_dirichlet}) with {cfg.rl_vertex_prob:.0%} simplex vertices, leave-one-out baseline, "
         f"KL penalty to the warmed-up model (final phase: coefficient {cfg.rl_kl}, "
         f"{'mean per response token' if cfg.rl_kl_per_token else 'summed over the response'}), "
-        f"rewards {'divided by their running within-document standard deviation' if cfg.rl_scale_rewards else 'unscaled'}.",
+        "rewards " + ("divided by their running within-document std" if cfg.rl_scale_rewards else "unscaled") + ".",
         f"- The run's phases and why they changed: `{os.path.relpath(run / 'NOTES.md', model_dir)}`.",
         "- Compute: the 2-core CPU of a development machine (AVX512-BF16, bfloat16 autocast), shared with other "
         "work during the run, so the rates above are lower bounds.",
