@@ -35,7 +35,8 @@ def build(model_dir: Path) -> dict:
     model, tok, _ = build_model(run)
     load_deltas(model, deltas)
     export_model_dir(model, tok, model_dir, manifest["id"], manifest["base"], manifest["evaluation"])
-    check = {**check_parity(model_dir, n=2), **logit_parity(model, model_dir)}
+    float_graph = OnnxModel(model_dir, "float32")  # loaded once for both checks
+    check = {**check_parity(model_dir, n=2, om=float_graph), **logit_parity(model, model_dir, float_graph)}
     sizes = {p.name: round(p.stat().st_size / 2**20, 1) for p in (model_dir / "onnx").glob("*.onnx")}
     print(
         json.dumps(
@@ -46,17 +47,17 @@ def build(model_dir: Path) -> dict:
     return check
 
 
-def check_parity(model_dir: Path, n: int | None = None) -> dict:
+def check_parity(model_dir: Path, n: int | None = None, om: OnnxModel | None = None) -> dict:
     """Greedy tokens of the float graph against the reference tokens written from PyTorch."""
     refs = json.loads((model_dir / "reference_tokens.json").read_text())[:n]
-    om = OnnxModel(model_dir, "float32")
+    om = om or OnnxModel(model_dir, "float32")
     same = sum(om.greedy(r["prompt_tokens"], r["weights"], r["max_new_tokens"]) == r["tokens"] for r in refs)
     if same != len(refs):
         raise SystemExit(f"ONNX greedy tokens differ from PyTorch on {len(refs) - same} of {len(refs)} prompts")
     return {"greedy_equal": f"{same}/{len(refs)}"}
 
 
-def logit_parity(model: CLPModel, model_dir: Path) -> dict:
+def logit_parity(model: CLPModel, model_dir: Path, float_graph: OnnxModel | None = None) -> dict:
     """Largest difference between PyTorch and ONNX next-token logits (float and quantized graphs) on the
     reference prompts, each run whole with its reference weighting; and how often the top token agrees."""
     refs = json.loads((model_dir / "reference_tokens.json").read_text())
@@ -76,7 +77,7 @@ def logit_parity(model: CLPModel, model_dir: Path) -> dict:
         cases.append((args, want.numpy()))
     out = {}
     for graph in ("float32", "quantized"):
-        om = OnnxModel(model_dir, graph)
+        om = float_graph if graph == "float32" and float_graph else OnnxModel(model_dir, graph)
         diffs, agree = [], []
         for args, want in cases:
             got, _ = om.forward(*args, om.empty_past(1))

@@ -21,10 +21,7 @@ def save_deltas(model: CLPModel, path: Path, meta: dict) -> None:
 
 
 def read_clp_config(path: Path) -> CLPConfig:
-    from safetensors import safe_open
-
-    with safe_open(str(path), "pt") as f:
-        return CLPConfig(**json.loads(f.metadata()["clp"]))
+    return CLPConfig(**read_meta(path)["clp"])
 
 
 def read_meta(path: Path) -> dict:
