@@ -71,6 +71,9 @@ class CompareConfig:
     soup_budget: str = "split"
     timing_repeats: int = 10
     bootstrap: int = 500  # document resamples for the hypervolume intervals
+    # an existing warm-up checkpoint (sft.pt) to start every method from instead of training one; it must have been
+    # trained with this comparison's settings and have run at least sft_steps
+    warmup_from: str = ""
     run: RunConfig = field(default_factory=RunConfig)
     methods: list[Method] = field(default_factory=list)
 
@@ -187,6 +190,9 @@ def _done(path: Path, steps: int) -> bool:
 def train_warmup(cc: CompareConfig) -> Path:
     cfg = warmup_config(cc)
     path = Path(cfg.out_dir) / "checkpoints" / "sft.pt"
+    if not path.exists() and cc.warmup_from and _done(Path(cc.warmup_from), cfg.sft_steps):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cc.warmup_from, path)
     if not _done(path, cfg.sft_steps):
         sft.main(cfg)
     return path
