@@ -3,7 +3,7 @@
  * out of its extension host). One model at a time; requests run concurrently and each can be cancelled.
  */
 import { createInterface } from 'node:readline';
-import { SteerError, errorMessage } from './errors';
+import { SteerError, errorMessage, throwIfAborted } from './errors';
 import { loadModel, type Model } from './model';
 import { BadRequest, parseRequest, type Outgoing, type Request, type RequestId } from './protocol';
 import { previewDetailed, summarize } from './summarize';
@@ -78,8 +78,10 @@ export class EngineHost {
         return;
       }
       case 'summarize': {
-        const model = await this.ready();
+        // tracked before any await, so that a cancel sent right behind the request finds it
         const controller = this.track(request.id);
+        const model = await this.ready();
+        throwIfAborted(controller.signal);
         const { text, weights, stream, ...rest } = request.params;
         const result = await summarize(model, text, {
           ...rest,
@@ -94,8 +96,10 @@ export class EngineHost {
         return;
       }
       case 'preview': {
-        const model = await this.ready();
+        // tracked before any await, so that a cancel sent right behind the request finds it
         const controller = this.track(request.id);
+        const model = await this.ready();
+        throwIfAborted(controller.signal);
         const { text, weightsList, stream, ...rest } = request.params;
         const result = await previewDetailed(model, text, weightsList, {
           ...rest,

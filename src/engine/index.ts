@@ -40,3 +40,4 @@ export {
   type CancelParams,
   type ErrorBody,
 } from './protocol';
+export { estimateObjectives, conciseEstimate, wordCount } from './estimates';

@@ -97,7 +97,16 @@ function safeBackends(): string[] {
   }
 }
 
-export function chooseGraph(manifest: Manifest, provider: Provider, requested: string | undefined): string {
+/**
+ * The requested graph, or by default: `quantized` on cpu, `float32` elsewhere, among the graphs whose file is
+ * present (a packaged extension ships only the quantized graph); `dir` undefined: don't look at files.
+ */
+export function chooseGraph(
+  manifest: Manifest,
+  provider: Provider,
+  requested: string | undefined,
+  dir?: string,
+): string {
   if (requested !== undefined) {
     if (!(requested in manifest.graphs))
       throw new BadOptions(
@@ -105,9 +114,12 @@ export function chooseGraph(manifest: Manifest, provider: Provider, requested: s
       );
     return requested;
   }
-  if (provider === 'cpu' && 'quantized' in manifest.graphs) return 'quantized';
-  if ('float32' in manifest.graphs) return 'float32';
-  return Object.keys(manifest.graphs)[0]!;
+  const present = (g: string) =>
+    g in manifest.graphs && (dir === undefined || existsSync(join(dir, manifest.graphs[g]!)));
+  const order = provider === 'cpu' ? ['quantized', 'float32'] : ['float32', 'quantized'];
+  return (
+    order.find(present) ?? Object.keys(manifest.graphs).find(present) ?? Object.keys(manifest.graphs)[0]!
+  );
 }
 
 function graphFile(dir: string, manifest: Manifest, graph: string): string {
@@ -187,7 +199,7 @@ export async function openSession(
     device === 'auto' || device === 'gpu' ? platformGpuProviders() : device === 'cpu' ? [] : [device];
 
   for (const provider of gpus) {
-    const graph = chooseGraph(manifest, provider, request.graph);
+    const graph = chooseGraph(manifest, provider, request.graph, dir);
     const unavailable = providerUnavailableReason(provider);
     if (unavailable !== null) {
       attempts.push({ provider, graph, error: unavailable });
@@ -217,7 +229,7 @@ export async function openSession(
     throw new DeviceUnavailable(`No GPU could be used (${why}). Use --device cpu or --device auto.`);
   }
 
-  const graph = chooseGraph(manifest, 'cpu', request.graph);
+  const graph = chooseGraph(manifest, 'cpu', request.graph, dir);
   const file = graphFile(dir, manifest, graph);
   let session: InferenceSession;
   try {

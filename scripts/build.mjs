@@ -1,0 +1,64 @@
+// Bundles everything with esbuild: the CLI, engine and engine process (Node), the extension (Node, `vscode`
+// external), the webview (browser), and with `--tests` the test bundles. onnxruntime-node stays external:
+// it loads its native binary from node_modules.
+import { build } from 'esbuild';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The files of `dir` ending in `suffix` (Node 20 has no fs.globSync). */
+const files = (dir, suffix) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(suffix))
+        .map((f) => join(dir, f))
+    : [];
+
+const withTests = process.argv.includes('--tests');
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['onnxruntime-node', 'vscode', 'mocha'],
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+const jobs = [
+  build({
+    ...node,
+    entryPoints: {
+      cli: 'src/cli/main.ts',
+      engine: 'src/engine/index.ts',
+      'engine-host': 'src/engine/host-main.ts',
+      'bench-worker': 'bench/worker.ts',
+      extension: 'src/extension/main.ts',
+    },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: true,
+    logLevel: 'warning',
+    entryPoints: ['src/webview/steering.ts'],
+    outfile: 'dist/webview/steering.js',
+  }),
+];
+if (withTests) {
+  jobs.push(
+    build({ ...node, entryPoints: files('test/engine', '.test.ts'), outdir: 'dist/test/engine' }),
+    build({
+      ...node,
+      entryPoints: ['suite', 'ui', 'runner'].flatMap((d) => files(`test/vscode/${d}`, '.ts')),
+      outbase: 'test/vscode',
+      outdir: 'dist/test/vscode',
+      external: [...node.external, 'playwright-core', '@vscode/test-electron'],
+    }),
+  );
+}
+await Promise.all(jobs);
+chmodSync('dist/cli.js', 0o755);

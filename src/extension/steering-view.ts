@@ -1,0 +1,306 @@
+/**
+ * The "Steering" view: sliders over the objectives, live re-summarizing of the current selection or file,
+ * and the trade-off preview. The latest slider position wins: each new request supersedes the running one.
+ * Its state (weights, live, last summary and preview) is kept in the workspace state, so it survives hiding
+ * the view and reloading the window.
+ */
+import * as vscode from 'vscode';
+import {
+  parseFromWebview,
+  type FromWebview,
+  type ObjectiveInfo,
+  type SummaryView,
+  type ToWebview,
+  type ViewState,
+  type WeightRecord,
+} from '../common/messages';
+import type { Manifest } from '../engine/manifest';
+import { normaliseWeights, spreadWeights } from '../engine/weights';
+import type { EngineClient, EngineError } from './engine-client';
+import { deliver } from './output';
+import { sourceFromEditor, type Source } from './source';
+import type { Summarizer } from './summarizer';
+import { WebviewViewBase } from './webview-view-base';
+
+export const STEERING_VIEW_ID = 'steer.steering';
+const STATE_KEY = 'steer.viewState';
+const SUPERSEDE = 'steering-view';
+
+export interface SteeringViewDeps {
+  extensionUri: vscode.Uri;
+  memento: vscode.Memento;
+  manifest: () => Manifest;
+  defaultWeights: () => WeightRecord;
+  summarizer: Summarizer;
+  client: EngineClient;
+  log: (line: string) => void;
+}
+
+export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
+  private state: ViewState;
+  private source: Source | null = null;
+  private editor: vscode.TextEditor | undefined;
+  private requestId = 0;
+  private running: AbortController | null = null;
+  private readonly listeners: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: SteeringViewDeps) {
+    super(
+      deps.extensionUri,
+      { title: 'Steering', script: 'dist/webview/steering.js', styles: ['media/steering.css'] },
+      deps.log,
+    );
+    this.state = this.restore();
+    this.editor = usable(vscode.window.activeTextEditor);
+    this.listeners.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        const editor = usable(e);
+        if (editor) this.trackEditor(editor);
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor === this.editor) this.postSource();
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.editor?.document) this.postSource();
+      }),
+    );
+  }
+
+  /** Weights currently on the sliders. */
+  get weights(): WeightRecord {
+    return this.state.weights;
+  }
+
+  protected parse(message: unknown): FromWebview | null {
+    return parseFromWebview(
+      message,
+      this.deps.manifest().objectives.map((o) => o.id),
+    );
+  }
+
+  protected async onMessage(m: FromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.sendInit();
+        return;
+      case 'weightsChanged':
+        this.update({ weights: m.weights });
+        if (m.live) await this.summarize();
+        return;
+      case 'summarize':
+        this.update({ weights: m.weights });
+        await this.summarize();
+        return;
+      case 'preview':
+        this.update({ previewCount: m.count });
+        await this.preview();
+        return;
+      case 'setPreviewCount':
+        this.update({ previewCount: m.count });
+        return;
+      case 'setLive':
+        this.update({ live: m.live });
+        return;
+      case 'cancel':
+        this.running?.abort();
+        return;
+      case 'action':
+        await this.act(m.action, m.summaryId);
+        return;
+    }
+  }
+
+  /** Sets the sliders (a preset from the command palette) and summarizes when live. */
+  async setWeights(weights: WeightRecord): Promise<void> {
+    const w = normaliseWeights(this.deps.manifest().objectives, weights).record;
+    this.update({ weights: w });
+    this.post({ type: 'setWeights', weights: w });
+    if (this.state.live) await this.summarize();
+  }
+
+  /** The trade-off preview of the current source (from the command palette). */
+  async preview(): Promise<SummaryView[] | null> {
+    const source = this.currentSource();
+    if (!source) return this.noSource();
+    const objectives = this.deps.manifest().objectives;
+    const weightsList = spreadWeights(objectives, this.state.previewCount, this.state.weights);
+    const { id, signal } = this.begin();
+    this.post({ type: 'previewStart', requestId: id, weightsList });
+    try {
+      const items = await this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE });
+      this.update({ previews: items });
+      this.post({ type: 'previewDone', requestId: id, items });
+      return items;
+    } catch (e) {
+      this.fail(id, e);
+      return null;
+    }
+  }
+
+  /** Summarizes the current source with the sliders' weights; null when superseded, cancelled or failed. */
+  async summarize(): Promise<SummaryView | null> {
+    const source = this.currentSource();
+    if (!source) return this.noSource();
+    const weights = this.state.weights;
+    const { id, signal } = this.begin();
+    this.post({ type: 'summaryStart', requestId: id, weights });
+    try {
+      const summary = await this.deps.summarizer.summarize(source, weights, {
+        signal,
+        supersede: SUPERSEDE,
+        onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
+      });
+      this.update({ summary });
+      this.post({ type: 'summaryDone', requestId: id, summary });
+      return summary;
+    } catch (e) {
+      this.fail(id, e);
+      return null;
+    }
+  }
+
+  postStatus(): void {
+    const c = this.deps.client;
+    const state =
+      c.state === 'ready'
+        ? 'ready'
+        : c.state === 'failed'
+          ? 'error'
+          : c.state === 'stopped'
+            ? 'stopped'
+            : 'loading';
+    this.post({
+      type: 'status',
+      status: {
+        state: this.running && state === 'ready' ? 'busy' : state,
+        ...(c.info ? { device: c.info.device } : {}),
+        ...(c.info?.deviceNote ? { message: c.info.deviceNote } : {}),
+      },
+    });
+  }
+
+  override dispose(): void {
+    this.running?.abort();
+    for (const l of this.listeners) l.dispose();
+    super.dispose();
+  }
+
+  private begin(): { id: number; signal: AbortSignal } {
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    this.postStatus();
+    return { id: ++this.requestId, signal: controller.signal };
+  }
+
+  private fail(id: number, e: unknown): void {
+    const cancelled = (e as Partial<EngineError>).cancelled === true;
+    const message = e instanceof Error ? e.message : String(e);
+    if (!cancelled) this.deps.log(`steering view: ${message}`);
+    this.post({ type: 'requestFailed', requestId: id, message, cancelled });
+    if (id === this.requestId) {
+      this.running = null;
+      this.postStatus();
+    }
+  }
+
+  private noSource(): null {
+    const id = ++this.requestId;
+    this.post({
+      type: 'requestFailed',
+      requestId: id,
+      message: 'Open a file or select some text to summarize.',
+      cancelled: false,
+    });
+    return null;
+  }
+
+  private async act(
+    action: 'insert' | 'replace' | 'copy' | 'openDocument',
+    summaryId: number,
+  ): Promise<void> {
+    const stored = this.deps.summarizer.get(summaryId);
+    if (!stored) {
+      void vscode.window.showWarningMessage('Steer: that summary is no longer available; summarize again.');
+      return;
+    }
+    const how =
+      action === 'insert'
+        ? 'insertBelow'
+        : action === 'copy'
+          ? 'clipboard'
+          : action === 'openDocument'
+            ? 'newDocument'
+            : 'replace';
+    await deliver(stored.view.text, stored.source, how);
+  }
+
+  private trackEditor(editor: vscode.TextEditor): void {
+    this.editor = editor;
+    this.postSource();
+  }
+
+  private currentSource(): Source | null {
+    const editor = this.editor;
+    if (!editor || editor.document.isClosed) return null;
+    const source = sourceFromEditor(editor);
+    this.source = source.text.trim().length > 0 ? source : null;
+    return this.source;
+  }
+
+  private postSource(): void {
+    const s = this.currentSource();
+    this.post({ type: 'source', source: s ? { label: s.label, words: s.words } : null });
+  }
+
+  private sendInit(): void {
+    const m = this.deps.manifest();
+    const objectives: ObjectiveInfo[] = m.objectives.map((o) => ({
+      id: o.id,
+      label: o.label,
+      description: o.description,
+    }));
+    this.post({
+      type: 'init',
+      modelName: m.id,
+      objectives,
+      presets: Object.entries(m.presets).map(([name, weights]) => ({ name, weights })),
+      state: this.state,
+    });
+    this.postSource();
+    this.postStatus();
+  }
+
+  private update(patch: Partial<ViewState>): void {
+    this.state = { ...this.state, ...patch };
+    void this.deps.memento.update(STATE_KEY, this.state);
+  }
+
+  private restore(): ViewState {
+    const objectives = this.deps.manifest().objectives;
+    const saved = this.deps.memento.get<Partial<ViewState>>(STATE_KEY);
+    let weights = this.deps.defaultWeights();
+    try {
+      if (saved?.weights) weights = normaliseWeights(objectives, saved.weights).record;
+    } catch {
+      // saved for another model's objectives
+    }
+    const sameModel = (s: SummaryView | null | undefined) =>
+      s && Object.keys(s.weights).every((k) => objectives.some((o) => o.id === k)) ? s : null;
+    return {
+      weights,
+      live: saved?.live ?? true,
+      previewCount: saved?.previewCount ?? 4,
+      summary: sameModel(saved?.summary),
+      previews: (saved?.previews ?? []).filter((p) => sameModel(p) !== null),
+    };
+  }
+}
+
+/** Editors whose text can be summarized (not our own summary documents or output panes). */
+function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
+  if (!e) return undefined;
+  return ['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(e.document.uri.scheme)
+    ? e
+    : undefined;
+}
