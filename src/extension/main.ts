@@ -67,8 +67,6 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     }
   };
 
-  let status: StatusBar | undefined;
-  let view: SteeringView | undefined;
   const client = new EngineClient({
     hostScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine-host.js').fsPath,
     load: loadParams(context),
@@ -79,8 +77,8 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
           `model ${info.id} loaded on ${info.device} (${info.graph} graph) in ${Math.round(info.loadMs)} ms`,
         );
       if (state === 'failed') log('the engine failed to start or load the model');
-      status?.render();
-      view?.postStatus();
+      status.render();
+      view.postStatus();
     },
     onCrash: (message) => {
       log(message);
@@ -89,8 +87,9 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
   });
   const summarizer = new Summarizer(client, manifest, () => readConfig().maxSummaryTokens);
   const documents = new SummaryDocuments();
-  status = new StatusBar(client);
-  view = new SteeringView({
+  // the client's callbacks above run only once a request starts, after these exist
+  const status = new StatusBar(client);
+  const view = new SteeringView({
     extensionUri: context.extensionUri,
     memento: context.workspaceState,
     manifest,
@@ -114,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
       if (affectsEngine(e)) {
         manifestCache = null;
         log('engine settings changed: the engine restarts on the next summary');
-        void client.reconfigure(loadParams(context)).then(() => status?.render());
+        void client.reconfigure(loadParams(context)).then(() => status.render());
       }
     }),
   );

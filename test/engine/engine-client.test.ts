@@ -18,14 +18,6 @@ function client(onCrash: (m: string) => void = () => undefined, states: ClientSt
   });
 }
 
-const waitFor = async (check: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 describe('engine client', { skip: SKIP_NO_MODEL }, () => {
   const clients: EngineClient[] = [];
   after(async () => {
