@@ -485,6 +485,12 @@ export class SteeringView {
     this.summaryNote.className = cancelled ? 'note quiet' : 'note error';
   }
 
+  /** A note under the summary that leaves it as it is (a request refused before it started). */
+  summaryNotice(message: string, cancelled: boolean): void {
+    this.summaryNote.textContent = cancelled ? 'Cancelled' : message;
+    this.summaryNote.className = cancelled ? 'note quiet' : 'note error';
+  }
+
   // ---- preview ----
 
   previewStart(weightsList: readonly WeightRecord[]): void {
@@ -515,6 +521,11 @@ export class SteeringView {
     let note = cancelled ? 'Preview cancelled' : message || 'The preview failed';
     if (previous.length > 0) note += ' — showing the previous preview';
     this.previewNote.textContent = note;
+    this.previewNote.className = cancelled ? 'note quiet' : 'note error';
+  }
+
+  previewNotice(message: string, cancelled: boolean): void {
+    this.previewNote.textContent = cancelled ? 'Preview cancelled' : message;
     this.previewNote.className = cancelled ? 'note quiet' : 'note error';
   }
 
