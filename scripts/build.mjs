@@ -2,7 +2,7 @@
 // external), the webview (browser), and with `--tests` the test bundles. onnxruntime-node stays external:
 // it loads its native binary from node_modules.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The files of `dir` ending in `suffix` (Node 20 has no fs.globSync). */
@@ -61,4 +61,7 @@ if (withTests) {
   );
 }
 await Promise.all(jobs);
+// The extension host must never load onnxruntime: inference belongs to the engine process.
+if (/require\("onnxruntime-node"\)/.test(readFileSync('dist/extension.js', 'utf8')))
+  throw new Error('dist/extension.js loads onnxruntime-node: import engine modules that do not need it');
 chmodSync('dist/cli.js', 0o755);

@@ -11,12 +11,15 @@ import { dirname, join } from 'node:path';
 import { InferenceSession, env, listSupportedBackends } from 'onnxruntime-node';
 import { BadManifest, BadOptions, DeviceUnavailable, ModelNotFound, errorMessage } from './errors';
 import { layerName, type Manifest } from './manifest';
+import {
+  DEVICE_REQUESTS,
+  GPU_PROVIDERS,
+  type DeviceRequest,
+  type GpuProvider,
+  type Provider,
+} from './devices';
 
-export const GPU_PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu'] as const;
-export type GpuProvider = (typeof GPU_PROVIDERS)[number];
-export type Provider = GpuProvider | 'cpu';
-export type DeviceRequest = 'auto' | 'gpu' | Provider;
-export const DEVICE_REQUESTS: readonly DeviceRequest[] = ['auto', 'gpu', 'cpu', ...GPU_PROVIDERS];
+export { DEVICE_REQUESTS, GPU_PROVIDERS, type DeviceRequest, type GpuProvider, type Provider };
 
 export interface SessionRequest {
   device?: DeviceRequest;

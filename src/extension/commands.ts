@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { SummaryView, WeightRecord } from '../common/messages';
 import type { Manifest } from '../engine/manifest';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/session';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/devices';
 import { formatWeights } from '../engine/weights';
 import { readConfig } from './config';
 import type { EngineClient } from './engine-client';
