@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: linters, the Python pipeline and reward/metric tests, the engine and CLI tests.
+# The whole test suite: linters, the Python pipeline and reward/metric tests, the engine and CLI tests, and the
+# extension in a real VS Code (the suites, the browser-driven steering test, the installed VSIX).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .venv/bin/activate
@@ -16,3 +17,10 @@ if [ -f models/clp-smollm2-135m/reference_tokens.json ]; then
   export STEER_REFERENCE_MODELS=models/clp-smollm2-135m
 fi
 npm run --silent test:engine
+
+# The extension in a real VS Code server with the real model (test/vscode/runner/run-server.ts)
+node dist/test/vscode/runner/run-server.js --tests dist/test/vscode/suite
+node dist/test/vscode/runner/run-server.js --ui dist/test/vscode/ui/steering.ui.js
+VSIX=dist/steer-$(node -p "require('./package.json').version")-linux-x64.vsix
+[ -f "$VSIX" ] || bash scripts/package.sh linux-x64
+STEER_TEST_GREP=VSIX node dist/test/vscode/runner/run-server.js --install-vsix "$VSIX" --tests dist/test/vscode/suite

@@ -130,6 +130,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       const items = await this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE });
       this.update({ previews: items });
       this.post({ type: 'previewDone', requestId: id, items });
+      this.finish(id);
       return items;
     } catch (e) {
       this.fail(id, e);
@@ -152,6 +153,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       });
       this.update({ summary });
       this.post({ type: 'summaryDone', requestId: id, summary });
+      this.finish(id);
       return summary;
     } catch (e) {
       this.fail(id, e);
@@ -174,7 +176,6 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       status: {
         state: this.running && state === 'ready' ? 'busy' : state,
         ...(c.info ? { device: c.info.device } : {}),
-        ...(c.info?.deviceNote ? { message: c.info.deviceNote } : {}),
       },
     });
   }
@@ -198,10 +199,14 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const message = e instanceof Error ? e.message : String(e);
     if (!cancelled) this.deps.log(`steering view: ${message}`);
     this.post({ type: 'requestFailed', requestId: id, message, cancelled });
-    if (id === this.requestId) {
-      this.running = null;
-      this.postStatus();
-    }
+    this.finish(id);
+  }
+
+  /** The view is idle again once its latest request ends. */
+  private finish(id: number): void {
+    if (id !== this.requestId) return;
+    this.running = null;
+    this.postStatus();
   }
 
   private noSource(): null {

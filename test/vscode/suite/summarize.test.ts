@@ -102,6 +102,10 @@ describe('Steer commands with the real model', function () {
     const summary = (await vscode.commands.executeCommand('steer.summarizeSelection')) as SummaryView;
     const panel = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'steer-summary');
     assert.ok(panel, 'a summary document is visible');
+    // a virtual document takes its new text a moment after the provider's change event
+    const deadline = Date.now() + 5000;
+    while (panel.document.getText() !== summary.text && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     assert.equal(panel.document.getText(), summary.text);
     assertSummaryOf(summary.text, text);
   });

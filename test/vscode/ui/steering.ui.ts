@@ -1,0 +1,97 @@
+/**
+ * Browser-driven: a user opens a document, opens the Steering view, summarizes, then moves the Concise
+ * slider to its end with the keyboard; the live summary is written again, shorter. Screenshots of the view
+ * go to $STEER_SCREENSHOTS when set (the README's images come from here).
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { UiContext } from '../runner/workbench';
+
+const ARTICLE = resolve(__dirname, '..', '..', '..', '..', 'examples', 'article.txt');
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+/** The summary once it is finished (not streaming) and differs from `previous`. */
+async function finishedSummary(
+  view: FrameLocator,
+  previous: string | null,
+  timeoutMs = 180_000,
+): Promise<string> {
+  const text = view.locator('#summary-text');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = await text.getAttribute('aria-busy');
+    const meta = (await view.locator('#summary-meta').textContent()) ?? '';
+    const now = ((await text.textContent()) ?? '').trim();
+    if (busy === 'false' && /\d+ words/.test(meta) && now.length > 0 && now !== previous) return now;
+    if (Date.now() > deadline)
+      throw new Error(`no new finished summary within ${timeoutMs} ms (last: ${now})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.STEER_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name) });
+}
+
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+export async function run(page: Page, ctx: UiContext): Promise<void> {
+  copyFileSync(ARTICLE, join(ctx.workspace, 'article.md'));
+  await ctx.runCommand('Go to File...');
+  await page.keyboard.type('article.md');
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+
+  await ctx.runCommand('Steer: Open Steering View');
+  const view = await ctx.webviewFrame('Steering');
+  const concise = view.locator('input[type=range][data-objective="concise"]');
+  await concise.waitFor({ timeout: 60_000 });
+  check(
+    ((await view.locator('#source').textContent()) ?? '').includes('article.md'),
+    'the view names the file',
+  );
+
+  // Start from the thorough side, so that moving Concise to its end must shorten the summary.
+  await view.locator('#presets').selectOption({ label: 'Thorough' });
+  const live = view.locator('#live');
+  if (!(await live.isChecked())) await live.check();
+  await view.locator('#summarize').click();
+  const before = await finishedSummary(view, null);
+  ctx.log(`summary at Thorough (${words(before)} words): ${before}`);
+  await screenshot(page, 'steering-thorough.png');
+
+  await concise.focus();
+  await page.keyboard.press('End'); // Concise 100%: a live re-summary after the debounce
+  check((await concise.inputValue()) === '100', 'the slider moved to 100');
+  const after = await finishedSummary(view, before);
+  ctx.log(`summary at Concise 100% (${words(after)} words): ${after}`);
+  check(
+    words(after) < words(before),
+    `moving Concise up shortened the summary (${words(before)} → ${words(after)})`,
+  );
+  await screenshot(page, 'steering-concise.png');
+
+  await view.locator('#preview-button').click();
+  const list = view.locator('#preview-list');
+  const deadline = Date.now() + 240_000;
+  let cards = 0;
+  for (;;) {
+    cards = await list.locator('li').count();
+    const generating = await list.locator('.placeholder').count();
+    if (cards >= 2 && generating === 0 && (await list.getAttribute('aria-busy')) === 'false') break;
+    if (Date.now() > deadline) throw new Error('the trade-off preview did not finish');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  check(cards >= 2, `the trade-off preview shows several summaries (${cards})`);
+  await view.locator('#preview-button').scrollIntoViewIfNeeded();
+  await screenshot(page, 'steering-preview.png');
+  ctx.log(`steering view: summary changed with the slider; preview of ${cards} trade-offs`);
+}
