@@ -82,7 +82,7 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   await view.locator('#preview-button').click();
   const list = view.locator('#preview-list');
   const deadline = Date.now() + 240_000;
-  let cards = 0;
+  let cards: number;
   for (;;) {
     cards = await list.locator('li').count();
     const generating = await list.locator('.placeholder').count();
