@@ -48,6 +48,7 @@ const SETTINGS = {
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden', // an empty chat area otherwise
   'workbench.editor.languageDetection': false, // its web worker fails to load in this server build and logs noise
   'security.workspace.trust.enabled': false,
 };

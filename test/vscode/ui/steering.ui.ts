@@ -91,7 +91,7 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   check(cards >= 2, `the trade-off preview shows several summaries (${cards})`);
-  await view.locator('#preview-button').scrollIntoViewIfNeeded();
+  await list.locator('li').last().scrollIntoViewIfNeeded();
   await screenshot(page, 'steering-preview.png');
   ctx.log(`steering view: summary changed with the slider; preview of ${cards} trade-offs`);
 }
