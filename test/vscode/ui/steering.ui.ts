@@ -1,12 +1,13 @@
 /**
  * Browser-driven: a user opens a document, opens the Steering view, summarizes, then moves the Concise
- * slider to its end with the keyboard; the live summary is written again, shorter. Screenshots of the view
+ * slider to its end with the keyboard; the live summary is written again, shorter; previews the trade-offs;
+ * reloads the window and finds the view as it was. Screenshots of the view
  * go to $STEER_SCREENSHOTS when set (the README's images come from here).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import type { UiContext } from '../runner/workbench';
+import { waitForWorkbench, type UiContext } from '../runner/workbench';
 
 const ARTICLE = resolve(__dirname, '..', '..', '..', '..', 'examples', 'article.txt');
 
@@ -94,4 +95,21 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   await list.locator('li').last().scrollIntoViewIfNeeded();
   await screenshot(page, 'steering-preview.png');
   ctx.log(`steering view: summary changed with the slider; preview of ${cards} trade-offs`);
+
+  // The view's state survives reloading the window: weights, summary and preview come back.
+  await ctx.runCommand('Developer: Reload Window');
+  await page.waitForLoadState('domcontentloaded');
+  await waitForWorkbench(page);
+  await ctx.runCommand('Steer: Open Steering View');
+  const reloaded = await ctx.webviewFrame('Steering');
+  const slider = reloaded.locator('input[type=range][data-objective="concise"]');
+  await slider.waitFor({ timeout: 60_000 });
+  check((await slider.inputValue()) === '100', 'the Concise slider is still at 100 after a reload');
+  const restored = ((await reloaded.locator('#summary-text').textContent()) ?? '').trim();
+  check(restored === after, `the last summary is restored after a reload (got ${JSON.stringify(restored)})`);
+  check(
+    (await reloaded.locator('#preview-list li').count()) === cards,
+    'the preview is restored after a reload',
+  );
+  ctx.log('steering view: state restored after reloading the window');
 }
