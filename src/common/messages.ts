@@ -62,6 +62,8 @@ export type ToWebview =
       objectives: ObjectiveInfo[];
       presets: PresetInfo[];
       state: ViewState;
+      /** How long after the last slider movement a live summary is asked for (setting steer.liveDebounceMs). */
+      liveDebounceMs: number;
     }
   | { type: 'source'; source: SourceInfo | null }
   | { type: 'status'; status: EngineStatus }

@@ -94,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     memento: context.workspaceState,
     manifest,
     defaultWeights,
+    liveDebounceMs: () => readConfig().liveDebounceMs,
     summarizer,
     client,
     log,

@@ -31,6 +31,7 @@ export interface SteeringViewDeps {
   memento: vscode.Memento;
   manifest: () => Manifest;
   defaultWeights: () => WeightRecord;
+  liveDebounceMs: () => number;
   summarizer: Summarizer;
   client: EngineClient;
   log: (line: string) => void;
@@ -271,6 +272,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       objectives,
       presets: Object.entries(m.presets).map(([name, weights]) => ({ name, weights })),
       state: this.state,
+      liveDebounceMs: this.deps.liveDebounceMs(),
     });
     this.postSource();
     this.postStatus();

@@ -37,7 +37,8 @@ interface Persisted {
 }
 
 /** Live posting waits this long after the last input event. */
-const DEBOUNCE_MS = 300;
+const DEFAULT_DEBOUNCE_MS = 300;
+let debounceMs = DEFAULT_DEBOUNCE_MS; // from init (setting steer.liveDebounceMs)
 
 const vscode = acquireVsCodeApi<Persisted>();
 const root = document.getElementById('app') ?? document.body;
@@ -143,7 +144,7 @@ const callbacks: ViewCallbacks = {
     weightsMoved();
     pending = weights;
     if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(flushPending, DEBOUNCE_MS);
+    timer = setTimeout(flushPending, debounceMs);
   },
   weightsCommit(weights: number[]): void {
     weightsMoved();
@@ -233,6 +234,7 @@ function build(next: Persisted): void {
 function onMessage(msg: ToWebview): void {
   switch (msg.type) {
     case 'init': {
+      debounceMs = msg.liveDebounceMs;
       const objectiveIds = msg.objectives.map((o) => o.id);
       build({
         v: 1,
