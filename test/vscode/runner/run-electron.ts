@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { makeStubExtension } from './stub-extension';
 import {
   downloadAndUnzipVSCode,
   resolveCliArgsFromVSCodeExecutablePath,
@@ -49,16 +50,7 @@ async function main(): Promise<number> {
     ];
     const result = spawnSync(cli ?? '', args, { stdio: 'inherit', shell: process.platform === 'win32' });
     if (result.status !== 0) throw new Error(`installing ${vsix} failed (exit ${result.status})`);
-    // extensionTestsPath needs an extensionDevelopmentPath; a stub keeps the installed copy the one loaded.
-    extensionDevelopmentPath = path.join(tmp, 'stub-extension');
-    fs.mkdirSync(extensionDevelopmentPath);
-    const manifest = {
-      name: 'vsix-test-stub',
-      publisher: 'steer-test',
-      version: '0.0.0',
-      engines: { vscode: '*' },
-    };
-    fs.writeFileSync(path.join(extensionDevelopmentPath, 'package.json'), JSON.stringify(manifest));
+    extensionDevelopmentPath = makeStubExtension(tmp);
   }
 
   // The desktop extension host's output reaches our stdout directly, so STEER_TEST_LOG is not needed here.

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { makeStubExtension } from './stub-extension';
 import { makeUiContext, waitForWorkbench, type UiTestModule } from './workbench';
 
 const HELP = `Usage: node dist/test/vscode/runner/run-server.js MODE [options]
@@ -179,21 +180,6 @@ function installVsix(inst: Installation, dirs: Dirs, vsix: string): void {
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');
   if (result.status !== 0) throw new HarnessError(`installing ${vsix} failed (exit ${result.status})`);
-}
-
-// extensionTestsPath is only honoured together with an extensionDevelopmentPath. When the extension under
-// test is an installed VSIX, an empty stub extension fills that slot so the installed copy is the one loaded.
-function makeStubExtension(dirs: Dirs): string {
-  const dir = path.join(dirs.tmp, 'stub-extension');
-  fs.mkdirSync(dir);
-  const manifest = {
-    name: 'vsix-test-stub',
-    publisher: 'steer-test',
-    version: '0.0.0',
-    engines: { vscode: '*' },
-  };
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
-  return dir;
 }
 
 interface Server {
@@ -363,7 +349,7 @@ async function main(): Promise<number> {
     // The extension under test: --extension (default: the repository), or with --install-vsix the installed
     // copy, beside a stub development extension when tests run (see makeStubExtension).
     let extension: string | undefined = opts.extension ?? root;
-    if (opts.installVsix) extension = opts.tests ? makeStubExtension(dirs) : undefined;
+    if (opts.installVsix) extension = opts.tests ? makeStubExtension(dirs.tmp) : undefined;
     const workspace = opts.workspace ?? path.join(dirs.tmp, 'workspace');
     fs.mkdirSync(workspace, { recursive: true });
 
