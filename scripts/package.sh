@@ -33,12 +33,16 @@ npm run build
 VERSION=$(node -p "require('./package.json').version")
 OUT="dist/steer-$VERSION-$TARGET.vsix"
 IGNORE=$(mktemp)
-trap 'rm -f "$IGNORE"' EXIT
+README=dist/README.vsix.md # vsce reads it relative to the package root
+trap 'rm -f "$IGNORE" "$README"' EXIT
+# The VSIX's README is the project's without its screenshots: vsce must rewrite relative image links to a
+# hosted repository, and there is none.
+sed '/<!-- screenshots/,/<!-- \/screenshots -->/d' README.md >"$README"
 sed "s#/bin/napi-v\*/linux/x64/#/bin/napi-v*/$PLATFORM/$ARCH/#" .vscodeignore >"$IGNORE"
 
 # vsce collects production dependencies with `npm list --production`, then filters them with the ignore
 # file (with --no-dependencies it would leave node_modules out entirely, and onnxruntime-node is needed).
 LICENSE_FLAG=()
 compgen -G 'LICENSE*' >/dev/null || LICENSE_FLAG=(--skip-license)
-npx vsce package --target "$TARGET" --ignoreFile "$IGNORE" --out "$OUT" "${LICENSE_FLAG[@]}"
+npx vsce package --target "$TARGET" --ignoreFile "$IGNORE" --readme-path "$README" --out "$OUT" "${LICENSE_FLAG[@]}"
 ls -l "$OUT"
