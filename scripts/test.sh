@@ -18,9 +18,11 @@ if [ -f models/clp-smollm2-135m/reference_tokens.json ]; then
 fi
 npm run --silent test:engine
 
-# The extension in a real VS Code server with the real model (test/vscode/runner/run-server.ts)
+# The extension in a real VS Code server with the real model (test/vscode/runner/run-server.ts): the command
+# suites on the development copy, then the VSIX as a user installs it: the Steering view driven in the
+# browser (sliders, live summary, preview, reload) and a summary from the packaged engine and model.
 node dist/test/vscode/runner/run-server.js --tests dist/test/vscode/suite
-node dist/test/vscode/runner/run-server.js --ui dist/test/vscode/ui/steering.ui.js
 VSIX=dist/steer-$(node -p "require('./package.json').version")-linux-x64.vsix
 [ -f "$VSIX" ] || bash scripts/package.sh linux-x64
+node dist/test/vscode/runner/run-server.js --install-vsix "$VSIX" --ui dist/test/vscode/ui/steering.ui.js
 STEER_TEST_GREP=VSIX node dist/test/vscode/runner/run-server.js --install-vsix "$VSIX" --tests dist/test/vscode/suite
