@@ -23,6 +23,6 @@ npm run --silent test:engine
 # browser (sliders, live summary, preview, reload) and a summary from the packaged engine and model.
 node dist/test/vscode/runner/run-server.js --tests dist/test/vscode/suite
 VSIX=dist/steer-$(node -p "require('./package.json').version")-linux-x64.vsix
-[ -f "$VSIX" ] || bash scripts/package.sh linux-x64
+python scripts/vsix_is_current.py "$VSIX" || bash scripts/package.sh linux-x64 # missing, or older bundles
 node dist/test/vscode/runner/run-server.js --install-vsix "$VSIX" --ui dist/test/vscode/ui/steering.ui.js
 STEER_TEST_GREP=VSIX node dist/test/vscode/runner/run-server.js --install-vsix "$VSIX" --tests dist/test/vscode/suite
