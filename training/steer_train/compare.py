@@ -727,10 +727,12 @@ def comparison_markdown(cc: CompareConfig, comp: dict, descriptions: dict[str, s
     lines.append("")
 
     lines += ["### Cost of changing w at inference", ""]
+    fp32 = [m.name for m in cc.methods if m.name in comp["methods"] and not method_config(cc, m).bf16]
     lines += [
         "One decoding forward (the prompt's last token with its cache, batch 1) with the same w as the cached "
         "prompt, versus everything needed to get the first token under a new w; median ms over "
-        f"{cc.timing_repeats} repeats, device `{run.device}`, {run.threads or 'default'} thread(s), PyTorch.",
+        f"{cc.timing_repeats} repeats, device `{run.device}`, {run.threads or 'default'} thread(s), PyTorch"
+        + (f" (float32 weights for {', '.join(f'`{n}`' for n in fp32)}, bfloat16 for the rest)." if fp32 else "."),
         "",
     ]
     header = ["Method", "Same w (ms)", "New w (ms)", "Prefill (ms)", "Merge (ms)", "Reload + merge (ms)", "Work"]
@@ -747,7 +749,7 @@ def comparison_markdown(cc: CompareConfig, comp: dict, descriptions: dict[str, s
         lines.append(
             f"Soup check (`{n}`): merged at each vertex vs that objective's own model, max |logit difference| "
             + ", ".join(f"{o} {v:.2e}" for o, v in zip(OBJECTIVES, d))
-            + (" (bfloat16 weights)." if run.bf16 else ".")
+            + (" (float32 weights)." if n in fp32 else " (bfloat16 weights).")
         )
     if checks:
         lines.append("")
