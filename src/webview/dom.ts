@@ -1,7 +1,7 @@
 /** Small DOM helpers: elements are built with DOM APIs only (the view's CSP forbids inline markup styles). */
 
 type Child = Node | string | null | undefined | false;
-type Attrs = Record<string, string | number | boolean | null | undefined>;
+export type Attrs = Record<string, string | number | boolean | null | undefined>;
 
 function apply(el: Element, attrs: Attrs | undefined, children: readonly Child[]): void {
   if (attrs) {
@@ -60,4 +60,9 @@ export function button(
   const b = h('button', { type: 'button', class: `btn ${variant}`, ...attrs }, label);
   b.addEventListener('click', onClick);
   return b;
+}
+
+/** A 0–100 range input for one objective's weight (tests find it by `data-objective`). */
+export function percentSlider(id: string, objective: string, attrs: Attrs): HTMLInputElement {
+  return h('input', { type: 'range', id, min: 0, max: 100, step: 1, 'data-objective': objective, ...attrs });
 }

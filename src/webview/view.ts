@@ -14,7 +14,7 @@ import {
   type SummaryView,
   type WeightRecord,
 } from '../common/messages';
-import { button, h, idPart } from './dom';
+import { button, h, idPart, percentSlider } from './dom';
 import {
   describeWeights,
   formatFinish,
@@ -296,13 +296,7 @@ export class SteeringView {
       const descB = `desc-${idPart(b.id)}`;
       const pctA = h('span', { class: 'pct' });
       const pctB = h('span', { class: 'pct' });
-      const input = h('input', {
-        type: 'range',
-        id: inputId,
-        min: 0,
-        max: 100,
-        step: 1,
-        'data-objective': b.id,
+      const input = percentSlider(inputId, b.id, {
         'aria-label': `${a.label} to ${b.label}`,
         'aria-describedby': `${descA} ${descB}`,
       });
@@ -334,16 +328,7 @@ export class SteeringView {
       const inputId = `w-${idPart(o.id)}`;
       const descId = `desc-${idPart(o.id)}`;
       const pct = h('span', { class: 'pct', 'aria-hidden': 'true' });
-      const input = h('input', {
-        type: 'range',
-        id: inputId,
-        min: 0,
-        max: 100,
-        step: 1,
-        'data-objective': o.id,
-        'aria-describedby': descId,
-        disabled: objs.length === 1,
-      });
+      const input = percentSlider(inputId, o.id, { 'aria-describedby': descId, disabled: objs.length === 1 });
       input.addEventListener('input', () => {
         this.dragBase ??= [...this.weights];
         this.weights = setWeight(this.dragBase, i, Number(input.value) / 100);
