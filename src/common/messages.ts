@@ -73,7 +73,13 @@ export type ToWebview =
   | { type: 'summaryDone'; requestId: number; summary: SummaryView }
   | { type: 'previewStart'; requestId: number; weightsList: WeightRecord[] }
   | { type: 'previewDone'; requestId: number; items: SummaryView[] }
-  | { type: 'requestFailed'; requestId: number; message: string; cancelled: boolean };
+  | {
+      type: 'requestFailed';
+      kind: 'summary' | 'preview';
+      requestId: number;
+      message: string;
+      cancelled: boolean;
+    };
 
 export type SummaryAction = 'insert' | 'replace' | 'copy' | 'openDocument';
 export const SUMMARY_ACTIONS: readonly SummaryAction[] = ['insert', 'replace', 'copy', 'openDocument'];

@@ -122,7 +122,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   /** The trade-off preview of the current source (from the command palette). */
   async preview(): Promise<SummaryView[] | null> {
     const source = this.currentSource();
-    if (!source) return this.noSource();
+    if (!source) return this.noSource('preview');
     const objectives = this.deps.manifest().objectives;
     const weightsList = spreadWeights(objectives, this.state.previewCount, this.state.weights);
     const { id, signal } = this.begin();
@@ -134,7 +134,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       this.finish(id);
       return items;
     } catch (e) {
-      this.fail(id, e);
+      this.fail('preview', id, e);
       return null;
     }
   }
@@ -142,7 +142,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   /** Summarizes the current source with the sliders' weights; null when superseded, cancelled or failed. */
   async summarize(): Promise<SummaryView | null> {
     const source = this.currentSource();
-    if (!source) return this.noSource();
+    if (!source) return this.noSource('summary');
     const weights = this.state.weights;
     const { id, signal } = this.begin();
     this.post({ type: 'summaryStart', requestId: id, weights });
@@ -157,7 +157,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       this.finish(id);
       return summary;
     } catch (e) {
-      this.fail(id, e);
+      this.fail('summary', id, e);
       return null;
     }
   }
@@ -195,11 +195,11 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     return { id: ++this.requestId, signal: controller.signal };
   }
 
-  private fail(id: number, e: unknown): void {
+  private fail(kind: 'summary' | 'preview', id: number, e: unknown): void {
     const cancelled = (e as Partial<EngineError>).cancelled === true;
     const message = e instanceof Error ? e.message : String(e);
     if (!cancelled) this.deps.log(`steering view: ${message}`);
-    this.post({ type: 'requestFailed', requestId: id, message, cancelled });
+    this.post({ type: 'requestFailed', kind, requestId: id, message, cancelled });
     this.finish(id);
   }
 
@@ -210,10 +210,11 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     this.postStatus();
   }
 
-  private noSource(): null {
+  private noSource(kind: 'summary' | 'preview'): null {
     const id = ++this.requestId;
     this.post({
       type: 'requestFailed',
+      kind,
       requestId: id,
       message: 'Open a file or select some text to summarize.',
       cancelled: false,

@@ -55,9 +55,6 @@ let summaryActive = false;
 let previewReq = -Infinity;
 let previewActive = false;
 
-/** Which area a request refused before it started reports to. */
-let lastAsked: 'summary' | 'preview' = 'summary';
-
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pending: number[] | null = null;
 let lastPosted: { weights: number[]; live: boolean } | null = null;
@@ -118,7 +115,6 @@ function sendWeights(weights: readonly number[]): void {
   const w = rounded(weights);
   if (lastPosted && lastPosted.live === live && sameWeights(lastPosted.weights, w, 1e-9)) return;
   lastPosted = { weights: w, live };
-  if (live) lastAsked = 'summary';
   post({ type: 'weightsChanged', weights: toRecord(ids, w), live });
 }
 
@@ -158,7 +154,6 @@ const callbacks: ViewCallbacks = {
     else flushPending();
     const w = rounded(view.getWeights());
     lastPosted = { weights: w, live: model.view.live };
-    lastAsked = 'summary';
     post({ type: 'summarize', weights: toRecord(ids, w) });
   },
   cancel(): void {
@@ -178,7 +173,6 @@ const callbacks: ViewCallbacks = {
   },
   preview(): void {
     if (!view) return;
-    lastAsked = 'preview';
     post({ type: 'preview', count: clampCount(view.getPreviewCount()) });
   },
   action(action: SummaryAction, summaryId: number): void {
@@ -308,16 +302,15 @@ function onMessage(msg: ToWebview): void {
       save();
       return;
     case 'requestFailed':
-      // The message does not say which kind of request failed: match it against the active ones.
-      if (summaryActive && msg.requestId === summaryReq) {
+      if (msg.kind === 'summary' && summaryActive && msg.requestId === summaryReq) {
         summaryActive = false;
         view.summaryFailed(msg.message, msg.cancelled, m.view.summary);
-      } else if (previewActive && msg.requestId === previewReq) {
+      } else if (msg.kind === 'preview' && previewActive && msg.requestId === previewReq) {
         previewActive = false;
         view.previewFailed(msg.message, msg.cancelled, m.view.previews);
       } else if (msg.requestId > Math.max(summaryReq, previewReq)) {
-        // Refused before it started (e.g. no source): a note where the user last asked, content kept.
-        if (lastAsked === 'preview') view.previewNotice(msg.message, msg.cancelled);
+        // Refused before it started (e.g. no source): a note where it was asked for, content kept.
+        if (msg.kind === 'preview') view.previewNotice(msg.message, msg.cancelled);
         else view.summaryNotice(msg.message, msg.cancelled);
       }
       return;
