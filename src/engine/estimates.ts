@@ -89,7 +89,15 @@ interface DocumentFacts {
   keywords: Map<string, number>;
 }
 
+// A preview estimates k summaries of one document: its facts are computed once, for the last document seen.
+let lastFacts: { document: string; facts: DocumentFacts } | null = null;
+
 function documentFacts(document: string): DocumentFacts {
+  if (lastFacts?.document !== document) lastFacts = { document, facts: computeFacts(document) };
+  return lastFacts.facts;
+}
+
+function computeFacts(document: string): DocumentFacts {
   const toks = document.match(TOKEN_RE) ?? [];
   const lowerWords = new Set(toks.map((t) => t.toLowerCase()));
   const { names, numbers } = entities(document);

@@ -39,10 +39,10 @@ export interface SteeringViewDeps {
 
 export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   private state: ViewState;
-  private source: Source | null = null;
   private editor: vscode.TextEditor | undefined;
   private requestId = 0;
   private running: AbortController | null = null;
+  private sourceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners: vscode.Disposable[] = [];
 
   constructor(private readonly deps: SteeringViewDeps) {
@@ -59,11 +59,12 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
         if (editor) this.trackEditor(editor);
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (e.textEditor === this.editor) this.postSource();
+        if (e.textEditor === this.editor) this.postSourceSoon();
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === this.editor?.document) this.postSource();
+        if (e.document === this.editor?.document) this.postSourceSoon();
       }),
+      { dispose: () => clearTimeout(this.sourceTimer) },
     );
   }
 
@@ -251,8 +252,13 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const editor = this.editor;
     if (!editor || editor.document.isClosed) return null;
     const source = sourceFromEditor(editor);
-    this.source = source.text.trim().length > 0 ? source : null;
-    return this.source;
+    return source.text.trim().length > 0 ? source : null;
+  }
+
+  /** Typing and selecting fire per keystroke; the source line (a word count of the text) follows once they pause. */
+  private postSourceSoon(): void {
+    clearTimeout(this.sourceTimer);
+    this.sourceTimer = setTimeout(() => this.postSource(), 250);
   }
 
   private postSource(): void {

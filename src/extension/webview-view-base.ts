@@ -43,10 +43,6 @@ export abstract class WebviewViewBase<ToView, FromView>
     );
   }
 
-  get visible(): boolean {
-    return this.view?.visible ?? false;
-  }
-
   protected post(message: ToView): void {
     void this.view?.webview.postMessage(message);
   }
