@@ -22,6 +22,8 @@ const node = {
   external: ['onnxruntime-node', 'vscode', 'mocha'],
   sourcemap: true,
   logLevel: 'warning',
+  // The rule data shared with the Python training code (rules/*.txt) is bundled as text.
+  loader: { '.txt': 'text' },
 };
 
 const jobs = [

@@ -26,6 +26,7 @@ const EXIT: Record<SteerErrorCode, number> = {
   INPUT_TOO_LARGE: 4,
   INFERENCE_FAILED: 5,
   DEVICE_UNAVAILABLE: 5,
+  NO_USABLE_SUMMARY: 5,
   CANCELLED: 130,
 };
 

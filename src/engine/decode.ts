@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InputTooLarge, throwIfAborted } from './errors';
-import { buildRowDecoder, type ResolvedSampling } from './generation/config';
+import { buildRowDecoder, type Grounding, type ResolvedSampling } from './generation/config';
 import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
 import { KvCache } from './kvcache';
 import type { Model } from './model';
@@ -29,6 +29,8 @@ export interface BatchOptions {
   prefixReuse?: boolean;
   onToken?: (token: GeneratedToken) => void;
   onPrefill?: (done: number, total: number) => void;
+  /** The document the rows summarize, for grounded decoding (when `sampling.grounded`). */
+  grounding?: Grounding;
 }
 
 export interface BatchRowResult {
@@ -137,7 +139,7 @@ export async function generateBatch(
       indices.map(() => last),
       rowWeights.map((weights) => ({
         weights,
-        decoder: buildRowDecoder(options.sampling, options.maxNewTokens, eos),
+        decoder: buildRowDecoder(options.sampling, options.maxNewTokens, eos, options.grounding),
       })),
       manifest.contextLength,
       eos,

@@ -14,7 +14,8 @@ export type SteerErrorCode =
   | 'UNREADABLE_INPUT'
   | 'CANCELLED'
   | 'DEVICE_UNAVAILABLE'
-  | 'INFERENCE_FAILED';
+  | 'INFERENCE_FAILED'
+  | 'NO_USABLE_SUMMARY';
 
 export class SteerError extends Error {
   readonly code: SteerErrorCode;
@@ -115,6 +116,13 @@ export class DeviceUnavailable extends SteerError {
 export class InferenceFailed extends SteerError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INFERENCE_FAILED', message, options);
+  }
+}
+
+/** Two decodings in different ways both gave an empty, looping or markup-only text. */
+export class NoUsableSummary extends SteerError {
+  constructor(message: string) {
+    super('NO_USABLE_SUMMARY', message);
   }
 }
 

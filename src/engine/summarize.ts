@@ -5,9 +5,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
-import { BadOptions, BadWeights, InputTooLarge, throwIfAborted } from './errors';
-import { generateBatch, type BatchRequest } from './decode';
-import { resolveMaxNewTokens, resolveSampling, type SamplingOptions } from './generation/config';
+import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
+import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
+import {
+  resolveMaxNewTokens,
+  resolveSampling,
+  type Grounding,
+  type ResolvedSampling,
+  type SamplingOptions,
+} from './generation/config';
+import { Continuation } from './grounding/continuation';
+import { pieceTable } from './grounding/pieces';
+import { DocumentTerms } from './grounding/terms';
+import { unusable, unusableMessage } from './grounding/usability';
 import type { FinishReason } from './generation/generator';
 import type { WeightRecord } from './manifest';
 import type { Model } from './model';
@@ -27,7 +37,7 @@ export interface TokenEvent {
 }
 
 export interface ProgressEvent {
-  stage: 'prefill' | 'chunk' | 'combine';
+  stage: 'prefill' | 'chunk' | 'combine' | 'retry';
   done: number;
   total: number;
   message: string;
@@ -76,9 +86,12 @@ export interface SummaryResult {
 
 export interface PreviewItem {
   weights: WeightRecord;
+  /** Empty when no usable summary came out (see `problem`). */
   summary: string;
   tokens: number[];
   finishReason: FinishReason;
+  /** Why this weighting has no summary: two decodings were empty, looping or markup only. */
+  problem?: string;
 }
 
 export interface PreviewResult {
@@ -96,6 +109,7 @@ interface RowOutput {
   tokens: number[];
   finishReason: FinishReason;
   summary: string;
+  problem?: string;
 }
 
 /** Summarizes `text` with one weighting. */
@@ -110,6 +124,7 @@ export async function summarize(
   );
   const { rows, timings } = await run(model, text, [weighting], options);
   const row = rows[0]!;
+  if (row.problem !== undefined) throw new NoUsableSummary(row.problem);
   return {
     summary: row.summary,
     tokens: row.tokens,
@@ -145,8 +160,26 @@ export async function previewDetailed(
       summary: r.summary,
       tokens: r.tokens,
       finishReason: r.finishReason,
+      ...(r.problem !== undefined ? { problem: r.problem } : {}),
     })),
     timings,
+  };
+}
+
+/** Grounded decoding's view of `document`, unless the options turn it off. */
+function groundingFor(model: Model, document: string, sampling: ResolvedSampling): Grounding | undefined {
+  if (!sampling.grounded) return undefined;
+  return { continuation: new Continuation(new DocumentTerms(document)), pieces: pieceTable(model.tokenizer) };
+}
+
+/** The other way a row is decoded when its first summary is unusable: greedy, with repeats penalised harder. */
+function retrySampling(s: ResolvedSampling): ResolvedSampling {
+  return {
+    ...s,
+    temperature: 0,
+    repetitionPenalty: Math.max(s.repetitionPenalty, 1.3),
+    noRepeatNgramSize: s.noRepeatNgramSize > 0 ? Math.min(s.noRepeatNgramSize, 3) : 3,
+    minNewTokens: Math.max(s.minNewTokens, 8),
   };
 }
 
@@ -197,11 +230,13 @@ async function run(
     prefixReused: false,
     chunks: 1,
   };
-  const batchOptions = {
+  const grounding = groundingFor(model, document, sampling);
+  const batchOptions: BatchOptions = {
     maxNewTokens,
     sampling,
     prefixReuse: options.prefixReuse ?? true,
     ...(signal ? { signal } : {}),
+    ...(grounding ? { grounding } : {}),
   };
 
   // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
@@ -296,13 +331,52 @@ async function run(
   timings.generatedTokens = stats.generatedTokens;
   timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
   timings.prefixReused = stats.prefixReused;
+  const outputs: RowOutput[] = rows.map((r) => ({
+    tokens: r.tokens,
+    finishReason: r.finishReason,
+    summary: tokenizer.decode(r.tokens).trim(),
+  }));
+  await retryUnusable(model, requests, outputs, batchOptions, options.onProgress);
   timings.totalMs = performance.now() - start;
-  return {
-    rows: rows.map((r) => ({
-      tokens: r.tokens,
-      finishReason: r.finishReason,
-      summary: tokenizer.decode(r.tokens).trim(),
-    })),
-    timings,
-  };
+  return { rows: outputs, timings };
+}
+
+/**
+ * The last check: a row whose summary is empty, looping or markup only is decoded again another way (from
+ * the cached prefill); if that fails too the row carries a `problem` instead of a summary.
+ */
+async function retryUnusable(
+  model: Model,
+  requests: readonly BatchRequest[],
+  outputs: RowOutput[],
+  batchOptions: BatchOptions,
+  onProgress: SummarizeOptions['onProgress'],
+): Promise<void> {
+  const bad = outputs.map((o, r) => ({ r, reason: unusable(o.summary) })).filter((b) => b.reason !== null);
+  if (bad.length === 0) return;
+  onProgress?.({
+    stage: 'retry',
+    done: 0,
+    total: bad.length,
+    message: 'Rewriting the summary: the first attempt was not usable prose',
+  });
+  const { rows } = await generateBatch(
+    model,
+    bad.map((b) => requests[b.r]!),
+    { ...batchOptions, sampling: retrySampling(batchOptions.sampling) },
+  );
+  rows.forEach((row, i) => {
+    const { r, reason } = bad[i]!;
+    const summary = model.tokenizer.decode(row.tokens).trim();
+    const again = unusable(summary);
+    outputs[r] =
+      again === null
+        ? { tokens: row.tokens, finishReason: row.finishReason, summary }
+        : {
+            tokens: [],
+            finishReason: row.finishReason,
+            summary: '',
+            problem: unusableMessage(again ?? reason!),
+          };
+  });
 }

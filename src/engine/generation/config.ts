@@ -15,6 +15,8 @@ import {
   type LogitsProcessor,
 } from './logits-processors';
 import { Rng, argmax, sample } from './sampling';
+import { GroundedDecodingProcessor, type PieceTable } from './grounded-decoding';
+import type { Continuation } from '../grounding/continuation';
 import { EosCriterion, MaxNewTokensCriterion, StoppingCriteriaList } from './stopping-criteria';
 
 export interface SamplingOptions {
@@ -32,6 +34,11 @@ export interface SamplingOptions {
   noRepeatNgramSize?: number;
   /** End-of-sequence is forbidden before this many tokens; default from the manifest, else 0. */
   minNewTokens?: number;
+  /**
+   * Grounded decoding (default true): no name, number or identifier the document lacks, prose without
+   * markup, no word three times in a row (grounded-decoding.ts). false decodes without these rules.
+   */
+  grounded?: boolean;
 }
 
 export type ResolvedSampling = Required<SamplingOptions>;
@@ -55,6 +62,7 @@ export function resolveSampling(
     repetitionPenalty: o.repetitionPenalty ?? defaults.repetitionPenalty ?? 1,
     noRepeatNgramSize: o.noRepeatNgramSize ?? defaults.noRepeatNgramSize ?? 0,
     minNewTokens: o.minNewTokens ?? defaults.minNewTokens ?? 0,
+    grounded: o.grounded ?? true,
   };
   check(
     Number.isFinite(r.temperature) && r.temperature >= 0,
@@ -72,6 +80,7 @@ export function resolveSampling(
     `noRepeatNgramSize must be an integer ≥ 0.`,
   );
   check(Number.isInteger(r.minNewTokens) && r.minNewTokens >= 0, `minNewTokens must be an integer ≥ 0.`);
+  check(typeof r.grounded === 'boolean', `grounded must be true or false.`);
   return r;
 }
 
@@ -88,16 +97,35 @@ export interface RowDecoder {
   choose(logits: Float32Array): number;
 }
 
+/** What grounded decoding checks a row's tokens against: the document's terms and the token texts. */
+export interface Grounding {
+  continuation: Continuation;
+  pieces: PieceTable;
+}
+
+/** Tokens grounded sampling keeps to sample from (greedy keeps the best allowed one). */
+export const GROUNDED_SAMPLING_KEEP = 40;
+
 export function buildRowDecoder(
   s: ResolvedSampling,
   maxNewTokens: number,
   eos: readonly number[],
+  grounding?: Grounding,
 ): RowDecoder {
   const processors: LogitsProcessor[] = [];
   if (s.minNewTokens > 0) processors.push(new MinNewTokensProcessor(s.minNewTokens, eos));
   if (s.repetitionPenalty !== 1) processors.push(new RepetitionPenaltyProcessor(s.repetitionPenalty));
   if (s.noRepeatNgramSize > 0) processors.push(new NoRepeatNgramProcessor(s.noRepeatNgramSize));
   const sampling = s.temperature > 0;
+  if (s.grounded && grounding)
+    processors.push(
+      new GroundedDecodingProcessor(
+        grounding.continuation,
+        grounding.pieces,
+        eos,
+        sampling ? GROUNDED_SAMPLING_KEEP : 1,
+      ),
+    );
   if (sampling) {
     processors.push(new TemperatureProcessor(s.temperature));
     if (s.topK > 0) processors.push(new TopKProcessor(s.topK));

@@ -1,0 +1,86 @@
+/**
+ * Grounded decoding as a logits processor: of the tokens in order of their logits, the first `keep` whose
+ * text may follow the summary so far (grounding/continuation.ts) stay; every other token is forbidden. With
+ * greedy decoding `keep` is 1 and the result is the best allowed token.
+ *
+ * Only the best tokens are checked, so a step costs a few string checks, not one per vocabulary entry.
+ * Special tokens other than end-of-sequence are never written. If no token passes (which the checks make
+ * all but impossible: end-of-sequence after a finished word always does), only end-of-sequence stays.
+ */
+import { Continuation } from '../grounding/continuation';
+import type { LogitsProcessor } from './logits-processors';
+
+/** Token texts, decoded one id at a time and cached; '' for special tokens. */
+export interface PieceTable {
+  piece(id: number): string;
+  /** Text of a whole response. */
+  text(ids: readonly number[]): string;
+}
+
+export class GroundedDecodingProcessor implements LogitsProcessor {
+  private readonly eos: Set<number>;
+
+  constructor(
+    readonly continuation: Continuation,
+    readonly pieces: PieceTable,
+    eos: readonly number[],
+    readonly keep = 1,
+  ) {
+    this.eos = new Set(eos);
+    if (!Number.isInteger(keep) || keep < 1) throw new RangeError('keep must be a positive integer');
+  }
+
+  /** Whether token `id` may come next after `ctxText`. */
+  allows(ctx: ReturnType<Continuation['prepare']>, id: number): boolean {
+    if (this.eos.has(id)) return this.continuation.check(ctx, '', true) === null;
+    const piece = this.pieces.piece(id);
+    if (piece.length === 0) return false;
+    // An incomplete UTF-8 byte cannot be judged yet; the next step sees the whole character.
+    if (piece.includes('\uFFFD')) return true;
+    return this.continuation.check(ctx, piece) === null;
+  }
+
+  process(logits: Float32Array, generated: readonly number[]): void {
+    const ctx = this.continuation.prepare(this.pieces.text(generated).replace(/\uFFFD+$/u, ''));
+    const kept: number[] = [];
+    for (const id of candidatesInOrder(logits)) {
+      if (this.allows(ctx, id)) kept.push(id);
+      if (kept.length >= this.keep) break;
+    }
+    if (kept.length === 0) for (const id of this.eos) kept.push(id);
+    const values = kept.map((id) => logits[id]!);
+    logits.fill(-Infinity);
+    kept.forEach((id, i) => (logits[id] = Number.isFinite(values[i]!) ? values[i]! : 0));
+  }
+}
+
+/**
+ * Token ids by descending logit (ties: lower id first), skipping -Infinity; lazily, widening a threshold
+ * below the maximum so that usually only a few dozen tokens are ever sorted.
+ */
+export function* candidatesInOrder(logits: Float32Array): Generator<number> {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  if (max === -Infinity) return;
+  let upper = Infinity;
+  for (let margin = 2; ; margin *= 4) {
+    const lower = max - margin;
+    const batch: number[] = [];
+    for (let i = 0; i < logits.length; i++) {
+      const v = logits[i]!;
+      if (v < upper && v >= lower && v > -Infinity) batch.push(i);
+    }
+    batch.sort((a, b) => logits[b]! - logits[a]! || a - b);
+    yield* batch;
+    if (!Number.isFinite(lower)) return;
+    upper = lower;
+    if (margin > 1e6) {
+      // Whatever is left, in one go.
+      const rest: number[] = [];
+      for (let i = 0; i < logits.length; i++) if (logits[i]! < upper && logits[i]! > -Infinity) rest.push(i);
+      rest.sort((a, b) => logits[b]! - logits[a]! || a - b);
+      yield* rest;
+      return;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Whether a summary may continue with a given piece of text: the rules grounded decoding enforces token by
+ * token. A continuation is refused when it
+ * - writes a name, number or identifier the document lacks, or starts one no document term begins with
+ *   (`unsupported`; see terms.ts);
+ * - writes markup: a code fence or backtick, a table bar, brackets, an HTML tag, emphasis stars, a symbol
+ *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
+ *   them, or a list marker opening the summary (`markup`): a summary is one paragraph of prose;
+ * - writes a word a third time in a row (`repeat`).
+ *
+ * Twin: `training/steer_train/grounding.py` (`Continuation`); golden cases in `rules/grounding-cases.json`.
+ */
+import { DocumentTerms, JOINERS, prefixForm, termsOf, type Term } from './terms';
+
+export type Refusal = 'unsupported' | 'markup' | 'repeat';
+
+/** Characters a prose summary never writes (symbols such as emoji included). */
+const MARKUP_CHARS = /[`|<>*[\]{}\n\r\t\p{So}]/u;
+const HEADING = /(^|[.!?]\s+)#+\s|##/u;
+const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
+
+/** What the checks need to know about the text written so far; computed once per step. */
+export interface StepContext {
+  text: string;
+  /** Where the term still being written starts (or the end of the text when none is). */
+  tailStart: number;
+  /** Prefix forms of the last two finished terms, for the repeat rule. */
+  prior: string[];
+}
+
+function onlyJoiners(s: string): boolean {
+  for (const ch of s) if (!JOINERS.includes(ch)) return false;
+  return true;
+}
+
+export class Continuation {
+  constructor(readonly doc: DocumentTerms) {}
+
+  prepare(text: string): StepContext {
+    const terms = termsOf(text);
+    const last = terms[terms.length - 1];
+    const pending = last !== undefined && onlyJoiners(text.slice(last.end));
+    const finished = pending ? terms.slice(0, -1) : terms;
+    return {
+      text,
+      tailStart: pending ? last.start : text.length,
+      prior: finished.slice(-2).map((t) => prefixForm(t.text)),
+    };
+  }
+
+  /** Why `piece` may not follow the text of `ctx` (`end`: the piece ends the summary), or null. */
+  check(ctx: StepContext, piece: string, end = false): Refusal | null {
+    if (MARKUP_CHARS.test(piece)) return 'markup';
+    const combined = ctx.text + piece;
+    // '#' only in speaker tags (#Person1#), and only when the document writes them.
+    if (piece.includes('#') && !this.doc.speakerTags) return 'markup';
+    if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
+    if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
+    const news = termsOf(combined, ctx.tailStart);
+    const seq = [...ctx.prior];
+    for (const t of news) {
+      const finished = end || !onlyJoiners(combined.slice(t.end));
+      if (!this.allowed(t, finished)) return 'unsupported';
+      const form = prefixForm(t.text);
+      const n = seq.length;
+      if (n >= 2 && seq[n - 1] === seq[n - 2] && form.length > 0) {
+        const again = finished ? form === seq[n - 1] : seq[n - 1]!.startsWith(form);
+        if (again) return 'repeat';
+      }
+      seq.push(form);
+    }
+    return null;
+  }
+
+  private allowed(t: Term, finished: boolean): boolean {
+    return finished ? this.doc.allows(t.text, t.initial) : this.doc.allowsPrefix(t.text, t.initial);
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * What a summary may state: the names, numbers and identifiers ("restricted terms") that the document
+ * contains. Ordinary lower-case words are free; a capitalised word, a number, a number word, an identifier
+ * (camelCase, snake_case, dotted), a path or a URL must occur in the document. A capitalised word opening a
+ * sentence is free when it is an ordinary English word (`rules/lexicon.txt`).
+ *
+ * The Python twin is `training/steer_train/grounding.py`; both run the golden cases in
+ * `rules/grounding-cases.json`, so the rule the model is trained under is the rule it is served with.
+ */
+import lexiconText from '../../../rules/lexicon.txt';
+
+/** A term: runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y). */
+export const TERM = /[\p{L}\p{N}_]+(?:[.,'’\-/:@+]+[\p{L}\p{N}_]+)*/gu;
+export const JOINERS = ".,'’-/:@+";
+const TERM_CHAR = /[\p{L}\p{N}_]/u;
+
+/** Number words a summary may not invent ("one", "first", "second" are too common to restrict). */
+export const NUMBER_WORDS: Readonly<Record<string, string>> = {
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  thirteen: '13',
+  fourteen: '14',
+  fifteen: '15',
+  sixteen: '16',
+  seventeen: '17',
+  eighteen: '18',
+  nineteen: '19',
+  twenty: '20',
+  thirty: '30',
+  forty: '40',
+  fifty: '50',
+  sixty: '60',
+  seventy: '70',
+  eighty: '80',
+  ninety: '90',
+  hundred: '100',
+  thousand: '1000',
+  million: '1000000',
+  billion: '1000000000',
+  trillion: '1000000000000',
+  dozen: '12',
+};
+const DIGIT_TO_WORDS = new Map<string, string[]>();
+for (const [word, digits] of Object.entries(NUMBER_WORDS))
+  DIGIT_TO_WORDS.set(digits, [...(DIGIT_TO_WORDS.get(digits) ?? []), word]);
+
+export function isTermChar(ch: string): boolean {
+  return TERM_CHAR.test(ch);
+}
+
+const hasDigit = (s: string): boolean => /\p{N}/u.test(s);
+const hasUpper = (s: string): boolean => /\p{Lu}/u.test(s);
+const isNumeric = (s: string): boolean => /^\p{N}+(?:[.,]\p{N}+)*$/u.test(s);
+
+/** Lower case, ’ as ', without a possessive 's or trailing apostrophe. */
+function baseForm(term: string): string {
+  let t = term.toLowerCase().replace(/’/g, "'");
+  if (t.endsWith("'s")) t = t.slice(0, -2);
+  while (t.endsWith("'")) t = t.slice(0, -1);
+  return t;
+}
+
+/** '1,000' → '1000', '3.50' → '3.5', '007' → '7'. */
+export function normalizeNumber(t: string): string {
+  let s = t.replace(/,/g, '');
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  s = s.replace(/^0+/, '') || '0';
+  if (s.startsWith('.')) s = '0' + s;
+  return s;
+}
+
+/** The form terms are compared in: lower case, possessive removed, numbers normalised. */
+export function normalizeTerm(term: string): string {
+  const t = baseForm(term);
+  return isNumeric(t) ? normalizeNumber(t) : t;
+}
+
+/** The form a term still being written is prefix-matched in: like `normalizeTerm` but only commas dropped from numbers. */
+export function prefixForm(partial: string): string {
+  let t = partial;
+  while (t.length > 0 && JOINERS.includes(t[t.length - 1]!)) t = t.slice(0, -1);
+  t = baseForm(t);
+  return isNumeric(t) ? t.replace(/,/g, '') : t;
+}
+
+function sortedUnique(words: Iterable<string>): string[] {
+  return [...new Set(words)].sort();
+}
+
+function hasPrefix(sorted: readonly string[], prefix: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]!.startsWith(prefix);
+}
+
+/** Ordinary English words (lower case, sorted), from `rules/lexicon.txt`. */
+export class Lexicon {
+  private readonly set: Set<string>;
+  readonly sorted: readonly string[];
+
+  constructor(words: Iterable<string>) {
+    this.sorted = sortedUnique(words);
+    this.set = new Set(this.sorted);
+  }
+
+  has(word: string): boolean {
+    return this.set.has(word);
+  }
+
+  hasPrefix(prefix: string): boolean {
+    return hasPrefix(this.sorted, prefix);
+  }
+}
+
+let shared: Lexicon | undefined;
+/** The lexicon shipped in `rules/lexicon.txt`. */
+export function defaultLexicon(): Lexicon {
+  shared ??= new Lexicon(lexiconText.split('\n').filter((w) => w.length > 0));
+  return shared;
+}
+
+/** Whether the term at `start` of `text` opens a sentence (start of text, or after . ! ? : ; or a line break). */
+export function opensSentence(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && /[\s"“‘'(]/u.test(text[i]!)) {
+    if (text[i] === '\n') return true;
+    i--;
+  }
+  return i < 0 || '.!?:;'.includes(text[i]!);
+}
+
+/**
+ * Whether `term` must be found in the document: numbers, number words, names, identifiers, paths and URLs.
+ * `initial`: the term opens a sentence, so a capitalised ordinary word ("The", "Users") is free.
+ */
+export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): boolean {
+  if (hasDigit(term)) return true;
+  const base = baseForm(term);
+  if (hasUpper(term)) {
+    if (term === 'I' || /^I['’]/u.test(term)) return false;
+    const capitalisedWord = !hasUpper(term.slice(1)) && !/[_./:@+]/u.test(term);
+    if (!(initial && capitalisedWord)) return true;
+    return !base.split('-').every((part) => lexicon.has(part) && !(part in NUMBER_WORDS));
+  }
+  if (/[_/:@+]/u.test(term)) return true;
+  if (/\p{L}{2}\.|\.\p{L}{2}/u.test(term)) return true; // foo.bar, example.com; not e.g. or i.e.
+  return base.split('-').some((part) => part in NUMBER_WORDS);
+}
+
+/** The restricted terms of one document, for membership and prefix queries. */
+export class DocumentTerms {
+  private readonly terms = new Set<string>();
+  private readonly prefixes: readonly string[];
+  /** Whether the document writes speaker tags such as #Person1# (dialogue transcripts). */
+  readonly speakerTags: boolean;
+
+  constructor(
+    document: string,
+    readonly lexicon: Lexicon = defaultLexicon(),
+  ) {
+    this.speakerTags = /#[\p{L}\p{N}_]+#/u.test(document);
+    const forms: string[] = [];
+    for (const m of document.matchAll(TERM)) {
+      const term = m[0];
+      const pieces = [term, ...term.split(/[.,'’\-/:@+]+/u).filter((p) => p.length > 0)];
+      for (const piece of pieces) {
+        const norm = normalizeTerm(piece);
+        this.add(norm);
+        forms.push(norm, prefixForm(piece));
+        for (const w of DIGIT_TO_WORDS.get(norm) ?? []) this.add(w);
+        const digits = NUMBER_WORDS[norm];
+        if (digits !== undefined) this.add(digits);
+      }
+    }
+    this.prefixes = sortedUnique(forms.filter((f) => f.length > 0));
+  }
+
+  private add(form: string): void {
+    if (form.length > 0) this.terms.add(form);
+  }
+
+  /** Whether the document has `term` (case-insensitive; numbers and number words count as each other). */
+  has(term: string): boolean {
+    return this.terms.has(normalizeTerm(term));
+  }
+
+  /** Whether a document term starts with what has been written of a term so far. */
+  hasPrefix(partial: string): boolean {
+    const p = prefixForm(partial);
+    return p.length === 0 || hasPrefix(this.prefixes, p);
+  }
+
+  /** Whether a finished `term` may appear in a summary of this document; a compound ("Google-owned") may when each part may. */
+  allows(term: string, initial: boolean): boolean {
+    if (!isRestricted(term, initial, this.lexicon) || this.has(term)) return true;
+    const parts = term.split('-').filter((p) => p.length > 0);
+    return (
+      parts.length > 1 &&
+      parts.every((p, i) => !isRestricted(p, initial && i === 0, this.lexicon) || this.has(p))
+    );
+  }
+
+  /** Whether a term still being written can still become one the summary may use. */
+  allowsPrefix(partial: string, initial: boolean): boolean {
+    if (this.allows(partial, initial) || this.hasPrefix(partial)) return true;
+    // An opening capital may still become an ordinary word ("Res" → "Researchers").
+    const p = prefixForm(partial);
+    return (
+      initial && !hasUpper(partial.slice(1)) && !/[\p{N}_./:@+]/u.test(partial) && this.lexicon.hasPrefix(p)
+    );
+  }
+}
+
+export interface Term {
+  text: string;
+  start: number;
+  end: number;
+  initial: boolean;
+}
+
+/** The terms of `text` from offset `from` (which must be at a term start or between terms). */
+export function termsOf(text: string, from = 0): Term[] {
+  const re = new RegExp(TERM.source, 'gu');
+  re.lastIndex = from;
+  const out: Term[] = [];
+  for (let m = re.exec(text); m !== null; m = re.exec(text))
+    out.push({
+      text: m[0],
+      start: m.index,
+      end: m.index + m[0].length,
+      initial: opensSentence(text, m.index),
+    });
+  return out;
+}
+
+/** The terms of `summary` that the document does not support (what the evaluation counts). */
+export function unsupportedTerms(summary: string, doc: DocumentTerms): string[] {
+  return termsOf(summary)
+    .filter((t) => !doc.allows(t.text, t.initial))
+    .map((t) => t.text);
+}

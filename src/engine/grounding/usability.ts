@@ -1,0 +1,65 @@
+/**
+ * The last check before a summary is shown: an output that is empty, looping or markup only is never shown
+ * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); a summary
+ * cut off at the token limit is still shown.
+ */
+import { termsOf } from './terms';
+
+export type Unusable = 'empty' | 'looping' | 'markup';
+
+const MIN_WORDS = 3;
+const MIN_LETTER_FRACTION = 0.5;
+const LOOP_REPEATED_TRIGRAMS = 0.5;
+
+function words(text: string): string[] {
+  return termsOf(text).map((t) => t.text.toLowerCase());
+}
+
+function sameRun(ws: readonly string[], i: number, p: number): boolean {
+  for (let j = 0; j < p; j++)
+    if (ws[i + j] !== ws[i + p + j] || ws[i + j] !== ws[i + 2 * p + j]) return false;
+  return true;
+}
+
+function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/u)
+    .map((s) => words(s).join(' '))
+    .filter((s) => s.split(' ').length >= 4);
+}
+
+/** Whether the words repeat: a word or phrase of up to 6 words three times in a row, a sentence twice, mostly recycled 3-grams. */
+export function isLooping(text: string): boolean {
+  const ws = words(text);
+  const n = ws.length;
+  for (let p = 1; p <= 6; p++) for (let i = 0; i + 3 * p <= n; i++) if (sameRun(ws, i, p)) return true;
+  const sents = sentences(text);
+  if (new Set(sents).size < sents.length) return true;
+  if (n >= 12) {
+    const tri = ws.slice(0, n - 2).map((w, i) => `${w} ${ws[i + 1]} ${ws[i + 2]}`);
+    if ((tri.length - new Set(tri).size) / tri.length > LOOP_REPEATED_TRIGRAMS) return true;
+  }
+  return false;
+}
+
+/** Why `summary` must not be shown as it is, or null when it is usable. */
+export function unusable(summary: string): Unusable | null {
+  const text = summary.trim();
+  if (/```|^#+\s|^\s*[-*+]\s/mu.test(text)) return 'markup';
+  const visible = [...text].filter((ch) => !/\s/u.test(ch));
+  const letters = visible.filter((ch) => /\p{L}/u.test(ch)).length;
+  if (words(text).length < MIN_WORDS) return 'empty';
+  if (letters < MIN_LETTER_FRACTION * visible.length) return 'markup';
+  if (isLooping(text)) return 'looping';
+  return null;
+}
+
+/** What to tell the user when no attempt gave a usable summary. */
+export function unusableMessage(reason: Unusable): string {
+  const what = {
+    empty: 'it wrote nothing usable',
+    looping: 'it kept repeating itself',
+    markup: 'it wrote markup instead of prose',
+  }[reason];
+  return `The model could not write a usable summary of this text (${what}, twice). Try another weighting, or select a part of the text.`;
+}

@@ -1,0 +1,128 @@
+/**
+ * Grounded decoding: the golden cases shared with the Python twin (rules/grounding-cases.json), and the
+ * logits processor on crafted logits: an invented name or number, markup and a third repeat are never
+ * chosen, whatever their logits.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  GroundedDecodingProcessor,
+  candidatesInOrder,
+  type PieceTable,
+} from '../../src/engine/generation/grounded-decoding';
+import { Continuation } from '../../src/engine/grounding/continuation';
+import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
+import { isLooping, unusable } from '../../src/engine/grounding/usability';
+import { argmax } from '../../src/engine/generation/sampling';
+import { ROOT } from './helpers';
+
+interface Cases {
+  unsupported: { document: string; summary: string; unsupported: string[] }[];
+  continuation: { document: string; text: string; piece: string; end: boolean; refusal: string | null }[];
+}
+const cases = JSON.parse(readFileSync(join(ROOT, 'rules', 'grounding-cases.json'), 'utf8')) as Cases;
+
+test('golden cases: the terms a summary states without support', () => {
+  for (const c of cases.unsupported)
+    assert.deepEqual(unsupportedTerms(c.summary, new DocumentTerms(c.document)), c.unsupported, c.summary);
+});
+
+test('golden cases: which pieces may continue a summary', () => {
+  for (const c of cases.continuation) {
+    const cont = new Continuation(new DocumentTerms(c.document));
+    assert.equal(
+      cont.check(cont.prepare(c.text), c.piece, c.end),
+      c.refusal,
+      `${c.text} + ${JSON.stringify(c.piece)}`,
+    );
+  }
+});
+
+/** A toy vocabulary: id → piece; id 0 is end-of-sequence. */
+function toyPieces(vocab: readonly string[]): PieceTable {
+  return { piece: (id) => vocab[id] ?? '', text: (ids) => ids.map((id) => vocab[id] ?? '').join('') };
+}
+
+const VOCAB = [
+  '',
+  'The',
+  ' board',
+  ' met',
+  ' on',
+  ' July',
+  ' 27',
+  ' Google',
+  ' last',
+  ' year',
+  '.',
+  '```',
+  '\n',
+  ' met',
+  '#',
+];
+const ids = (...pieces: string[]): number[] => pieces.map((p) => VOCAB.indexOf(p));
+
+function step(document: string, generated: number[], scores: Record<string, number>, keep = 1): Float32Array {
+  const logits = new Float32Array(VOCAB.length).fill(-5);
+  for (const [p, v] of Object.entries(scores)) logits[VOCAB.indexOf(p)] = v;
+  new GroundedDecodingProcessor(
+    new Continuation(new DocumentTerms(document)),
+    toyPieces(VOCAB),
+    [0],
+    keep,
+  ).process(logits, generated);
+  return logits;
+}
+
+test('grounded decoding never picks a number the document lacks, however likely', () => {
+  const doc = 'The board met in July last year.';
+  const l = step(doc, ids('The', ' board', ' met', ' on', ' July'), { ' 27': 9, '.': 2, ' last': 1 });
+  assert.equal(VOCAB[argmax(l)], '.');
+  assert.equal(l[VOCAB.indexOf(' 27')], -Infinity);
+});
+
+test('grounded decoding never picks a name the document lacks, and allows one it has', () => {
+  const gen = ids('The', ' board', ' met');
+  assert.equal(VOCAB[argmax(step('The board met last year.', gen, { ' Google': 9, ' last': 3 }))], ' last');
+  assert.equal(VOCAB[argmax(step('Google: the board met.', gen, { ' Google': 9, ' last': 3 }))], ' Google');
+});
+
+test('grounded decoding refuses code fences, line breaks and a heading mark at the start', () => {
+  const doc = 'The board met.';
+  assert.equal(VOCAB[argmax(step(doc, [], { '```': 9, '#': 8, '\n': 7, The: 1 }))], 'The');
+  assert.equal(VOCAB[argmax(step(doc, ids('The', ' board', ' met'), { '\n': 9, '.': 1 }))], '.');
+});
+
+test('with sampling, the `keep` best allowed tokens stay and every other token is forbidden', () => {
+  const l = step(
+    'The board met last year.',
+    ids('The', ' board'),
+    { ' 27': 9, ' met': 8, ' last': 7, ' year': 6 },
+    2,
+  );
+  const finite = [...l].map((v, i) => (Number.isFinite(v) ? VOCAB[i] : null)).filter((v) => v !== null);
+  assert.deepEqual(finite, [' met', ' last']);
+});
+
+test('when no token may follow, only end-of-sequence stays', () => {
+  const l = new Float32Array(3).fill(1);
+  const pieces = toyPieces(['', ' Zed', ' Zed']);
+  new GroundedDecodingProcessor(new Continuation(new DocumentTerms('a b c')), pieces, [0]).process(l, [1]);
+  assert.deepEqual([...l].map(Number.isFinite), [true, false, false]);
+});
+
+test('candidates come in descending order of logit, ties to the lower id, -Infinity never', () => {
+  const l = Float32Array.from([1, 5, -Infinity, 5, -100, 3]);
+  assert.deepEqual([...candidatesInOrder(l)], [1, 3, 5, 0, 4]);
+});
+
+test('the last check refuses empty, looping and markup-only text and passes prose', () => {
+  assert.equal(unusable(''), 'empty');
+  assert.equal(unusable('```python\n```'), 'markup');
+  assert.equal(unusable('## Git jump\n## Git jump'), 'markup');
+  assert.equal(unusable('Practices practices procedures procedures procedures apply.'), 'looping');
+  assert.equal(unusable('The board approved a solar farm that opens next spring.'), null);
+  assert.ok(isLooping('The farm is big. The farm is big.'));
+});

@@ -1,0 +1,360 @@
+"""Grounded decoding, the Python twin of ``src/engine/grounding/`` and ``generation/grounded-decoding.ts``.
+
+A summary never states a name, number or identifier that the document lacks, is one paragraph of prose (no
+code fence, heading, list marker, table, brackets or line break) and never writes a word three times in a row.
+RL rollouts and evaluation decode under these rules, exactly as the engine serves, so the policy learns under
+the rule it is used with. Both languages run the golden cases in ``rules/grounding-cases.json``.
+
+- :class:`DocumentTerms`: the document's restricted terms; ``allows`` / ``allows_prefix`` for finished and
+  partial terms; :func:`unsupported_terms` lists what a summary states without support (the evaluation's count).
+- :class:`Continuation`: whether a piece of text may follow the summary so far (``None`` or a refusal reason).
+- :class:`GroundedDecoder`: the logits processor over token pieces for one row.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+
+REPO = Path(__file__).resolve().parents[2]
+LEXICON_FILE = REPO / "rules" / "lexicon.txt"
+
+# Runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y).
+TERM = re.compile(r"\w+(?:[.,'’\-/:@+]+\w+)*")
+JOINERS = ".,'’-/:@+"
+
+NUMBER_WORDS = {
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
+    "billion": "1000000000",
+    "trillion": "1000000000000",
+    "dozen": "12",
+}
+DIGIT_TO_WORDS: dict[str, list[str]] = {}
+for _w, _d in NUMBER_WORDS.items():
+    DIGIT_TO_WORDS.setdefault(_d, []).append(_w)
+
+_NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
+_DIGIT = re.compile(r"\d")
+_SPLIT = re.compile(r"[.,'’\-/:@+]+")
+
+
+def _has_upper(s: str) -> bool:
+    return any(ch.isupper() for ch in s)
+
+
+def _base_form(term: str) -> str:
+    t = term.lower().replace("’", "'")
+    if t.endswith("'s"):
+        t = t[:-2]
+    return t.rstrip("'")
+
+
+def normalize_number(t: str) -> str:
+    s = t.replace(",", "")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".") if "." in s else s
+    s = s.lstrip("0") or "0"
+    if s.startswith("."):
+        s = "0" + s
+    return s
+
+
+def normalize_term(term: str) -> str:
+    t = _base_form(term)
+    return normalize_number(t) if _NUMERIC.match(t) else t
+
+
+def prefix_form(partial: str) -> str:
+    t = partial.rstrip(JOINERS)
+    t = _base_form(t)
+    return t.replace(",", "") if _NUMERIC.match(t) else t
+
+
+def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
+    i = bisect.bisect_left(sorted_words, prefix)
+    return i < len(sorted_words) and sorted_words[i].startswith(prefix)
+
+
+class Lexicon:
+    """Ordinary English words (``rules/lexicon.txt``): what may open a sentence capitalised without support."""
+
+    def __init__(self, words) -> None:
+        self.sorted = sorted(set(words))
+        self._set = set(self.sorted)
+
+    def has(self, word: str) -> bool:
+        return word in self._set
+
+    def has_prefix(self, prefix: str) -> bool:
+        return _has_prefix(self.sorted, prefix)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return Lexicon(w for w in LEXICON_FILE.read_text().split("\n") if w)
+
+
+_OPENERS = set(" \t\r\n\"“‘'(")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+        if text[i] == "\n":
+            return True
+        i -= 1
+    return i < 0 or text[i] in ".!?:;"
+
+
+def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
+    """Whether ``term`` must be found in the document (see the module docstring of terms.ts)."""
+    if _DIGIT.search(term):
+        return True
+    base = _base_form(term)
+    if _has_upper(term):
+        if term == "I" or re.match(r"^I['’]", term):
+            return False
+        capitalised_word = not _has_upper(term[1:]) and not re.search(r"[_./:@+]", term)
+        if not (initial and capitalised_word):
+            return True
+        return not all(lexicon.has(p) and p not in NUMBER_WORDS for p in base.split("-"))
+    if re.search(r"[_/:@+]", term):
+        return True
+    if re.search(r"[^\W\d_]{2}\.|\.[^\W\d_]{2}", term):
+        return True
+    return any(p in NUMBER_WORDS for p in base.split("-"))
+
+
+class DocumentTerms:
+    """The restricted terms of one document, for membership and prefix queries."""
+
+    def __init__(self, document: str, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self.speaker_tags = bool(re.search(r"#\w+#", document))
+        self._terms: set[str] = set()
+        forms: list[str] = []
+        for m in TERM.finditer(document):
+            term = m.group()
+            for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
+                norm = normalize_term(piece)
+                self._add(norm)
+                forms += [norm, prefix_form(piece)]
+                for w in DIGIT_TO_WORDS.get(norm, []):
+                    self._add(w)
+                if norm in NUMBER_WORDS:
+                    self._add(NUMBER_WORDS[norm])
+        self._prefixes = sorted({f for f in forms if f})
+
+    def _add(self, form: str) -> None:
+        if form:
+            self._terms.add(form)
+
+    def has(self, term: str) -> bool:
+        return normalize_term(term) in self._terms
+
+    def has_prefix(self, partial: str) -> bool:
+        p = prefix_form(partial)
+        return not p or _has_prefix(self._prefixes, p)
+
+    def allows(self, term: str, initial: bool) -> bool:
+        if not is_restricted(term, initial, self.lexicon) or self.has(term):
+            return True
+        parts = [p for p in term.split("-") if p]
+        return len(parts) > 1 and all(
+            not is_restricted(p, initial and i == 0, self.lexicon) or self.has(p) for i, p in enumerate(parts)
+        )
+
+    def allows_prefix(self, partial: str, initial: bool) -> bool:
+        if self.allows(partial, initial) or self.has_prefix(partial):
+            return True
+        p = prefix_form(partial)
+        return (
+            initial
+            and not _has_upper(partial[1:])
+            and not re.search(r"[\d_./:@+]", partial)
+            and self.lexicon.has_prefix(p)
+        )
+
+
+def terms_of(text: str, start: int = 0) -> list[tuple[str, int, int, bool]]:
+    """(term, start, end, opens a sentence) for the terms of ``text`` from offset ``start``."""
+    return [(m.group(), m.start(), m.end(), opens_sentence(text, m.start())) for m in TERM.finditer(text, start)]
+
+
+def unsupported_terms(summary: str, doc: DocumentTerms) -> list[str]:
+    return [t for t, _, _, initial in terms_of(summary) if not doc.allows(t, initial)]
+
+
+_MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}\n\r\t]")
+
+
+def _has_symbol(piece: str) -> bool:
+    """Symbols such as emoji (Unicode category So), as the engine's \\p{So}."""
+    return any(unicodedata.category(ch) == "So" for ch in piece)
+
+
+_HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
+_LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
+
+
+def _only_joiners(s: str) -> bool:
+    return all(ch in JOINERS for ch in s)
+
+
+class Continuation:
+    """Whether a piece of text may follow the summary so far: ``None``, or "unsupported", "markup", "repeat"."""
+
+    def __init__(self, doc: DocumentTerms) -> None:
+        self.doc = doc
+
+    def prepare(self, text: str) -> tuple[str, int, list[str]]:
+        terms = terms_of(text)
+        pending = bool(terms) and _only_joiners(text[terms[-1][2] :])
+        finished = terms[:-1] if pending else terms
+        tail_start = terms[-1][1] if pending else len(text)
+        return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]]
+
+    def check(self, ctx: tuple[str, int, list[str]], piece: str, end: bool = False) -> str | None:
+        text, tail_start, prior = ctx
+        if _MARKUP_CHARS.search(piece) or _has_symbol(piece):
+            return "markup"
+        combined = text + piece
+        # '#' only in speaker tags (#Person1#), and only when the document writes them.
+        if "#" in piece and not self.doc.speaker_tags:
+            return "markup"
+        if "#" in text[-2:] + piece and _HEADING.search(combined):
+            return "markup"
+        if len(text.strip()) < 8 and _LIST_OPENING.search(combined):
+            return "markup"
+        seq = list(prior)
+        for term, _, t_end, initial in terms_of(combined, tail_start):
+            finished = end or not _only_joiners(combined[t_end:])
+            ok = self.doc.allows(term, initial) if finished else self.doc.allows_prefix(term, initial)
+            if not ok:
+                return "unsupported"
+            form = prefix_form(term)
+            if len(seq) >= 2 and seq[-1] == seq[-2] and form:
+                if (form == seq[-1]) if finished else seq[-1].startswith(form):
+                    return "repeat"
+            seq.append(form)
+        return None
+
+
+class PieceTable:
+    """Token texts, decoded one id at a time and cached ('' for special tokens)."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._cache: dict[int, str] = {}
+
+    def piece(self, tid: int) -> str:
+        p = self._cache.get(tid)
+        if p is None:
+            p = self.tokenizer.decode([tid], skip_special_tokens=True, clean_up_tokenization_spaces=False)
+            self._cache[tid] = p
+        return p
+
+    def text(self, ids: list[int]) -> str:
+        return self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+
+
+GROUNDED_SAMPLING_KEEP = 40
+
+
+class GroundedDecoder:
+    """Keeps the first ``keep`` tokens (by descending logit, ties to the lower id) that may follow the row's
+    summary so far; every other token is forbidden. If none passes, only end-of-sequence stays."""
+
+    def __init__(self, continuation: Continuation, pieces: PieceTable, eos_ids: list[int], keep: int = 1) -> None:
+        self.continuation = continuation
+        self.pieces = pieces
+        self.eos = set(eos_ids)
+        self.keep = keep
+
+    def allows(self, ctx, tid: int) -> bool:
+        if tid in self.eos:
+            return self.continuation.check(ctx, "", True) is None
+        piece = self.pieces.piece(tid)
+        if not piece:
+            return False
+        if "\ufffd" in piece:
+            return True
+        return self.continuation.check(ctx, piece) is None
+
+    def kept(self, logits: torch.Tensor, generated: list[int]) -> list[int]:
+        ctx = self.continuation.prepare(self.pieces.text(generated).rstrip("\ufffd"))
+        row = logits.detach().float().cpu()
+        finite = int(torch.isfinite(row).sum())
+        out: list[int] = []
+        k, seen = 0, 0
+        while len(out) < self.keep and seen < finite:
+            k = min(finite, max(64, 4 * k))
+            # Stable order: by value descending, then by id ascending (as the engine's candidatesInOrder).
+            vals, idx = torch.topk(row, k)
+            order = sorted(zip(vals.tolist(), idx.tolist()), key=lambda p: (-p[0], p[1]))
+            for _, tid in order[seen:]:
+                if self.allows(ctx, tid):
+                    out.append(tid)
+                    if len(out) >= self.keep:
+                        break
+            seen = k
+        return out or sorted(self.eos)
+
+    def process(self, logits: torch.Tensor, generated: list[int]) -> None:
+        """In place on one row's logits [vocab]."""
+        keep = self.kept(logits, generated)
+        vals = logits[keep].clone()
+        logits.fill_(float("-inf"))
+        logits[keep] = torch.where(torch.isfinite(vals), vals, torch.zeros_like(vals))
+
+
+def grounded_decoder(document: str, tokenizer, eos_ids: list[int], sampling: bool) -> GroundedDecoder:
+    return GroundedDecoder(
+        Continuation(DocumentTerms(document)),
+        _pieces(tokenizer),
+        eos_ids,
+        GROUNDED_SAMPLING_KEEP if sampling else 1,
+    )
+
+
+_PIECE_TABLES: dict[int, PieceTable] = {}
+
+
+def _pieces(tokenizer) -> PieceTable:
+    t = _PIECE_TABLES.get(id(tokenizer))
+    if t is None:
+        t = _PIECE_TABLES[id(tokenizer)] = PieceTable(tokenizer)
+    return t

@@ -1,0 +1,59 @@
+"""Grounded decoding (the twin of the engine's): the shared golden cases and the processor on crafted logits."""
+
+import json
+
+import torch
+from conftest import REPO
+
+from steer_train.grounding import Continuation, DocumentTerms, GroundedDecoder, unsupported_terms
+
+CASES = json.loads((REPO / "rules" / "grounding-cases.json").read_text())
+
+
+def test_golden_unsupported_terms():
+    for c in CASES["unsupported"]:
+        assert unsupported_terms(c["summary"], DocumentTerms(c["document"])) == c["unsupported"], c["summary"]
+
+
+def test_golden_continuations():
+    for c in CASES["continuation"]:
+        cont = Continuation(DocumentTerms(c["document"]))
+        assert cont.check(cont.prepare(c["text"]), c["piece"], c["end"]) == c["refusal"], (c["text"], c["piece"])
+
+
+VOCAB = ["", "The", " board", " met", " on", " July", " 27", " Google", " last", " year", ".", "```", "\n"]
+
+
+class ToyPieces:
+    def piece(self, tid):
+        return VOCAB[tid]
+
+    def text(self, ids):
+        return "".join(VOCAB[i] for i in ids)
+
+
+def step(document, generated, scores, keep=1):
+    logits = torch.full((len(VOCAB),), -5.0)
+    for p, v in scores.items():
+        logits[VOCAB.index(p)] = v
+    GroundedDecoder(Continuation(DocumentTerms(document)), ToyPieces(), [0], keep).process(logits, generated)
+    return logits
+
+
+def ids(*pieces):
+    return [VOCAB.index(p) for p in pieces]
+
+
+def test_never_picks_an_unsupported_number_or_name():
+    doc = "The board met in July last year."
+    logits = step(doc, ids("The", " board", " met", " on", " July"), {" 27": 9, ".": 2, " last": 1})
+    assert VOCAB[int(logits.argmax())] == "."
+    gen = ids("The", " board", " met")
+    assert VOCAB[int(step(doc, gen, {" Google": 9, " last": 3}).argmax())] == " last"
+    assert VOCAB[int(step("Google: the board met.", gen, {" Google": 9, " last": 3}).argmax())] == " Google"
+
+
+def test_refuses_markup_and_keeps_the_best_allowed_when_sampling():
+    assert VOCAB[int(step("The board met.", [], {"```": 9, "\n": 7, "The": 1}).argmax())] == "The"
+    logits = step("The board met last year.", ids("The", " board"), {" 27": 9, " met": 8, " last": 7, " year": 6}, 2)
+    assert [VOCAB[i] for i in torch.isfinite(logits).nonzero()[:, 0].tolist()] == [" met", " last"]
