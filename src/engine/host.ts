@@ -5,7 +5,14 @@
 import { createInterface } from 'node:readline';
 import { SteerError, errorMessage, throwIfAborted } from './errors';
 import { loadModel, type Model } from './model';
-import { BadRequest, parseRequest, type Outgoing, type Request, type RequestId } from './protocol';
+import {
+  BadRequest,
+  MAX_CONCURRENT_REQUESTS,
+  parseRequest,
+  type Outgoing,
+  type Request,
+  type RequestId,
+} from './protocol';
 import { previewDetailed, summarize } from './summarize';
 
 export class EngineHost {
@@ -130,6 +137,7 @@ export class EngineHost {
   }
 
   private track(id: RequestId): AbortController {
+    if (this.running.size >= MAX_CONCURRENT_REQUESTS && !this.running.has(id)) throw new Busy();
     this.running.get(id)?.abort();
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -150,8 +158,16 @@ class SteerErrorNoModel extends Error {
   }
 }
 
+class Busy extends Error {
+  readonly code = 'BUSY';
+  constructor() {
+    super(`The engine is already running ${MAX_CONCURRENT_REQUESTS} requests; try again when one ends.`);
+  }
+}
+
 function toErrorBody(e: unknown): { code: string; message: string } {
-  if (e instanceof SteerError || e instanceof SteerErrorNoModel) return { code: e.code, message: e.message };
+  if (e instanceof SteerError || e instanceof SteerErrorNoModel || e instanceof Busy)
+    return { code: e.code, message: e.message };
   if (e instanceof BadRequest) return { code: 'BAD_REQUEST', message: e.message };
   return { code: 'INTERNAL', message: errorMessage(e) };
 }

@@ -10,6 +10,11 @@ import type { PreviewItem, ProgressEvent, SummaryResult, Timings, TokenEvent } f
 
 export type RequestId = number | string;
 
+/** The most weightings one preview may decode together (the CLI's --preview and the view share it). */
+export const MAX_WEIGHTINGS = 8;
+/** The most summaries and previews one engine process runs at once; more are refused with BUSY. */
+export const MAX_CONCURRENT_REQUESTS = 4;
+
 export interface LoadParams {
   dir: string;
   device?: DeviceRequest;
@@ -100,7 +105,7 @@ function optional<T>(o: JsonObject, key: string, check: (v: unknown) => v is T, 
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isWeights = (v: unknown): v is WeightRecord => isObject(v) && Object.values(v).every(isNumber);
 const isSampling = (v: unknown): v is SamplingOptions => isObject(v) && Object.values(v).every(isNumber);
@@ -151,6 +156,8 @@ export function parseRequest(message: unknown): Request {
       const list = p.weightsList;
       if (!Array.isArray(list) || !list.every(isWeights))
         throw new BadRequest('params.weightsList must be a list of objects of numbers');
+      if (list.length < 1 || list.length > MAX_WEIGHTINGS)
+        throw new BadRequest(`params.weightsList must hold 1 to ${MAX_WEIGHTINGS} weightings`);
       return { id, method, params: { ...generateParams(p), weightsList: list } };
     }
     case 'cancel': {
