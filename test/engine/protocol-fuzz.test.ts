@@ -81,7 +81,7 @@ class Gen {
     if (op === 0 && keys.length > 0) {
       const k = this.pick(keys);
       if (Array.isArray(copy)) copy.splice(Number(k), 1);
-      else delete copy[k];
+      else Reflect.deleteProperty(copy, k);
     } else if (op === 1 || keys.length === 0) {
       if (Array.isArray(copy)) copy.push(this.value(1, exotic));
       else copy[this.pick(KEYS)] = this.value(1, exotic);
@@ -284,7 +284,7 @@ test('engine host fuzz: every bad line gets one BAD_REQUEST answer, and nothing 
     const sent: Outgoing[] = [];
     const host = new EngineHost((m) => sent.push(m));
     await host.handleLine(line);
-    let valid = false;
+    let valid: boolean;
     try {
       valid = validRequest(JSON.parse(line));
     } catch {
