@@ -14,9 +14,7 @@ import {
   type ResolvedSampling,
   type SamplingOptions,
 } from './generation/config';
-import { Continuation } from './grounding/continuation';
-import { pieceTable } from './grounding/pieces';
-import { DocumentTerms } from './grounding/terms';
+import { documentGrounding } from './grounding/document-grounding';
 import { unusable, unusableMessage } from './grounding/usability';
 import type { FinishReason } from './generation/generator';
 import type { WeightRecord } from './manifest';
@@ -169,7 +167,7 @@ export async function previewDetailed(
 /** Grounded decoding's view of `document`, unless the options turn it off. */
 function groundingFor(model: Model, document: string, sampling: ResolvedSampling): Grounding | undefined {
   if (!sampling.grounded) return undefined;
-  return { continuation: new Continuation(new DocumentTerms(document)), pieces: pieceTable(model.tokenizer) };
+  return documentGrounding(model.tokenizer, document);
 }
 
 /** The other way a row is decoded when its first summary is unusable: greedy, with repeats penalised harder. */

@@ -125,6 +125,7 @@ test('sampling options are validated and defaulted from the manifest', () => {
     repetitionPenalty: 1,
     noRepeatNgramSize: 0,
     minNewTokens: 0,
+    grounded: true,
   });
   assert.equal(resolveSampling({}, { noRepeatNgramSize: 4 }).noRepeatNgramSize, 4);
   assert.equal(resolveSampling({ noRepeatNgramSize: 0 }, { noRepeatNgramSize: 4 }).noRepeatNgramSize, 0);

@@ -2,6 +2,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/paths';
+import type { BatchOptions } from '../../src/engine/decode';
+import { resolveSampling } from '../../src/engine/generation/config';
+import { documentGrounding } from '../../src/engine/grounding/document-grounding';
+import type { Model } from '../../src/engine/model';
 
 export const ROOT = packageRoot(__dirname);
 export const TINY_DIR = process.env.STEER_TINY_MODEL_DIR ?? join(ROOT, 'models', 'tiny-random');
@@ -64,4 +68,16 @@ export interface Reference {
   max_new_tokens: number;
   prompt_tokens?: number[];
   tokens: number[];
+  /** Decoded under grounded decoding (the Python twin of the engine's rules). */
+  grounded?: boolean;
+}
+
+/** The batch options that decode a reference as Python did: pure greedy, grounded in its document when it was. */
+export function referenceDecoding(model: Model, ref: Reference): BatchOptions {
+  const grounded = ref.grounded === true && ref.document !== undefined;
+  return {
+    maxNewTokens: ref.max_new_tokens,
+    sampling: resolveSampling({ noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded }, {}),
+    ...(grounded ? { grounding: documentGrounding(model.tokenizer, ref.document!) } : {}),
+  };
 }

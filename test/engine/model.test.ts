@@ -21,7 +21,7 @@ import { preview, previewDetailed, summarize, type ProgressEvent } from '../../s
 import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
 import type { WeightRecord } from '../../src/engine/manifest';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR } from './helpers';
+import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from './helpers';
 
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0 };
 const DOC =
@@ -88,10 +88,11 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
           assert.equal(buildPrompt(f32.manifest, ref.document, ref.weights), ref.prompt_text);
         const ids = f32.tokenizer.encode(ref.prompt_text);
         if (ref.prompt_tokens) assert.deepEqual(ids, ref.prompt_tokens, 'prompt tokens');
-        const { rows } = await generateBatch(f32, [{ promptIds: ids, weights: ref.weights }], {
-          maxNewTokens: ref.max_new_tokens,
-          sampling: resolveSampling(GREEDY, {}),
-        });
+        const { rows } = await generateBatch(
+          f32,
+          [{ promptIds: ids, weights: ref.weights }],
+          referenceDecoding(f32, ref),
+        );
         assert.deepEqual(rows[0]!.tokens, ref.tokens, `weights ${ref.weights.join(',')}`);
         exact++;
       }

@@ -8,10 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { generateBatch } from '../../src/engine/decode';
-import { resolveSampling } from '../../src/engine/generation/config';
 import { loadModel } from '../../src/engine/model';
 import { buildPrompt } from '../../src/engine/prompt';
-import type { Reference } from './helpers';
+import { referenceDecoding, type Reference } from './helpers';
 
 const dirs = (process.env.STEER_REFERENCE_MODELS ?? '')
   .split(',')
@@ -33,10 +32,11 @@ for (const dir of dirs) {
             assert.equal(buildPrompt(model.manifest, ref.document, ref.weights), ref.prompt_text);
           const ids = model.tokenizer.encode(ref.prompt_text);
           if (ref.prompt_tokens) assert.deepEqual(ids, ref.prompt_tokens);
-          const { rows } = await generateBatch(model, [{ promptIds: ids, weights: ref.weights }], {
-            maxNewTokens: ref.max_new_tokens,
-            sampling: resolveSampling({ noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0 }, {}),
-          });
+          const { rows } = await generateBatch(
+            model,
+            [{ promptIds: ids, weights: ref.weights }],
+            referenceDecoding(model, ref),
+          );
           assert.deepEqual(rows[0]!.tokens, ref.tokens, `weights ${ref.weights.join(',')}`);
         }
       } finally {

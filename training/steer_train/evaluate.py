@@ -17,6 +17,7 @@ import torch
 from .config import RunConfig, load_config
 from .data import EVAL_SETS, build_prompt, load_split, sample_examples
 from .generate import build_prefix, decode
+from .grounding import grounded_decoder
 from .metrics import compare_methods, simplex_grid
 from .report import write_report
 from .rewards import OBJECTIVES, Rewards
@@ -32,8 +33,9 @@ BASE_PROMPTS = {
 }
 
 
-def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, batch_docs=3):
-    """Greedy summaries for rows (prompt index, weighting), a few documents per batch."""
+def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, batch_docs=3, docs=None):
+    """Greedy summaries for rows (prompt index, weighting), a few documents per batch; with ``cfg.grounded``
+    and ``docs`` (the document of each prompt), under grounded decoding as the engine serves."""
     texts, ended, ntok = [None] * len(groups), [False] * len(groups), [0] * len(groups)
     docs = sorted(set(groups))
     for s in range(0, len(docs), batch_docs):
@@ -45,8 +47,17 @@ def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, bat
             prefix = build_prefix(
                 model, [prompts[d] for d in chunk], [sub[groups[i]] for i in rows], w, tok.eos_token_id
             )
+            rules = None
+            if cfg.grounded and docs is not None:
+                rules = [grounded_decoder(docs[groups[i]], tok, [tok.eos_token_id], False) for i in rows]
             out, done = decode(
-                model, prefix, w, max_new_tokens, [tok.eos_token_id], no_repeat_ngram=cfg.eval_no_repeat_ngram
+                model,
+                prefix,
+                w,
+                max_new_tokens,
+                [tok.eos_token_id],
+                no_repeat_ngram=cfg.eval_no_repeat_ngram,
+                grounding=rules,
             )
         for i, o, d in zip(rows, out, done):
             texts[i] = tok.decode(o, skip_special_tokens=True).strip()
@@ -77,12 +88,14 @@ def evaluate_clp(model, tok, cfg, examples, rewards, method="clp"):
     objs = list(OBJECTIVES) if cfg.clp.prompt_conditioning else None
     if objs:  # the weighting is part of the prompt: one prompt per (document, weighting)
         prompts = [tok(build_prompt(e.document, objs, w)).input_ids for e in examples for w in grid]
+        docs = [e.document for e in examples for _ in grid]
         groups = list(range(len(prompts)))
     else:
         prompts = [tok(build_prompt(e.document)).input_ids for e in examples]
+        docs = [e.document for e in examples]
         groups = [d for d in range(len(examples)) for _ in grid]
     weights = torch.tensor([w for _ in examples for w in grid], dtype=torch.float32)
-    texts, ended, ntok = generate_rows(model, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens)
+    texts, ended, ntok = generate_rows(model, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens, docs=docs)
     doc_of = [d for d in range(len(examples)) for _ in grid]
     return records_for(method, examples, doc_of, weights, texts, ended, ntok, rewards)
 
@@ -95,7 +108,9 @@ def evaluate_prompted_base(base, tok, cfg, examples, rewards):
         prompts = [tok(build_prompt(e.document, instruction=instruction)).input_ids for e in examples]
         weights = torch.zeros(len(examples), m)  # the base model has no deltas; w only labels the point
         groups = list(range(len(examples)))
-        texts, ended, ntok = generate_rows(base, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens)
+        texts, ended, ntok = generate_rows(
+            base, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens, docs=[e.document for e in examples]
+        )
         recs = records_for("prompted-base", examples, groups, weights, texts, ended, ntok, rewards)
         for rec in recs:
             rec["weights"] = [round(x, 6) for x in w]

