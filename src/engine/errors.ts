@@ -41,6 +41,19 @@ export class BadManifest extends SteerError {
   }
 }
 
+/** A path in the manifest (a graph, the tokenizer) that leads out of the model directory. */
+export class PathOutsideModel extends BadManifest {
+  constructor(
+    readonly key: string,
+    readonly path: string,
+  ) {
+    super(
+      `manifest.json: "${key}" (${JSON.stringify(path)}) leads out of the model directory; ` +
+        'graph and tokenizer paths must be relative paths inside it.',
+    );
+  }
+}
+
 /** Weights are unknown, negative, not finite or all zero. */
 export class BadWeights extends SteerError {
   constructor(message: string) {

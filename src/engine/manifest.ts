@@ -2,8 +2,8 @@
  * Typed loading and validation of `models/<id>/manifest.json` (see docs/architecture.md).
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { BadManifest, ModelNotFound, errorMessage } from './errors';
+import { isAbsolute, join, posix, relative, resolve, win32 } from 'node:path';
+import { BadManifest, ModelNotFound, PathOutsideModel, errorMessage } from './errors';
 
 export interface Objective {
   id: string;
@@ -285,7 +285,7 @@ export function parseManifest(json: unknown): Manifest {
 
   const graphsR = root.object('graphs');
   const graphs: Record<string, string> = {};
-  for (const k of graphsR.keys()) graphs[k] = graphsR.string(k);
+  for (const k of graphsR.keys()) graphs[k] = insideModel(`graphs.${k}`, graphsR.string(k));
   if (Object.keys(graphs).length === 0) throw new BadManifest('manifest.json: "graphs" names no graph.');
 
   const io = root.object('io');
@@ -332,7 +332,7 @@ export function parseManifest(json: unknown): Manifest {
     specialTokens,
     contextLength: root.int('contextLength', 16),
     graphs,
-    tokenizer: root.optString('tokenizer', 'tokenizer.json'),
+    tokenizer: insideModel('tokenizer', root.optString('tokenizer', 'tokenizer.json')),
     io: {
       numLayers: io.int('numLayers', 1),
       numKvHeads: io.int('numKvHeads', 1),
@@ -343,6 +343,42 @@ export function parseManifest(json: unknown): Manifest {
     generation,
     evaluation: evalR ? evalR.raw() : null,
   };
+}
+
+/**
+ * A manifest path as written: relative, and staying inside the model directory once normalised (no
+ * absolute or drive paths, no `..` that climbs out). Symbolic links are checked by `modelFile`.
+ */
+function insideModel(key: string, path: string): string {
+  const slashed = path.replaceAll('\\', '/');
+  const normal = posix.normalize(slashed);
+  if (
+    path.trim().length === 0 ||
+    path.includes('\0') ||
+    isAbsolute(path) ||
+    posix.isAbsolute(slashed) ||
+    win32.isAbsolute(path) ||
+    /^[a-zA-Z]:/.test(path) ||
+    normal === '.' ||
+    normal === '..' ||
+    normal.startsWith('../')
+  )
+    throw new PathOutsideModel(key, path);
+  return path;
+}
+
+/**
+ * The file a manifest path names, `<dir>/<path>`, resolved; `PathOutsideModel` when it leads out of the
+ * model directory. The check is on the path the manifest writes: symbolic links that the directory's owner
+ * put inside it (a model assembled from links into a cache) are followed.
+ */
+export function modelFile(dir: string, path: string, key = 'path'): string {
+  insideModel(key, path);
+  const root = resolve(dir);
+  const file = resolve(root, path);
+  const rel = relative(root, file);
+  if (rel === '' || rel.split(/[\\/]/)[0] === '..' || isAbsolute(rel)) throw new PathOutsideModel(key, path);
+  return file;
 }
 
 /** Loads and validates `<dir>/manifest.json`. */

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InferenceSession, env, listSupportedBackends } from 'onnxruntime-node';
 import { BadManifest, BadOptions, DeviceUnavailable, ModelNotFound, errorMessage } from './errors';
-import { layerName, type Manifest } from './manifest';
+import { layerName, modelFile, type Manifest } from './manifest';
 import {
   DEVICE_REQUESTS,
   GPU_PROVIDERS,
@@ -126,7 +126,7 @@ export function chooseGraph(
 }
 
 function graphFile(dir: string, manifest: Manifest, graph: string): string {
-  const file = join(dir, manifest.graphs[graph]!);
+  const file = modelFile(dir, manifest.graphs[graph]!, `graphs.${graph}`);
   if (!existsSync(file))
     throw new ModelNotFound(
       `The ${graph} graph ${file} is missing; build it with "npm run setup" (or pick another with --graph).`,

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { BadManifest, ModelNotFound, errorMessage } from './errors';
-import type { Manifest } from './manifest';
+import { modelFile, type Manifest } from './manifest';
 
 export interface TextTokenizer {
   /** Token ids of `text`; the manifest's BOS (if any) is prepended when `withBos`. No other special tokens are added. */
@@ -37,7 +37,7 @@ function readJson(file: string, what: string): object {
 
 /** Loads `<dir>/<manifest.tokenizer>` and, when present, `tokenizer_config.json` next to it. */
 export function loadTokenizer(dir: string, manifest: Manifest): TextTokenizer {
-  const tokenizerJson = readJson(join(dir, manifest.tokenizer), 'The tokenizer');
+  const tokenizerJson = readJson(modelFile(dir, manifest.tokenizer, 'tokenizer'), 'The tokenizer');
   const configFile = join(dir, 'tokenizer_config.json');
   const config = existsSync(configFile) ? readJson(configFile, 'The tokenizer config') : {};
   let tokenizer: Tokenizer;
