@@ -3,6 +3,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PEER_NAMES, type PeerName } from '../../bench/registry';
+import { MAX_WEIGHTINGS } from '../engine/protocol';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/session';
 
 export class UsageError extends Error {
@@ -69,7 +70,7 @@ Usage:
 Summarize options:
   -w, --weights SPEC        objective weights, e.g. concise=0.6,faithful=0.4 (missing objectives get 0;
                             normalised to sum 1), or a preset name; default: the model's default weights
-  -p, --preview K           K summaries for K weightings spread over the objectives (around --weights),
+  -p, --preview K           K summaries (1 to 8) for K weightings spread over the objectives (around --weights),
                             decoded together as one batch from one reading of the document
       --device D            auto (default: a GPU if one works, else cpu) | cpu | gpu | cuda | dml | coreml | webgpu
       --graph G             graph variant: quantized (default on cpu) | float32 (default on a GPU)
@@ -103,11 +104,15 @@ Exit status: 0 ok; 2 bad usage, weights or options; 3 model missing or broken; 4
 unreadable or too long; 5 inference or device failure; 130 cancelled.
 `;
 
-function int(name: string, value: string | undefined, min: number): number | null {
+function int(name: string, value: string | undefined, min: number, max = Infinity): number | null {
   if (value === undefined) return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}".`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(
+      max === Infinity
+        ? `--${name} must be an integer ≥ ${min}, got "${value}".`
+        : `--${name} must be an integer from ${min} to ${max}, got "${value}".`,
+    );
   return n;
 }
 
@@ -132,10 +137,40 @@ type Parsed = {
   positionals: string[];
 };
 
+/**
+ * `-n -1` and `--max-new-tokens -1`: node's parser takes a value that starts with a dash for a forgotten
+ * value ("argument is ambiguous"); a negative number is meant as the value, so it is attached to its option
+ * and then refused by the option's own range check with a clear message.
+ */
+function attachNegativeNumbers(argv: string[], options: OptionSpec): string[] {
+  const takesValue = (arg: string): string | null => {
+    for (const [name, spec] of Object.entries(options))
+      if (spec.type === 'string' && (arg === `--${name}` || (spec.short && arg === `-${spec.short}`)))
+        return name;
+    return null;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = takesValue(arg);
+    const next = argv[i + 1];
+    if (name !== null && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 function parse(argv: string[], options: OptionSpec, positionals: number): Parsed {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: attachNegativeNumbers(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     throw new UsageError(`${message.replace(/\.$/, '')}. See "steer --help".`);
@@ -180,7 +215,7 @@ export function parseCli(argv: string[]): Args {
       command: 'summarize',
       input: positionals[0] ?? null,
       weights: str(v.weights) ?? null,
-      preview: int('preview', str(v.preview), 1),
+      preview: int('preview', str(v.preview), 1, MAX_WEIGHTINGS),
       device: device(str(v.device)),
       graph: str(v.graph) ?? null,
       maxNewTokens: int('max-new-tokens', str(v['max-new-tokens']), 1),

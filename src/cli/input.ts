@@ -2,7 +2,7 @@
  * Reading the document: a file, or stdin for "-" (or a pipe when no file is given).
  */
 import { readFileSync, statSync } from 'node:fs';
-import { UnreadableInput, errorMessage } from '../engine/errors';
+import { InputTooLarge, UnreadableInput, errorMessage } from '../engine/errors';
 import { decodeText } from '../engine/text';
 import { UsageError } from './args';
 
@@ -33,4 +33,16 @@ export async function readInput(
     throw new UnreadableInput(`Cannot read ${path}: ${why}.`, { cause: e });
   }
   return decodeText(bytes, path);
+}
+
+/** The engine refuses a document of more characters than this many per allowed token before tokenizing. */
+export const CHARS_PER_TOKEN_BOUND = 32;
+
+/**
+ * The engine's size check, made before the model is loaded: a document that is certainly too long fails
+ * at once instead of after seconds of loading.
+ */
+export function checkInputSize(text: string, maxInputTokens: number): void {
+  if (text.length > maxInputTokens * CHARS_PER_TOKEN_BOUND)
+    throw new InputTooLarge(text.length, maxInputTokens, 'characters');
 }

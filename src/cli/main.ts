@@ -7,12 +7,18 @@ import { formatLengths, runLengths, writeLengths } from '../../bench/lengths';
 import { SteerError, errorMessage, type SteerErrorCode } from '../engine/errors';
 import { loadManifest } from '../engine/manifest';
 import { loadModel, type Model } from '../engine/model';
-import { previewDetailed, summarize, type ProgressEvent, type Timings } from '../engine/summarize';
+import {
+  DEFAULT_MAX_INPUT_TOKENS,
+  previewDetailed,
+  summarize,
+  type ProgressEvent,
+  type Timings,
+} from '../engine/summarize';
 import type { SamplingOptions } from '../engine/generation/config';
 import { checkDocument } from '../engine/text';
 import { normaliseWeights, parseWeightsSpec, spreadWeights, formatWeights } from '../engine/weights';
 import { HELP, UsageError, parseCli, type BenchArgs, type InfoArgs, type SummarizeArgs } from './args';
-import { readInput } from './input';
+import { checkInputSize, readInput } from './input';
 import { modelDir, packageRoot, packageVersion } from './paths';
 
 const EXIT: Record<SteerErrorCode, number> = {
@@ -50,7 +56,8 @@ function progressWriter(io: Io, quiet: boolean): ((e: ProgressEvent) => void) | 
 
 async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal): Promise<number> {
   const text = await readInput(args.input);
-  checkDocument(text); // empty or binary input fails before the model loads
+  checkDocument(text); // empty or binary input fails before the model loads, and so does a huge one
+  checkInputSize(text, args.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS);
   const dir = modelDir(args.model);
   const manifest = loadManifest(dir);
   const centre =

@@ -52,7 +52,7 @@ test('bench: peers, lengths, install', () => {
 const bad: [string[], RegExp][] = [
   [['frobnicate'], /Unknown command "frobnicate"/],
   [['summarize', '--bogus'], /Unknown option '--bogus'/],
-  [['summarize', '--preview', '0'], /--preview must be an integer ≥ 1/],
+  [['summarize', '--preview', '0'], /--preview must be an integer from 1 to 8/],
   [['summarize', '--preview', 'x'], /--preview/],
   [['summarize', '--device', 'tpu'], /--device must be one of/],
   [['summarize', '--max-new-tokens', '-3'], /max-new-tokens/],
