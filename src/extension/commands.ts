@@ -24,6 +24,8 @@ export interface Ctx {
   documents: SummaryDocuments;
   status: StatusBar;
   output: vscode.OutputChannel;
+  /** Every error a command reports to the user (the API's lastError, for tests). */
+  onError?: (message: string) => void;
 }
 
 type Command = (...args: unknown[]) => unknown;
@@ -31,6 +33,7 @@ type Command = (...args: unknown[]) => unknown;
 function fail(ctx: Ctx, e: unknown): undefined {
   const message = e instanceof Error ? e.message : String(e);
   ctx.output.appendLine(`error: ${message}`);
+  ctx.onError?.(message);
   void vscode.window.showErrorMessage(`Steer: ${message}`, 'Show Log').then((pick) => {
     if (pick) ctx.output.show(true);
   });
@@ -47,6 +50,7 @@ async function summarizeSource(
   source: Source,
   weights: WeightRecord,
 ): Promise<SummaryView | undefined> {
+  ctx.manifest(); // a missing or broken model is reported before anything starts
   if (source.text.trim().length === 0) {
     void vscode.window.showInformationMessage('Steer: there is no text to summarize.');
     return undefined;
@@ -186,5 +190,15 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     'steer.selectDevice': selectDevice(ctx),
     'steer.openSteeringView': openSteeringView(),
   };
-  return Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn));
+  // a command never throws at VS Code: every failure (a bad model path, a broken manifest) is reported
+  const reported =
+    (fn: Command): Command =>
+    async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        return fail(ctx, e);
+      }
+    };
+  return Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, reported(fn)));
 }

@@ -26,6 +26,8 @@ export interface SteerApi {
   engineState(): ClientState;
   enginePid(): number | undefined;
   device(): string | undefined;
+  /** The last error a command reported to the user. */
+  lastError(): string | undefined;
 }
 
 function modelDir(context: vscode.ExtensionContext): string {
@@ -40,6 +42,7 @@ function loadParams(context: vscode.ExtensionContext): LoadParams {
 
 export function activate(context: vscode.ExtensionContext): SteerApi {
   const output = vscode.window.createOutputChannel('Steer');
+  let lastError: string | undefined;
   const log = (line: string) => output.appendLine(line);
 
   let manifestCache: { dir: string; manifest: Manifest } | null = null;
@@ -67,9 +70,10 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     }
   };
 
+  let currentLoad = loadParams(context);
   const client = new EngineClient({
     hostScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine-host.js').fsPath,
-    load: loadParams(context),
+    load: currentLoad,
     log: (line) => log(`[engine] ${line}`),
     onState: (state, info) => {
       if (info)
@@ -109,12 +113,24 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     vscode.window.registerWebviewViewProvider(STEERING_VIEW_ID, view, {
       webviewOptions: { retainContextWhenHidden: true },
     }),
-    ...registerCommands({ manifest, summarizer, client, view, documents, status, output }),
+    ...registerCommands({
+      manifest,
+      summarizer,
+      client,
+      view,
+      documents,
+      status,
+      output,
+      onError: (message) => (lastError = message),
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsEngine(e)) {
+      // a settings file that changed without changing the effective values (e.g. a workspace's attempt at
+      // a machine setting) must not restart the engine under a running summary
+      if (affectsEngine(e) && JSON.stringify(loadParams(context)) !== JSON.stringify(currentLoad)) {
+        currentLoad = loadParams(context);
         manifestCache = null;
         log('engine settings changed: the engine restarts on the next summary');
-        void client.reconfigure(loadParams(context)).then(() => status.render());
+        void client.reconfigure(currentLoad).then(() => status.render());
       }
     }),
   );
@@ -125,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     engineState: () => client.state,
     enginePid: () => client.pid,
     device: () => client.info?.device,
+    lastError: () => lastError,
   };
 }
 

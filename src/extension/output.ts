@@ -1,49 +1,84 @@
-/** Delivering a finished summary where the user asked: insert below, replace, clipboard or a new document. */
+/**
+ * Delivering a finished summary where the user asked: insert below, replace, clipboard or a new document.
+ *
+ * Edits are guarded (edit-guard.ts): a summary goes into its document only if the summarized range still
+ * holds the text it was made from; otherwise nothing is edited and the user is told, with the summary
+ * offered as a new document or on the clipboard, so it is not lost. `replace` never replaces a whole file:
+ * when nothing was selected, the summary opens as a new document instead (select all first to replace
+ * everything).
+ */
 import * as vscode from 'vscode';
+import { staleReason } from './edit-guard';
 import type { Source } from './source';
 
 export type Delivery = 'insertBelow' | 'replace' | 'clipboard' | 'newDocument';
 
-async function editorFor(source: Source): Promise<vscode.TextEditor> {
-  const open = vscode.window.visibleTextEditors.find(
-    (e) => e.document.uri.toString() === source.uri.toString(),
-  );
-  if (open) return open;
-  const doc = await vscode.workspace.openTextDocument(source.uri);
-  return vscode.window.showTextDocument(doc, { preserveFocus: false });
+/** What became of a summary: written as asked, opened as a new document instead, or not written. */
+export type Delivered = 'done' | 'newDocument' | 'refused';
+
+async function documentFor(source: Source): Promise<vscode.TextDocument> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.uri.toString());
+  return open ?? vscode.workspace.openTextDocument(source.uri);
 }
 
-/** Where the source range now ends, tolerating edits made since (clamped to the document). */
-function validated(doc: vscode.TextDocument, range: vscode.Range): vscode.Range {
-  return doc.validateRange(range);
+async function editorFor(doc: vscode.TextDocument): Promise<vscode.TextEditor> {
+  const open = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+  return open ?? vscode.window.showTextDocument(doc, { preserveFocus: false });
 }
 
-export async function deliver(text: string, source: Source, how: Delivery): Promise<void> {
+async function openAsDocument(text: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'markdown' });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** Tells the user why the document was not edited, and offers the summary another way. */
+function refuse(text: string, source: Source, why: string): Delivered {
+  const name = source.uri.path.split('/').pop() || source.uri.toString();
+  void vscode.window
+    .showWarningMessage(
+      `Steer: ${name} was not edited: ${why}. Summarize again, or take the summary from here.`,
+      'Open as Document',
+      'Copy',
+    )
+    .then(async (pick) => {
+      if (pick === 'Copy') await vscode.env.clipboard.writeText(text);
+      else if (pick === 'Open as Document') await openAsDocument(text);
+    });
+  return 'refused';
+}
+
+export async function deliver(text: string, source: Source, how: Delivery): Promise<Delivered> {
   switch (how) {
     case 'clipboard':
       await vscode.env.clipboard.writeText(text);
       void vscode.window.setStatusBarMessage('Steer: summary copied to the clipboard', 3000);
-      return;
-    case 'newDocument': {
-      const doc = await vscode.workspace.openTextDocument({ content: text, language: 'markdown' });
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
-      return;
-    }
-    case 'insertBelow': {
-      const editor = await editorFor(source);
-      const end = validated(editor.document, source.range).end;
-      const line = editor.document.lineAt(end.line);
-      const at = line.range.end;
-      const ok = await editor.edit((b) => b.insert(at, `\n\n${text}\n`));
-      if (!ok) throw new Error('The document could not be edited.');
-      return;
-    }
+      return 'done';
+    case 'newDocument':
+      await openAsDocument(text);
+      return 'done';
+    case 'insertBelow':
     case 'replace': {
-      const editor = await editorFor(source);
-      const range = validated(editor.document, source.range);
-      const ok = await editor.edit((b) => b.replace(range, text));
-      if (!ok) throw new Error('The document could not be edited.');
-      return;
+      if (how === 'replace' && !source.isSelection) {
+        await openAsDocument(text);
+        void vscode.window.showInformationMessage(
+          'Steer: nothing was selected, so the file was kept and the summary opened as a new document. ' +
+            'Select the text to replace first.',
+        );
+        return 'newDocument';
+      }
+      const doc = await documentFor(source);
+      const stale = staleReason(doc, source);
+      if (stale) return refuse(text, source, stale);
+      const editor = await editorFor(doc);
+      if (staleReason(doc, source)) return refuse(text, source, 'the summarized text has changed');
+      // VS Code applies an editor edit only to the document version it was made for: a change that
+      // slips in between the check above and the edit makes the edit fail instead of misplacing it
+      const ok = await editor.edit((b) =>
+        how === 'replace'
+          ? b.replace(source.range, text)
+          : b.insert(doc.lineAt(source.range.end.line).range.end, `\n\n${text}\n`),
+      );
+      return ok ? 'done' : refuse(text, source, 'the document changed while it was being edited');
     }
   }
 }

@@ -6,7 +6,10 @@ export interface Source {
   uri: vscode.Uri;
   /** The summarized range; the whole document when nothing was selected. */
   range: vscode.Range;
+  /** The text of `range` at `version`: an edit later goes ahead only if the range still holds it. */
   text: string;
+  /** The document's version when the text was taken. */
+  version: number;
   isSelection: boolean;
   /** e.g. "article.md (selection, 212 words)". */
   label: string;
@@ -22,21 +25,30 @@ function describe(uri: vscode.Uri, isSelection: boolean, words: number): string 
   return `${name} (${isSelection ? 'selection' : 'whole file'}, ${words} words)`;
 }
 
-function make(uri: vscode.Uri, range: vscode.Range, text: string, isSelection: boolean): Source {
+function make(doc: vscode.TextDocument, range: vscode.Range, text: string, isSelection: boolean): Source {
   const words = wordCount(text);
-  return { uri, range, text, isSelection, words, label: describe(uri, isSelection, words) };
+  const uri = doc.uri;
+  return {
+    uri,
+    range,
+    text,
+    version: doc.version,
+    isSelection,
+    words,
+    label: describe(uri, isSelection, words),
+  };
 }
 
 /** The editor's selection when it has one (and `preferSelection`), otherwise its whole document. */
 export function sourceFromEditor(editor: vscode.TextEditor, preferSelection = true): Source {
   const doc = editor.document;
   const sel = editor.selection;
-  if (preferSelection && !sel.isEmpty) return make(doc.uri, sel, doc.getText(sel), true);
-  return make(doc.uri, fullRange(doc), doc.getText(), false);
+  if (preferSelection && !sel.isEmpty) return make(doc, sel, doc.getText(sel), true);
+  return make(doc, fullRange(doc), doc.getText(), false);
 }
 
 /** A whole file, e.g. from the explorer's context menu (opened as a document, not shown). */
 export async function sourceFromUri(uri: vscode.Uri): Promise<Source> {
   const doc = await vscode.workspace.openTextDocument(uri);
-  return make(uri, fullRange(doc), doc.getText(), false);
+  return make(doc, fullRange(doc), doc.getText(), false);
 }

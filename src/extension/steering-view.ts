@@ -51,7 +51,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       { title: 'Steering', script: 'dist/webview/steering.js', styles: ['media/steering.css'] },
       deps.log,
     );
-    this.state = this.restore();
+    this.state = this.restoreOrEmpty();
     this.editor = usable(vscode.window.activeTextEditor);
     this.listeners.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -68,8 +68,9 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     );
   }
 
-  /** Weights currently on the sliders. */
+  /** Weights currently on the sliders (none while the model cannot be read: the engine reports why). */
   get weights(): WeightRecord {
+    if (Object.keys(this.state.weights).length === 0) this.state = this.restoreOrEmpty();
     return this.state.weights;
   }
 
@@ -240,7 +241,11 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
           : action === 'openDocument'
             ? 'newDocument'
             : 'replace';
-    await deliver(stored.view.text, stored.source, how);
+    try {
+      await deliver(stored.view.text, stored.source, how);
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Steer: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private trackEditor(editor: vscode.TextEditor): void {
@@ -288,6 +293,19 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   private update(patch: Partial<ViewState>): void {
     this.state = { ...this.state, ...patch };
     void this.deps.memento.update(STATE_KEY, this.state);
+  }
+
+  /**
+   * The saved state, or an empty one while the model's manifest cannot be read (a bad steer.modelPath):
+   * activation must not fail on it, so that the commands can report the problem.
+   */
+  private restoreOrEmpty(): ViewState {
+    try {
+      return this.restore();
+    } catch (e) {
+      this.deps.log(`the Steering view waits for a model: ${e instanceof Error ? e.message : String(e)}`);
+      return { weights: {}, live: true, previewCount: 4, summary: null, previews: [] };
+    }
   }
 
   private restore(): ViewState {
