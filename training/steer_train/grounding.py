@@ -82,10 +82,16 @@ def _base_form(term: str) -> str:
     return t.rstrip("'")
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
 def normalize_number(t: str) -> str:
+    """'1,000' -> '1000', '3.50' -> '3.5', '007' -> '7'; commas only as thousands separators ('20,04' stays)."""
+    if "," in t and not _THOUSANDS.match(t):
+        return t
     s = t.replace(",", "")
     if "." in s:
-        s = s.rstrip("0").rstrip(".") if "." in s else s
+        s = s.rstrip("0").rstrip(".")
     s = s.lstrip("0") or "0"
     if s.startswith("."):
         s = "0" + s
@@ -98,9 +104,7 @@ def normalize_term(term: str) -> str:
 
 
 def prefix_form(partial: str) -> str:
-    t = partial.rstrip(JOINERS)
-    t = _base_form(t)
-    return t.replace(",", "") if _NUMERIC.match(t) else t
+    return _base_form(partial.rstrip(JOINERS))
 
 
 def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
@@ -164,6 +168,8 @@ class DocumentTerms:
     def __init__(self, document: str, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
         self.speaker_tags = bool(re.search(r"#\w+#", document))
+        # The document's characters outside ASCII: a summary writes no other.
+        self.non_ascii = {ch for ch in document if ch > "\x7f"}
         self._terms: set[str] = set()
         forms: list[str] = []
         for m in TERM.finditer(document):
@@ -171,7 +177,7 @@ class DocumentTerms:
             for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
                 norm = normalize_term(piece)
                 self._add(norm)
-                forms += [norm, prefix_form(piece)]
+                forms += [norm, prefix_form(piece), _base_form(piece)]
                 for w in DIGIT_TO_WORDS.get(norm, []):
                     self._add(w)
                 if norm in NUMBER_WORDS:
@@ -227,6 +233,10 @@ def _has_symbol(piece: str) -> bool:
 
 
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
+# An HTML entity (&amp;) or a command-line flag (-m, --config).
+_CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]")
+# Typography a summary may use even when the document does not.
+_TYPOGRAPHY = set("’‘“”–—…")
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
 
 
@@ -251,7 +261,11 @@ class Continuation:
         text, tail_start, prior = ctx
         if _MARKUP_CHARS.search(piece) or _has_symbol(piece):
             return "markup"
+        if any(ch > "\x7f" and ch not in _TYPOGRAPHY and ch not in self.doc.non_ascii for ch in piece):
+            return "markup"
         combined = text + piece
+        if _CODE_SYNTAX.search(combined[max(0, len(text) - 12) :]):
+            return "markup"
         # '#' only in speaker tags (#Person1#), and only when the document writes them.
         if "#" in piece and not self.doc.speaker_tags:
             return "markup"
@@ -304,14 +318,23 @@ class GroundedDecoder:
         self.eos = set(eos_ids)
         self.keep = keep
 
-    def allows(self, ctx, tid: int) -> bool:
+    def allows(self, ctx, generated: list[int], tid: int) -> bool:
         if tid in self.eos:
             return self.continuation.check(ctx, "", True) is None
         piece = self.pieces.piece(tid)
         if not piece:
             return False
         if "\ufffd" in piece:
-            return True
+            # A byte of a multi-byte character: judged in context, on the character it completes.
+            text = self.pieces.text([*generated, tid])
+            if not text.startswith(ctx[0]):
+                return False
+            piece = text[len(ctx[0]) :]
+            # Still incomplete: only a document with characters outside ASCII may start one.
+            if piece.endswith("\ufffd"):
+                piece = piece.rstrip("\ufffd")
+                if not self.continuation.doc.non_ascii:
+                    return False
         return self.continuation.check(ctx, piece) is None
 
     def kept(self, logits: torch.Tensor, generated: list[int]) -> list[int]:
@@ -326,7 +349,7 @@ class GroundedDecoder:
             vals, idx = torch.topk(row, k)
             order = sorted(zip(vals.tolist(), idx.tolist()), key=lambda p: (-p[0], p[1]))
             for _, tid in order[seen:]:
-                if self.allows(ctx, tid):
+                if self.allows(ctx, generated, tid):
                     out.append(tid)
                     if len(out) >= self.keep:
                         break

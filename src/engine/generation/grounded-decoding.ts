@@ -7,7 +7,7 @@
  * Special tokens other than end-of-sequence are never written. If no token passes (which the checks make
  * all but impossible: end-of-sequence after a finished word always does), only end-of-sequence stays.
  */
-import { Continuation } from '../grounding/continuation';
+import { Continuation, type StepContext } from '../grounding/continuation';
 import type { LogitsProcessor } from './logits-processors';
 
 /** Token texts, decoded one id at a time and cached; '' for special tokens. */
@@ -30,13 +30,22 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
     if (!Number.isInteger(keep) || keep < 1) throw new RangeError('keep must be a positive integer');
   }
 
-  /** Whether token `id` may come next after `ctxText`. */
-  allows(ctx: ReturnType<Continuation['prepare']>, id: number): boolean {
+  /** Whether token `id` may come next after the row's `generated` tokens (whose text `ctx` holds). */
+  allows(ctx: StepContext, generated: readonly number[], id: number): boolean {
     if (this.eos.has(id)) return this.continuation.check(ctx, '', true) === null;
-    const piece = this.pieces.piece(id);
+    let piece = this.pieces.piece(id);
     if (piece.length === 0) return false;
-    // An incomplete UTF-8 byte cannot be judged yet; the next step sees the whole character.
-    if (piece.includes('\uFFFD')) return true;
+    if (piece.includes('\uFFFD')) {
+      // A byte of a multi-byte character: judged in context, on the character it completes.
+      const text = this.pieces.text([...generated, id]);
+      if (!text.startsWith(ctx.text)) return false;
+      piece = text.slice(ctx.text.length);
+      // Still incomplete: only a document with characters outside ASCII may start one.
+      if (piece.endsWith('\uFFFD')) {
+        piece = piece.replace(/\uFFFD+$/u, '');
+        if (this.continuation.doc.nonAscii.size === 0) return false;
+      }
+    }
     return this.continuation.check(ctx, piece) === null;
   }
 
@@ -44,7 +53,7 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
     const ctx = this.continuation.prepare(this.pieces.text(generated).replace(/\uFFFD+$/u, ''));
     const kept: number[] = [];
     for (const id of candidatesInOrder(logits)) {
-      if (this.allows(ctx, id)) kept.push(id);
+      if (this.allows(ctx, generated, id)) kept.push(id);
       if (kept.length >= this.keep) break;
     }
     if (kept.length === 0) for (const id of this.eos) kept.push(id);

@@ -5,7 +5,8 @@
  *   (`unsupported`; see terms.ts);
  * - writes markup: a code fence or backtick, a table bar, brackets, an HTML tag, emphasis stars, a symbol
  *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
- *   them, or a list marker opening the summary (`markup`): a summary is one paragraph of prose;
+ *   them, an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
+ *   or a list marker opening the summary (`markup`): a summary is one paragraph of prose;
  * - writes a word a third time in a row (`repeat`).
  *
  * Twin: `training/steer_train/grounding.py` (`Continuation`); golden cases in `rules/grounding-cases.json`.
@@ -17,6 +18,10 @@ export type Refusal = 'unsupported' | 'markup' | 'repeat';
 /** Characters a prose summary never writes (symbols such as emoji included). */
 const MARKUP_CHARS = /[`|<>*[\]{}\n\r\t\p{So}]/u;
 const HEADING = /(^|[.!?]\s+)#+\s|##/u;
+/** An HTML entity (&amp;) or a command-line flag (-m, --config). */
+const CODE_SYNTAX = /&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]/u;
+/** Typography a summary may use even when the document does not. */
+const TYPOGRAPHY = new Set(['’', '‘', '“', '”', '–', '—', '…']);
 const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
 
 /** What the checks need to know about the text written so far; computed once per step. */
@@ -51,7 +56,10 @@ export class Continuation {
   /** Why `piece` may not follow the text of `ctx` (`end`: the piece ends the summary), or null. */
   check(ctx: StepContext, piece: string, end = false): Refusal | null {
     if (MARKUP_CHARS.test(piece)) return 'markup';
+    for (const ch of piece)
+      if (ch > '\u007f' && !TYPOGRAPHY.has(ch) && !this.doc.nonAscii.has(ch)) return 'markup';
     const combined = ctx.text + piece;
+    if (CODE_SYNTAX.test(combined.slice(Math.max(0, ctx.text.length - 12)))) return 'markup';
     // '#' only in speaker tags (#Person1#), and only when the document writes them.
     if (piece.includes('#') && !this.doc.speakerTags) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';

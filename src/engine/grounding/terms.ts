@@ -69,8 +69,9 @@ function baseForm(term: string): string {
   return t;
 }
 
-/** '1,000' → '1000', '3.50' → '3.5', '007' → '7'. */
+/** '1,000' → '1000', '3.50' → '3.5', '007' → '7'; commas only as thousands separators ('20,04' stays as written). */
 export function normalizeNumber(t: string): string {
+  if (t.includes(',') && !/^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u.test(t)) return t;
   let s = t.replace(/,/g, '');
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
   s = s.replace(/^0+/, '') || '0';
@@ -84,12 +85,11 @@ export function normalizeTerm(term: string): string {
   return isNumeric(t) ? normalizeNumber(t) : t;
 }
 
-/** The form a term still being written is prefix-matched in: like `normalizeTerm` but only commas dropped from numbers. */
+/** The form a term still being written is prefix-matched in: lower case, without trailing joiners or possessive. */
 export function prefixForm(partial: string): string {
   let t = partial;
   while (t.length > 0 && JOINERS.includes(t[t.length - 1]!)) t = t.slice(0, -1);
-  t = baseForm(t);
-  return isNumeric(t) ? t.replace(/,/g, '') : t;
+  return baseForm(t);
 }
 
 function sortedUnique(words: Iterable<string>): string[] {
@@ -167,12 +167,15 @@ export class DocumentTerms {
   private readonly prefixes: readonly string[];
   /** Whether the document writes speaker tags such as #Person1# (dialogue transcripts). */
   readonly speakerTags: boolean;
+  /** The document's characters outside ASCII: a summary writes no other (no emoji, fullwidth digits, zero-width spaces). */
+  readonly nonAscii: ReadonlySet<string>;
 
   constructor(
     document: string,
     readonly lexicon: Lexicon = defaultLexicon(),
   ) {
     this.speakerTags = /#[\p{L}\p{N}_]+#/u.test(document);
+    this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
     const forms: string[] = [];
     for (const m of document.matchAll(TERM)) {
       const term = m[0];
@@ -180,7 +183,7 @@ export class DocumentTerms {
       for (const piece of pieces) {
         const norm = normalizeTerm(piece);
         this.add(norm);
-        forms.push(norm, prefixForm(piece));
+        forms.push(norm, prefixForm(piece), baseForm(piece));
         for (const w of DIGIT_TO_WORDS.get(norm) ?? []) this.add(w);
         const digits = NUMBER_WORDS[norm];
         if (digits !== undefined) this.add(digits);
