@@ -34,6 +34,7 @@ const jobs = [
       engine: 'src/engine/index.ts',
       'engine-host': 'src/engine/host-main.ts',
       'bench-worker': 'bench/worker.ts',
+      'eval-generate': 'bench/eval-generate.ts',
       extension: 'src/extension/main.ts',
     },
     outdir: 'dist',
