@@ -31,6 +31,7 @@ import hashlib
 import json
 import re
 import subprocess
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -68,6 +69,21 @@ Markdown link or image syntax, and inline code in backticks."""
 def markup(summary: str) -> list[str]:
     """The kinds of markup in ``summary`` (names of :data:`MARKUP_PATTERNS`), empty for plain prose."""
     return [name for name, pattern in MARKUP_PATTERNS.items() if pattern.search(summary)]
+
+
+_STRAY_CATEGORIES = ("So", "Co", "Cn", "Cs")
+
+
+def stray_characters(summary: str, document: str) -> list[str]:
+    """Characters that make a summary garbled: U+FFFD (bytes that were no UTF-8, as when a character's byte
+    tokens are cut apart), control characters, and symbols (emoji), private-use or unassigned characters
+    that the document does not contain."""
+    out = []
+    for ch in dict.fromkeys(summary):
+        cat = unicodedata.category(ch)
+        if ch == "\ufffd" or (cat == "Cc" and ch not in "\n\r\t") or (cat in _STRAY_CATEGORIES and ch not in document):
+            out.append(ch)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -236,6 +252,7 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
                 "hit_max_tokens": hit_max,
                 "unsupported": unsupported_terms(summary, terms[key]) if summary else [],
                 "markup": markup(summary),
+                "stray": stray_characters(summary, text),
                 "degenerate": degeneracy(summary, hit_max_tokens=hit_max),
                 "reference": reference,
                 "rouge_l": rouge_l(summary, reference) if reference else None,
@@ -289,6 +306,8 @@ def group_summary(records: list[dict]) -> dict[str, Any]:
         "looping_share": _share([r["degenerate"] == "looping" for r in delivered]),
         "markup_share": _share([bool(r["markup"]) for r in delivered]),
         "markup_kinds": dict(Counter(k for r in delivered for k in r["markup"]).most_common()),
+        "stray_share": _share([bool(r["stray"]) for r in delivered]),
+        "stray_characters": dict(Counter(c for r in delivered for c in r["stray"]).most_common(12)),
         "looping_or_markup_share": _share([r["degenerate"] == "looping" or bool(r["markup"]) for r in delivered]),
         "degenerate_share": _share([r["degenerate"] is not None for r in records]),
         "degenerate_kinds": dict(Counter(r["degenerate"] for r in records if r["degenerate"]).most_common()),
@@ -406,6 +425,7 @@ def samples(records: list[dict], per_kind: int = SAMPLES_PER_KIND) -> list[dict]
                             "problem": hit.get("problem"),
                             "unsupported": hit["unsupported"],
                             "markup": hit["markup"],
+                            "stray": hit["stray"],
                             "degenerate": hit["degenerate"],
                         }
                 entry["summaries"][m] = picks
@@ -430,6 +450,15 @@ def _fmt(v: Any, kind: str = "num") -> str:
     return f"{v:.3f}"
 
 
+def _share_cell(g: dict, key: str) -> str:
+    """A share with its counts: "12.5% (2/16)"; shares of summaries count delivered ones, else all."""
+    share = g[key]
+    if share is None:
+        return "-"
+    n = g["summaries"] if key == "no_summary_share" or key == "degenerate_share" else g["delivered"]
+    return f"{100 * share:.1f}% ({round(share * n)}/{n})"
+
+
 def _table(results: dict, title: str, value, fmt: str = "num", note: str = "", lead=None) -> list[str]:
     methods = results["methods"]
     head = ["kind", *methods] + (["lead baseline"] if lead else [])
@@ -441,7 +470,7 @@ def _table(results: dict, title: str, value, fmt: str = "num", note: str = "", l
         row = [f"**{kind}**" if kind == ALL else kind]
         for m in methods:
             g = results["groups"][kind].get(m)
-            row.append(_fmt(value(g), fmt) if g else "-")
+            row.append((_share_cell(g, fmt[6:]) if fmt.startswith("share:") else _fmt(value(g), fmt)) if g else "-")
         if lead:
             row.append(_fmt(lead(results["lead"][kind]), fmt))
         lines.append("| " + " | ".join(row) + " |")
@@ -472,24 +501,32 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
         results,
         "Summaries with a name, number or identifier the document lacks",
         lambda g: g["unsupported_share"],
-        "pct",
+        "share:unsupported_share",
         "Share of delivered summaries (all 16 weightings) with a term `grounding.unsupported_terms` finds.",
     )
     L += _table(
         results,
         "Summaries that loop or contain markup",
         lambda g: g["looping_or_markup_share"],
-        "pct",
+        "share:looping_or_markup_share",
         "Looping: `text_quality.degeneracy` says `looping`. Markup: a code fence, heading line, list-marker "
         "line, table bar, HTML tag, link or image syntax, or inline code in backticks.",
     )
-    L += _table(results, "… of which loop", lambda g: g["looping_share"], "pct")
-    L += _table(results, "… of which contain markup", lambda g: g["markup_share"], "pct")
+    L += _table(results, "… of which loop", lambda g: g["looping_share"], "share:looping_share")
+    L += _table(results, "… of which contain markup", lambda g: g["markup_share"], "share:markup_share")
+    L += _table(
+        results,
+        "Summaries with stray characters",
+        lambda g: g["stray_share"],
+        "share:stray_share",
+        "U+FFFD (broken UTF-8), control characters, or emoji, symbols, private-use or unassigned characters "
+        "that the document lacks (`eval_kinds.stray_characters`); not counted as markup above.",
+    )
     L += _table(
         results,
         "Weightings with no usable summary",
         lambda g: g["no_summary_share"],
-        "pct",
+        "share:no_summary_share",
         "The engine's last check decoded again and still found the text empty, looping or markup only "
         "(`problem` set), or the engine failed on the document.",
     )
@@ -497,7 +534,7 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
         results,
         "Degenerate by the training rule (empty, looping or cut off)",
         lambda g: g["degenerate_share"],
-        "pct",
+        "share:degenerate_share",
         "`text_quality.degeneracy` with the token limit: these score 0 on every reward.",
     )
     L += ["## Length", ""]
@@ -562,8 +599,8 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
     L += ["## Samples", ""]
     L += [
         "Two documents per kind (the first chosen); each model and mode at the concise vertex, the default "
-        "weighting and the complete vertex. Flags: U = unsupported terms, M = markup, L = looping, "
-        "C = cut off.",
+        "weighting and the complete vertex. Flags: U = unsupported terms, M = markup, S = stray characters, "
+        "L = looping, C = cut off.",
         "",
     ]
     for s in results["samples"]:
@@ -576,6 +613,8 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
                     flags.append("U: " + ", ".join(p["unsupported"][:5]))
                 if p["markup"]:
                     flags.append("M: " + ", ".join(p["markup"]))
+                if p["stray"]:
+                    flags.append("S: " + " ".join(repr(c) for c in p["stray"][:5]))
                 if p["degenerate"] == "looping":
                     flags.append("L")
                 if p["degenerate"] == "cut_off":

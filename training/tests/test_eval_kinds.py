@@ -18,6 +18,7 @@ from steer_train.eval_kinds import (
     main,
     markup,
     rebuild_document,
+    stray_characters,
     write_report,
 )
 
@@ -162,3 +163,10 @@ def test_report_and_command_line(tmp_path):
     assert "| news |" in text and "m ungrounded" in text and "“Alice met Bob.”" in text
     assert json.loads((out / "results.json").read_text())["groups"]["news"]["m grounded"]["documents"] == 1
     write_report(results, tmp_path / "again")  # a results dict renders again
+
+
+def test_stray_characters():
+    assert stray_characters("A type\ufffdtype.", "a type") == ["\ufffd"]
+    assert stray_characters("Great news 🎉", "Great news") == ["🎉"]
+    assert stray_characters("Great news 🎉", "Party 🎉 time") == []
+    assert stray_characters("Plain prose, café and 3 €.", "") == []
