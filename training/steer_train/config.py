@@ -25,12 +25,17 @@ class RunConfig:
     # >= 0: the tiny model's random base comes from its own generator with this seed, so it is the same whatever
     # the CLP config (method comparisons); -1: drawn after the deltas' initialisation (depends on the CLP config)
     tiny_base_seed: int = -1
+    # the data sets (folders of data_dir) SFT and RL train on, comma-separated; "" = data.TRAIN_SETS. With
+    # data_dir at a build of steer_train.editor_data: "news,dialogue,science,docs,code,long,email"
+    train_sets: str = ""
     # supervised warm-up (trains the shared delta)
     sft_steps: int = 60
     sft_batch: int = 8
     sft_lr: float = 3e-4
     sft_max_doc_words: int = 260
     sft_max_summary_words: int = 120
+    # train only on references that pass the grounding rule (no name or number the document lacks, no markup)
+    sft_grounded_references: bool = True
     # multi-objective RL (trains the per-objective deltas)
     rl_steps: int = 200
     rl_prompts: int = 4  # documents per step
@@ -58,6 +63,12 @@ class RunConfig:
     eval_divisions: int = 4  # 15 points of the simplex for three objectives
     eval_max_new_tokens: int = 128
     eval_no_repeat_ngram: int = 4
+
+    @property
+    def sets(self) -> tuple[str, ...]:
+        from .data import TRAIN_SETS
+
+        return tuple(s.strip() for s in self.train_sets.split(",") if s.strip()) or TRAIN_SETS
 
     @property
     def reports(self) -> str:

@@ -23,6 +23,7 @@ import torch
 
 REPO = Path(__file__).resolve().parents[2]
 LEXICON_FILE = REPO / "rules" / "lexicon.txt"
+VOCABULARY_FILE = REPO / "rules" / "vocabulary.txt"
 
 # Runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y).
 TERM = re.compile(r"\w+(?:[.,'’\-/:@+]+\w+)*")
@@ -61,6 +62,16 @@ NUMBER_WORDS = {
     "billion": "1000000000",
     "trillion": "1000000000000",
     "dozen": "12",
+    # Ordinals ("first" is too common to restrict): supported by themselves or by 2nd, 3rd, ...
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
 }
 DIGIT_TO_WORDS: dict[str, list[str]] = {}
 for _w, _d in NUMBER_WORDS.items():
@@ -69,6 +80,7 @@ for _w, _d in NUMBER_WORDS.items():
 _NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
 _DIGIT = re.compile(r"\d")
 _SPLIT = re.compile(r"[.,'’\-/:@+]+")
+_ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 
 
 def _has_upper(s: str) -> bool:
@@ -128,7 +140,14 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
+    """Ordinary words, which may open a sentence capitalised."""
     return Lexicon(w for w in LEXICON_FILE.read_text().split("\n") if w)
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Lexicon:
+    """The lower-case words a summary may use without the document (no invented words)."""
+    return Lexicon(w for w in VOCABULARY_FILE.read_text().split("\n") if w)
 
 
 _OPENERS = set(" \t\r\n\"“‘'(")
@@ -165,8 +184,9 @@ def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
 class DocumentTerms:
     """The restricted terms of one document, for membership and prefix queries."""
 
-    def __init__(self, document: str, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, document: str, lexicon: Lexicon | None = None, vocabulary: Lexicon | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
+        self.vocabulary = vocabulary or default_vocabulary()
         self.speaker_tags = bool(re.search(r"#\w+#", document))
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
@@ -195,24 +215,31 @@ class DocumentTerms:
         p = prefix_form(partial)
         return not p or _has_prefix(self._prefixes, p)
 
+    def _is_word(self, term: str) -> bool:
+        base = _base_form(term)
+        return self.vocabulary.has(base) or base in self._terms or bool(_ABBREVIATION_FORM.match(base))
+
     def allows(self, term: str, initial: bool) -> bool:
-        if not is_restricted(term, initial, self.lexicon) or self.has(term):
+        ok = self.has(term) if is_restricted(term, initial, self.lexicon) else self._is_word(term)
+        if ok:
             return True
         parts = [p for p in term.split("-") if p]
-        return len(parts) > 1 and all(
-            not is_restricted(p, initial and i == 0, self.lexicon) or self.has(p) for i, p in enumerate(parts)
-        )
+        return len(parts) > 1 and all(self.allows(p, initial and i == 0) for i, p in enumerate(parts))
 
     def allows_prefix(self, partial: str, initial: bool) -> bool:
         if self.allows(partial, initial) or self.has_prefix(partial):
             return True
+        if "-" in partial:
+            parts = partial.split("-")
+            last = parts.pop()
+            done = all(p and self.allows(p, initial and i == 0) for i, p in enumerate(parts))
+            if done and (not last or self.allows_prefix(last, False)):
+                return True
         p = prefix_form(partial)
-        return (
-            initial
-            and not _has_upper(partial[1:])
-            and not re.search(r"[\d_./:@+]", partial)
-            and self.lexicon.has_prefix(p)
-        )
+        plain = not _has_upper(partial[1:]) and not re.search(r"[\d_./:@+]", partial)
+        if not is_restricted(partial, initial, self.lexicon):
+            return self.vocabulary.has_prefix(p)
+        return initial and plain and self.lexicon.has_prefix(p)
 
 
 def terms_of(text: str, start: int = 0) -> list[tuple[str, int, int, bool]]:
@@ -224,7 +251,7 @@ def unsupported_terms(summary: str, doc: DocumentTerms) -> list[str]:
     return [t for t, _, _, initial in terms_of(summary) if not doc.allows(t, initial)]
 
 
-_MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}\n\r\t]")
+_MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}=^~\\\n\r\t]")
 
 
 def _has_symbol(piece: str) -> bool:
@@ -235,6 +262,46 @@ def _has_symbol(piece: str) -> bool:
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
 # An HTML entity (&amp;) or a command-line flag (-m, --config).
 _CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]")
+# Punctuation glued to more punctuation (".+", ".&", ",,") or an ampersand glued to a word (".&head").
+_GLUED_PUNCTUATION = re.compile(r"[.,;:!?][^\s\w\"'’”)]|[^\s]&")
+# Three punctuation marks in a row, spaces and quotes aside ('," Mr' and '". "' are prose).
+_PUNCTUATION_RUN = re.compile(r"[^\w\s\"'’”“‘](\s*[^\w\s\"'’”“‘]){2}")
+# Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS).
+_ABBREVIATIONS = set(
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep".split()
+)
+MIN_SENTENCE_TERMS = 3
+_WORD_BEFORE = re.compile(r"[\w.]+$")
+
+
+def _is_sentence_end(text: str, i: int) -> bool:
+    """Whether the . ! ? at ``i`` ends a sentence: not after an abbreviation, an initial or a dotted word."""
+    if text[i] not in ".!?":
+        return False
+    if i + 1 < len(text) and not text[i + 1].isspace():
+        return False
+    if text[i] != ".":
+        return True
+    m = _WORD_BEFORE.search(text[:i])
+    word = m.group().lower() if m else ""
+    return not (word in _ABBREVIATIONS or len(word) == 1 or "." in word)
+
+
+def _ends_short_sentence(text: str, start_at: int, end: bool) -> bool:
+    """Whether a sentence that ends at ``start_at`` - 1 or later (or at the end, when ``end``) has 1 or 2 words."""
+    ends = [i + 1 for i in range(max(0, start_at - 1), len(text) - 1) if _is_sentence_end(text, i)]
+    if end and text.strip():
+        ends.append(len(text))
+    for e in ends:
+        start = e - 2
+        while start >= 0 and not (_is_sentence_end(text, start) and start + 1 < len(text)):
+            start -= 1
+        n = len(TERM.findall(text[start + 1 : e]))
+        if 0 < n < MIN_SENTENCE_TERMS:
+            return True
+    return False
+
+
 # Typography a summary may use even when the document does not.
 _TYPOGRAPHY = set("’‘“”–—…")
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
@@ -245,7 +312,8 @@ def _only_joiners(s: str) -> bool:
 
 
 class Continuation:
-    """Whether a piece of text may follow the summary so far: ``None``, or "unsupported", "markup", "repeat"."""
+    """Whether a piece of text may follow the summary so far: ``None``, or "unsupported", "markup", "repeat",
+    "fragment" (a sentence of one or two words)."""
 
     def __init__(self, doc: DocumentTerms) -> None:
         self.doc = doc
@@ -266,6 +334,11 @@ class Continuation:
         combined = text + piece
         if _CODE_SYNTAX.search(combined[max(0, len(text) - 12) :]):
             return "markup"
+        recent = combined[max(0, len(text) - 6) :]
+        if _PUNCTUATION_RUN.search(recent) or _GLUED_PUNCTUATION.search(recent):
+            return "markup"
+        if _ends_short_sentence(combined, len(text), end):
+            return "fragment"
         # '#' only in speaker tags (#Person1#), and only when the document writes them.
         if "#" in piece and not self.doc.speaker_tags:
             return "markup"

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from .config import RunConfig, load_config
-from .data import TRAIN_SETS, build_prompt, load_split, sample_examples
+from .data import build_prompt, load_split, sample_examples
 from .generate import Prefix, build_prefix, decode, prefill, response_logprobs
 from .grounding import grounded_decoder
 from .rewards import OBJECTIVES, Rewards
@@ -170,7 +170,7 @@ def main(cfg: RunConfig | None = None) -> Path:
     rng = np.random.default_rng(cfg.seed * 1000 + step)
     pyrng = random.Random(cfg.seed * 1000 + step)
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)
-    pool = sample_examples(load_split(cfg.data_dir, TRAIN_SETS, "train"), 10**9, cfg.seed, cfg.rl_max_doc_words)
+    pool = sample_examples(load_split(cfg.data_dir, cfg.sets, "train"), 10**9, cfg.seed, cfg.rl_max_doc_words)
     rewards = Rewards()
     m, k, eos = cfg.clp.num_objectives, cfg.rl_samples, tok.eos_token_id
     fixed = fixed_weights(cfg)

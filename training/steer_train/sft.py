@@ -13,9 +13,16 @@ from pathlib import Path
 import torch
 
 from .config import RunConfig, load_config
-from .data import TRAIN_SETS, build_prompt, load_split, sample_examples
+from .data import Example, build_prompt, load_split, sample_examples
 from .generate import left_pad
+from .grounding import Continuation, DocumentTerms
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
+
+
+def grounded_reference(e: Example) -> bool:
+    """Whether the reference could have been written under grounded decoding: every term supported, prose."""
+    cont = Continuation(DocumentTerms(e.document))
+    return cont.check(cont.prepare(""), e.summary.strip(), end=True) is None
 
 
 def batch_loss(model, tok, examples, device) -> torch.Tensor:
@@ -58,9 +65,19 @@ def main(cfg: RunConfig | None = None) -> Path:
         torch.set_rng_state(ck["rng"])
         step = ck["step"]
         print(f"resumed SFT at step {step}")
-    train = load_split(cfg.data_dir, TRAIN_SETS, "train")
-    pool = [e for e in train if len(e.summary.split()) <= cfg.sft_max_summary_words]
+    train = load_split(cfg.data_dir, cfg.sets, "train")
+    pool = [
+        e
+        for e in train
+        if len(e.summary.split()) <= cfg.sft_max_summary_words and len(e.document.split()) <= cfg.sft_max_doc_words
+    ]
+    if cfg.sft_grounded_references:
+        pool = [e for e in pool if grounded_reference(e)]
     pool = sample_examples(pool, 10**9, cfg.seed, cfg.sft_max_doc_words)
+    by_set: dict[str, list[Example]] = {}
+    for e in pool:
+        by_set.setdefault(e.dataset, []).append(e)
+    print({k: len(v) for k, v in by_set.items()}, flush=True)
     rng = random.Random(cfg.seed + step)
     log = (out / "sft_log.jsonl").open("a")
     t0 = time.time()
@@ -70,7 +87,10 @@ def main(cfg: RunConfig | None = None) -> Path:
         for g in opt.param_groups:
             g["lr"] = lr
         with autocast(device):
-            loss = batch_loss(model, tok, rng.sample(pool, cfg.sft_batch), device)
+            # every set equally likely, however many examples it has (docs has hundreds, code thousands)
+            sets = sorted(by_set)
+            batch = [rng.choice(by_set[rng.choice(sets)]) for _ in range(cfg.sft_batch)]
+            loss = batch_loss(model, tok, batch, device)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

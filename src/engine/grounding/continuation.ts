@@ -7,19 +7,32 @@
  *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
  *   them, an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
  *   or a list marker opening the summary (`markup`): a summary is one paragraph of prose;
- * - writes a word a third time in a row (`repeat`).
+ * - writes a word a third time in a row (`repeat`);
+ * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
+ *   of three punctuation marks (".,.") is `markup`.
  *
  * Twin: `training/steer_train/grounding.py` (`Continuation`); golden cases in `rules/grounding-cases.json`.
  */
 import { DocumentTerms, JOINERS, prefixForm, termsOf, type Term } from './terms';
 
-export type Refusal = 'unsupported' | 'markup' | 'repeat';
+export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
 
 /** Characters a prose summary never writes (symbols such as emoji included). */
-const MARKUP_CHARS = /[`|<>*[\]{}\n\r\t\p{So}]/u;
+const MARKUP_CHARS = /[`|<>*[\]{}=^~\\\n\r\t\p{So}]/u;
 const HEADING = /(^|[.!?]\s+)#+\s|##/u;
 /** An HTML entity (&amp;) or a command-line flag (-m, --config). */
 const CODE_SYNTAX = /&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]/u;
+/** Punctuation glued to more punctuation (".+", ".&", ",,") or an ampersand glued to a word (".&head"). */
+const GLUED_PUNCTUATION = /[.,;:!?][^\s\p{L}\p{N}"'’”)]|[^\s]&/u;
+/** Three punctuation marks in a row, spaces and quotes aside ('," Mr' and '". "' are prose). */
+const PUNCTUATION_RUN = /[^\p{L}\p{N}\s"'’”“‘](\s*[^\p{L}\p{N}\s"'’”“‘]){2}/u;
+/** Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS). */
+const ABBREVIATIONS = new Set(
+  'mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep'.split(
+    ' ',
+  ),
+);
+export const MIN_SENTENCE_TERMS = 3;
 /** Typography a summary may use even when the document does not. */
 const TYPOGRAPHY = new Set(['’', '‘', '“', '”', '–', '—', '…']);
 const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
@@ -64,6 +77,9 @@ export class Continuation {
     if (piece.includes('#') && !this.doc.speakerTags) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
+    const recent = combined.slice(Math.max(0, ctx.text.length - 6));
+    if (PUNCTUATION_RUN.test(recent) || GLUED_PUNCTUATION.test(recent)) return 'markup';
+    if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';
     const news = termsOf(combined, ctx.tailStart);
     const seq = [...ctx.prior];
     for (const t of news) {
@@ -83,4 +99,26 @@ export class Continuation {
   private allowed(t: Term, finished: boolean): boolean {
     return finished ? this.doc.allows(t.text, t.initial) : this.doc.allowsPrefix(t.text, t.initial);
   }
+}
+
+/** Whether the . ! ? at `i` ends a sentence: not after an abbreviation, an initial or a dotted word (U.S.). */
+function isSentenceEnd(text: string, i: number): boolean {
+  if (!'.!?'.includes(text[i]!)) return false;
+  if (i + 1 < text.length && !/\s/u.test(text[i + 1]!)) return false;
+  if (text[i] !== '.') return true;
+  const word = (/[\p{L}\p{N}_.]+$/u.exec(text.slice(0, i))?.[0] ?? '').toLowerCase();
+  return !(ABBREVIATIONS.has(word) || word.length === 1 || word.includes('.'));
+}
+
+/** Whether a sentence that ends in `text` at `from` - 1 or later (or at its end, when `end`) has one or two words. */
+function endsShortSentence(text: string, from: number, end: boolean): boolean {
+  const ends: number[] = [];
+  for (let i = Math.max(0, from - 1); i < text.length - 1; i++) if (isSentenceEnd(text, i)) ends.push(i + 1);
+  if (end && text.trim().length > 0) ends.push(text.length);
+  return ends.some((e) => {
+    let start = e - 2;
+    while (start >= 0 && !(isSentenceEnd(text, start) && start + 1 < text.length)) start--;
+    const n = termsOf(text.slice(start + 1, e)).length;
+    return n > 0 && n < MIN_SENTENCE_TERMS;
+  });
 }

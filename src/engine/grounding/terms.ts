@@ -2,19 +2,21 @@
  * What a summary may state: the names, numbers and identifiers ("restricted terms") that the document
  * contains. Ordinary lower-case words are free; a capitalised word, a number, a number word, an identifier
  * (camelCase, snake_case, dotted), a path or a URL must occur in the document. A capitalised word opening a
- * sentence is free when it is an ordinary English word (`rules/lexicon.txt`).
+ * sentence is free when it is an ordinary English word (`rules/lexicon.txt`). A lower-case word must be an
+ * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace").
  *
  * The Python twin is `training/steer_train/grounding.py`; both run the golden cases in
  * `rules/grounding-cases.json`, so the rule the model is trained under is the rule it is served with.
  */
 import lexiconText from '../../../rules/lexicon.txt';
+import vocabularyText from '../../../rules/vocabulary.txt';
 
 /** A term: runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y). */
 export const TERM = /[\p{L}\p{N}_]+(?:[.,'’\-/:@+]+[\p{L}\p{N}_]+)*/gu;
 export const JOINERS = ".,'’-/:@+";
 const TERM_CHAR = /[\p{L}\p{N}_]/u;
 
-/** Number words a summary may not invent ("one", "first", "second" are too common to restrict). */
+/** Number words a summary may not invent ("one" and "first" are too common to restrict). */
 export const NUMBER_WORDS: Readonly<Record<string, string>> = {
   two: '2',
   three: '3',
@@ -48,6 +50,16 @@ export const NUMBER_WORDS: Readonly<Record<string, string>> = {
   billion: '1000000000',
   trillion: '1000000000000',
   dozen: '12',
+  // Ordinals ("first" is too common to restrict): supported by themselves or by 2nd, 3rd, ...
+  second: '2nd',
+  third: '3rd',
+  fourth: '4th',
+  fifth: '5th',
+  sixth: '6th',
+  seventh: '7th',
+  eighth: '8th',
+  ninth: '9th',
+  tenth: '10th',
 };
 const DIGIT_TO_WORDS = new Map<string, string[]>();
 for (const [word, digits] of Object.entries(NUMBER_WORDS))
@@ -126,11 +138,19 @@ export class Lexicon {
   }
 }
 
-let shared: Lexicon | undefined;
-/** The lexicon shipped in `rules/lexicon.txt`. */
-export function defaultLexicon(): Lexicon {
-  shared ??= new Lexicon(lexiconText.split('\n').filter((w) => w.length > 0));
+const words = (text: string): string[] => text.split('\n').filter((w) => w.length > 0);
+let shared: { lexicon: Lexicon; vocabulary: Lexicon } | undefined;
+function sharedLists(): { lexicon: Lexicon; vocabulary: Lexicon } {
+  shared ??= { lexicon: new Lexicon(words(lexiconText)), vocabulary: new Lexicon(words(vocabularyText)) };
   return shared;
+}
+/** Ordinary words, which may open a sentence capitalised: `rules/lexicon.txt`. */
+export function defaultLexicon(): Lexicon {
+  return sharedLists().lexicon;
+}
+/** The lower-case words a summary may use without the document: `rules/vocabulary.txt`. */
+export function defaultVocabulary(): Lexicon {
+  return sharedLists().vocabulary;
 }
 
 /** Whether the term at `start` of `text` opens a sentence (start of text, or after . ! ? : ; or a line break). */
@@ -173,6 +193,7 @@ export class DocumentTerms {
   constructor(
     document: string,
     readonly lexicon: Lexicon = defaultLexicon(),
+    readonly vocabulary: Lexicon = defaultVocabulary(),
   ) {
     this.speakerTags = /#[\p{L}\p{N}_]+#/u.test(document);
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
@@ -207,24 +228,35 @@ export class DocumentTerms {
     return p.length === 0 || hasPrefix(this.prefixes, p);
   }
 
+  /** Whether `term`, not a name or number, is a word: in the vocabulary or the document, or an abbreviation (e.g.). */
+  private isWord(term: string): boolean {
+    const base = baseForm(term);
+    return this.vocabulary.has(base) || this.terms.has(base) || /^(\p{L}\.)+\p{L}$/u.test(base);
+  }
+
   /** Whether a finished `term` may appear in a summary of this document; a compound ("Google-owned") may when each part may. */
   allows(term: string, initial: boolean): boolean {
-    if (!isRestricted(term, initial, this.lexicon) || this.has(term)) return true;
+    if (isRestricted(term, initial, this.lexicon) ? this.has(term) : this.isWord(term)) return true;
     const parts = term.split('-').filter((p) => p.length > 0);
-    return (
-      parts.length > 1 &&
-      parts.every((p, i) => !isRestricted(p, initial && i === 0, this.lexicon) || this.has(p))
-    );
+    return parts.length > 1 && parts.every((p, i) => this.allows(p, initial && i === 0));
   }
 
   /** Whether a term still being written can still become one the summary may use. */
   allowsPrefix(partial: string, initial: boolean): boolean {
     if (this.allows(partial, initial) || this.hasPrefix(partial)) return true;
-    // An opening capital may still become an ordinary word ("Res" → "Researchers").
+    if (partial.includes('-')) {
+      // A compound: its finished parts allowed, its last part still possible.
+      const parts = partial.split('-');
+      const last = parts.pop()!;
+      const done = parts.every((p, i) => p.length > 0 && this.allows(p, initial && i === 0));
+      if (done && (last.length === 0 || this.allowsPrefix(last, false))) return true;
+    }
     const p = prefixForm(partial);
-    return (
-      initial && !hasUpper(partial.slice(1)) && !/[\p{N}_./:@+]/u.test(partial) && this.lexicon.hasPrefix(p)
-    );
+    const plain = !hasUpper(partial.slice(1)) && !/[\p{N}_./:@+]/u.test(partial);
+    // A lower-case word still being written ("consult" → "consultations"); an opening capital may still
+    // become an ordinary word ("Res" → "Researchers").
+    if (!isRestricted(partial, initial, this.lexicon)) return this.vocabulary.hasPrefix(p);
+    return initial && plain && this.lexicon.hasPrefix(p);
   }
 }
 
