@@ -91,7 +91,8 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
     const onProgress = progressWriter(io, args.quiet);
 
     if (weightsList === null) {
-      const stream = !args.json;
+      // Streamed to a terminal only: when the last check rewrites a summary, a pipe must get the final text alone.
+      const stream = !args.json && (io.stdout as { isTTY?: boolean }).isTTY === true;
       let streamed = '';
       const result = await summarize(model, text, {
         ...common,
@@ -122,7 +123,10 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
           })}\n`,
         );
       } else {
-        io.stdout.write(streamed.length === 0 ? `${result.summary}\n` : '\n');
+        const rewritten = streamed.length > 0 && streamed.trim() !== result.summary;
+        io.stdout.write(
+          streamed.length === 0 ? `${result.summary}\n` : rewritten ? `\n\n${result.summary}\n` : '\n',
+        );
       }
       return 0;
     }
@@ -139,6 +143,7 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
             weights: i.weights,
             summary: i.summary,
             finishReason: i.finishReason,
+            ...(i.problem !== undefined ? { problem: i.problem } : {}),
           })),
           model: model.id,
           device: model.device,
@@ -147,7 +152,9 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
         })}\n`,
       );
     } else {
-      io.stdout.write(items.map((i) => `## ${formatWeights(i.weights)}\n${i.summary}\n`).join('\n'));
+      io.stdout.write(
+        items.map((i) => `## ${formatWeights(i.weights)}\n${i.problem ?? i.summary}\n`).join('\n'),
+      );
     }
     return 0;
   } finally {
