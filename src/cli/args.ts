@@ -25,6 +25,8 @@ export interface SummarizeArgs {
   topP: number | null;
   seed: number | null;
   threads: number | null;
+  /** Grounded decoding (default); --no-grounding turns it off. */
+  grounded: boolean;
   quiet: boolean;
   verbose: boolean;
 }
@@ -80,6 +82,8 @@ Summarize options:
       --top-p P             nucleus sampling threshold (with --temperature)
       --seed S              sampling seed (default 0)
       --threads N           CPU threads for onnxruntime
+      --no-grounding        decode without grounded decoding (which keeps out names, numbers and words the
+                            document lacks, markup and repeats); for comparison
       --json                print JSON: {"summary": ...} or, with --preview, {"summaries": [{"weights": {...}, "summary": ...}]}
   -q, --quiet               no progress messages on stderr
       --verbose             print the device, graph and timings on stderr
@@ -206,6 +210,7 @@ export function parseCli(argv: string[]): Args {
         'top-p': { type: 'string' },
         seed: { type: 'string' },
         threads: { type: 'string' },
+        'no-grounding': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },
       },
@@ -226,6 +231,7 @@ export function parseCli(argv: string[]): Args {
       topP: num('top-p', str(v['top-p']), Number.MIN_VALUE, 1),
       seed: int('seed', str(v.seed), 0),
       threads: int('threads', str(v.threads), 1),
+      grounded: v['no-grounding'] !== true,
       quiet: v.quiet === true,
       verbose: v.verbose === true,
     };

@@ -70,6 +70,7 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
   if (args.temperature !== null) sampling.temperature = args.temperature;
   if (args.topP !== null) sampling.topP = args.topP;
   if (args.seed !== null) sampling.seed = args.seed;
+  if (!args.grounded) sampling.grounded = false;
 
   const model: Model = await loadModel(dir, {
     device: args.device,

@@ -170,15 +170,20 @@ function groundingFor(model: Model, document: string, sampling: ResolvedSampling
   return documentGrounding(model.tokenizer, document);
 }
 
-/** The other way a row is decoded when its first summary is unusable: greedy, with repeats penalised harder. */
-function retrySampling(s: ResolvedSampling): ResolvedSampling {
-  return {
-    ...s,
-    temperature: 0,
-    repetitionPenalty: Math.max(s.repetitionPenalty, 1.3),
-    noRepeatNgramSize: s.noRepeatNgramSize > 0 ? Math.min(s.noRepeatNgramSize, 3) : 3,
-    minNewTokens: Math.max(s.minNewTokens, 8),
-  };
+/**
+ * The other way a row is decoded when its summary is unusable: greedy, with repeats penalised harder.
+ * (Sampling was tried as a third way: on source files it wrote code-like text that passed every check.)
+ */
+function retrySamplings(s: ResolvedSampling): ResolvedSampling[] {
+  return [
+    {
+      ...s,
+      temperature: 0,
+      repetitionPenalty: Math.max(s.repetitionPenalty, 1.3),
+      noRepeatNgramSize: s.noRepeatNgramSize > 0 ? Math.min(s.noRepeatNgramSize, 3) : 3,
+      minNewTokens: Math.max(s.minNewTokens, 8),
+    },
+  ];
 }
 
 async function run(
@@ -340,8 +345,8 @@ async function run(
 }
 
 /**
- * The last check: a row whose summary is empty, looping or markup only is decoded again another way (from
- * the cached prefill); if that fails too the row carries a `problem` instead of a summary.
+ * The last check: a row whose summary is empty, looping or markup only is decoded again in other ways (from
+ * the cached prefill); if they all fail the row carries a `problem` instead of a summary.
  */
 async function retryUnusable(
   model: Model,
@@ -350,31 +355,36 @@ async function retryUnusable(
   batchOptions: BatchOptions,
   onProgress: SummarizeOptions['onProgress'],
 ): Promise<void> {
-  const bad = outputs.map((o, r) => ({ r, reason: unusable(o.summary) })).filter((b) => b.reason !== null);
-  if (bad.length === 0) return;
-  onProgress?.({
-    stage: 'retry',
-    done: 0,
-    total: bad.length,
-    message: 'Rewriting the summary: the first attempt was not usable prose',
-  });
-  const { rows } = await generateBatch(
-    model,
-    bad.map((b) => requests[b.r]!),
-    { ...batchOptions, sampling: retrySampling(batchOptions.sampling) },
-  );
-  rows.forEach((row, i) => {
-    const { r, reason } = bad[i]!;
-    const summary = model.tokenizer.decode(row.tokens).trim();
-    const again = unusable(summary);
-    outputs[r] =
-      again === null
-        ? { tokens: row.tokens, finishReason: row.finishReason, summary }
-        : {
-            tokens: [],
-            finishReason: row.finishReason,
-            summary: '',
-            problem: unusableMessage(again ?? reason!),
-          };
+  const reasons = outputs.map((o) => unusable(o.summary));
+  for (const sampling of retrySamplings(batchOptions.sampling)) {
+    const bad = reasons.flatMap((reason, r) => (reason === null ? [] : [r]));
+    if (bad.length === 0) return;
+    onProgress?.({
+      stage: 'retry',
+      done: 0,
+      total: bad.length,
+      message: 'Rewriting the summary: the first attempt was not usable prose',
+    });
+    const { rows } = await generateBatch(
+      model,
+      bad.map((r) => requests[r]!),
+      { ...batchOptions, sampling },
+    );
+    rows.forEach((row, i) => {
+      const r = bad[i]!;
+      const summary = model.tokenizer.decode(row.tokens).trim();
+      const again = unusable(summary);
+      if (again === null) outputs[r] = { tokens: row.tokens, finishReason: row.finishReason, summary };
+      reasons[r] = again;
+    });
+  }
+  reasons.forEach((reason, r) => {
+    if (reason !== null)
+      outputs[r] = {
+        tokens: [],
+        finishReason: outputs[r]!.finishReason,
+        summary: '',
+        problem: unusableMessage(reason),
+      };
   });
 }

@@ -42,7 +42,11 @@ test('golden cases: which pieces may continue a summary', () => {
 
 /** A toy vocabulary: id → piece; id 0 is end-of-sequence. */
 function toyPieces(vocab: readonly string[]): PieceTable {
-  return { piece: (id) => vocab[id] ?? '', text: (ids) => ids.map((id) => vocab[id] ?? '').join('') };
+  return {
+    piece: (id) => vocab[id] ?? '',
+    text: (ids) => ids.map((id) => vocab[id] ?? '').join(''),
+    encode: (text) => (vocab.includes(text) ? [vocab.indexOf(text)] : []),
+  };
 }
 
 const VOCAB = [

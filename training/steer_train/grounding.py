@@ -260,12 +260,34 @@ def _has_symbol(piece: str) -> bool:
 
 
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
-# An HTML entity (&amp;) or a command-line flag (-m, --config).
-_CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]")
-# Punctuation glued to more punctuation (".+", ".&", ",,") or an ampersand glued to a word (".&head").
-_GLUED_PUNCTUATION = re.compile(r"[.,;:!?][^\s\w\"'’”)]|[^\s]&")
+# An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x)).
+_CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|\w\(|\)\w")
+# Quote marks: they do not count in punctuation runs, but two in a row are a run of their own.
+_QUOTES = re.compile(r"[\"'’”“‘]")
+_QUOTE_RUN = re.compile(r"[\"'’”“‘]{2}")
 # Three punctuation marks in a row, spaces and quotes aside ('," Mr' and '". "' are prose).
-_PUNCTUATION_RUN = re.compile(r"[^\w\s\"'’”“‘](\s*[^\w\s\"'’”“‘]){2}")
+_PUNCTUATION_RUN = re.compile(r"[^\w\s](\s*[^\w\s]){2}")
+# An ampersand glued to a word (".&head"); "Tom & Jerry" is prose.
+_GLUED_AMPERSAND = re.compile(r"[^\s]&")
+# The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not.
+_TOUCHING_PAIRS = {".)", "!)", "?)", "%)", "%.", "%,", "%;", "%:", ").", "),", ");", "):", ")!", ")?", "($", "(£", "(€"}
+
+
+def _is_punctuation(ch: str) -> bool:
+    return not (ch.isalnum() or ch == "_" or ch.isspace())
+
+
+def _bad_punctuation(recent: str) -> bool:
+    if _QUOTE_RUN.search(recent) or _GLUED_AMPERSAND.search(recent):
+        return True
+    bare = _QUOTES.sub("", recent)
+    if _PUNCTUATION_RUN.search(bare):
+        return True
+    return any(
+        _is_punctuation(a) and _is_punctuation(b) and a + b not in _TOUCHING_PAIRS for a, b in zip(bare, bare[1:])
+    )
+
+
 # Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS).
 _ABBREVIATIONS = set(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep".split()
@@ -334,8 +356,7 @@ class Continuation:
         combined = text + piece
         if _CODE_SYNTAX.search(combined[max(0, len(text) - 12) :]):
             return "markup"
-        recent = combined[max(0, len(text) - 6) :]
-        if _PUNCTUATION_RUN.search(recent) or _GLUED_PUNCTUATION.search(recent):
+        if _bad_punctuation(combined[max(0, len(text) - 6) :]):
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"
@@ -375,10 +396,17 @@ class PieceTable:
         return p
 
     def text(self, ids: list[int]) -> str:
+        if not ids:
+            return ""
         return self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text, add_special_tokens=False)
 
 
 GROUNDED_SAMPLING_KEEP = 40
+# Candidates checked per step at most: when the best thousand tokens all break the rules, the summary ends.
+MAX_CHECKED = 1000
 
 
 class GroundedDecoder:
@@ -390,39 +418,53 @@ class GroundedDecoder:
         self.pieces = pieces
         self.eos = set(eos_ids)
         self.keep = keep
+        self._spellings: list[list[int]] | None = None
 
-    def allows(self, ctx, generated: list[int], tid: int) -> bool:
+    def _character_spellings(self) -> list[list[int]]:
+        """How the tokenizer spells the document's characters outside ASCII (alone and after a space)."""
+        if self._spellings is None:
+            chars = sorted(self.continuation.doc.non_ascii)
+            self._spellings = [self.pieces.encode(v) for ch in chars for v in (ch, " " + ch)]
+        return self._spellings
+
+    def _incomplete_tail(self, generated: list[int]) -> list[int]:
+        k = len(generated)
+        while k > 0 and self.pieces.text(generated[:k]).endswith("\ufffd"):
+            k -= 1
+        return generated[k:]
+
+    def allows(self, ctx, generated: list[int], pending: list[int], tid: int) -> bool:
         if tid in self.eos:
-            return self.continuation.check(ctx, "", True) is None
+            return not pending and self.continuation.check(ctx, "", True) is None
         piece = self.pieces.piece(tid)
         if not piece:
             return False
-        if "\ufffd" in piece:
-            # A byte of a multi-byte character: judged in context, on the character it completes.
+        if pending or "\ufffd" in piece:
+            # Bytes of a multi-byte character: they must spell the start of one of the document's characters.
+            seq = [*pending, tid]
+            spelled = any(s[: len(seq)] == seq for s in self._character_spellings())
             text = self.pieces.text([*generated, tid])
             if not text.startswith(ctx[0]):
                 return False
             piece = text[len(ctx[0]) :]
-            # Still incomplete: only a document with characters outside ASCII may start one.
             if piece.endswith("\ufffd"):
-                piece = piece.rstrip("\ufffd")
-                if not self.continuation.doc.non_ascii:
-                    return False
+                return spelled and not piece.rstrip("\ufffd")
         return self.continuation.check(ctx, piece) is None
 
     def kept(self, logits: torch.Tensor, generated: list[int]) -> list[int]:
         ctx = self.continuation.prepare(self.pieces.text(generated).rstrip("\ufffd"))
+        pending = self._incomplete_tail(generated)
         row = logits.detach().float().cpu()
         finite = int(torch.isfinite(row).sum())
         out: list[int] = []
         k, seen = 0, 0
-        while len(out) < self.keep and seen < finite:
-            k = min(finite, max(64, 4 * k))
+        while len(out) < self.keep and seen < min(finite, MAX_CHECKED):
+            k = min(finite, MAX_CHECKED, max(64, 4 * k))
             # Stable order: by value descending, then by id ascending (as the engine's candidatesInOrder).
             vals, idx = torch.topk(row, k)
             order = sorted(zip(vals.tolist(), idx.tolist()), key=lambda p: (-p[0], p[1]))
             for _, tid in order[seen:]:
-                if self.allows(ctx, generated, tid):
+                if self.allows(ctx, generated, pending, tid):
                     out.append(tid)
                     if len(out) >= self.keep:
                         break

@@ -31,6 +31,9 @@ class ToyPieces:
     def text(self, ids):
         return "".join(VOCAB[i] for i in ids)
 
+    def encode(self, text):
+        return [VOCAB.index(text)] if text in VOCAB else []
+
 
 def step(document, generated, scores, keep=1):
     logits = torch.full((len(VOCAB),), -5.0)

@@ -4,8 +4,8 @@
  * greedy decoding `keep` is 1 and the result is the best allowed token.
  *
  * Only the best tokens are checked, so a step costs a few string checks, not one per vocabulary entry.
- * Special tokens other than end-of-sequence are never written. If no token passes (which the checks make
- * all but impossible: end-of-sequence after a finished word always does), only end-of-sequence stays.
+ * Special tokens other than end-of-sequence are never written. If none of the best `MAX_CHECKED` tokens
+ * passes, only end-of-sequence stays.
  */
 import { Continuation, type StepContext } from '../grounding/continuation';
 import type { LogitsProcessor } from './logits-processors';
@@ -15,10 +15,19 @@ export interface PieceTable {
   piece(id: number): string;
   /** Text of a whole response. */
   text(ids: readonly number[]): string;
+  /** Token ids of a text (no special tokens). */
+  encode(text: string): number[];
 }
+
+/**
+ * Candidates checked per step at most: when the model's best thousand tokens all break the rules, it is
+ * lost, and the summary ends there (the last check in summarize.ts then decodes again another way).
+ */
+export const MAX_CHECKED = 1000;
 
 export class GroundedDecodingProcessor implements LogitsProcessor {
   private readonly eos: Set<number>;
+  private spellings?: number[][];
 
   constructor(
     readonly continuation: Continuation,
@@ -30,31 +39,53 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
     if (!Number.isInteger(keep) || keep < 1) throw new RangeError('keep must be a positive integer');
   }
 
-  /** Whether token `id` may come next after the row's `generated` tokens (whose text `ctx` holds). */
-  allows(ctx: StepContext, generated: readonly number[], id: number): boolean {
-    if (this.eos.has(id)) return this.continuation.check(ctx, '', true) === null;
+  /**
+   * How the tokenizer spells each of the document's characters outside ASCII (alone and after a space): the
+   * only byte sequences a summary may start a multi-byte character with.
+   */
+  private characterSpellings(): number[][] {
+    this.spellings ??= [...this.continuation.doc.nonAscii].flatMap((ch) => [
+      this.pieces.encode(ch),
+      this.pieces.encode(` ${ch}`),
+    ]);
+    return this.spellings;
+  }
+
+  /** The tokens at the end of `generated` that spell a character not complete yet. */
+  private incompleteTail(generated: readonly number[]): number[] {
+    let k = generated.length;
+    while (k > 0 && this.pieces.text(generated.slice(0, k)).endsWith('\uFFFD')) k--;
+    return generated.slice(k);
+  }
+
+  /**
+   * Whether token `id` may come next after the row's `generated` tokens, whose text is `ctx.text` and which
+   * end in the bytes `pending` of a character not complete yet.
+   */
+  allows(ctx: StepContext, generated: readonly number[], pending: readonly number[], id: number): boolean {
+    if (this.eos.has(id)) return pending.length === 0 && this.continuation.check(ctx, '', true) === null;
     let piece = this.pieces.piece(id);
     if (piece.length === 0) return false;
-    if (piece.includes('\uFFFD')) {
-      // A byte of a multi-byte character: judged in context, on the character it completes.
+    if (pending.length > 0 || piece.includes('\uFFFD')) {
+      // Bytes of a multi-byte character: they must spell the start of one of the document's characters.
+      const seq = [...pending, id];
+      const spelled = this.characterSpellings().some((s) => seq.every((t, i) => s[i] === t));
       const text = this.pieces.text([...generated, id]);
       if (!text.startsWith(ctx.text)) return false;
       piece = text.slice(ctx.text.length);
-      // Still incomplete: only a document with characters outside ASCII may start one.
-      if (piece.endsWith('\uFFFD')) {
-        piece = piece.replace(/\uFFFD+$/u, '');
-        if (this.continuation.doc.nonAscii.size === 0) return false;
-      }
+      if (piece.endsWith('\uFFFD')) return spelled && piece.replace(/\uFFFD+$/u, '').length === 0;
     }
     return this.continuation.check(ctx, piece) === null;
   }
 
   process(logits: Float32Array, generated: readonly number[]): void {
     const ctx = this.continuation.prepare(this.pieces.text(generated).replace(/\uFFFD+$/u, ''));
+    const pending = this.incompleteTail(generated);
     const kept: number[] = [];
+    let checked = 0;
     for (const id of candidatesInOrder(logits)) {
-      if (this.allows(ctx, generated, id)) kept.push(id);
-      if (kept.length >= this.keep) break;
+      if (this.allows(ctx, generated, pending, id)) kept.push(id);
+      if (kept.length >= this.keep || ++checked >= MAX_CHECKED) break;
     }
     if (kept.length === 0) for (const id of this.eos) kept.push(id);
     const values = kept.map((id) => logits[id]!);

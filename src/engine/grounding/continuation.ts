@@ -20,12 +20,52 @@ export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
 /** Characters a prose summary never writes (symbols such as emoji included). */
 const MARKUP_CHARS = /[`|<>*[\]{}=^~\\\n\r\t\p{So}]/u;
 const HEADING = /(^|[.!?]\s+)#+\s|##/u;
-/** An HTML entity (&amp;) or a command-line flag (-m, --config). */
-const CODE_SYNTAX = /&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]/u;
-/** Punctuation glued to more punctuation (".+", ".&", ",,") or an ampersand glued to a word (".&head"). */
-const GLUED_PUNCTUATION = /[.,;:!?][^\s\p{L}\p{N}"'’”)]|[^\s]&/u;
+/** An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x), f() x). */
+const CODE_SYNTAX = /&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|[\p{L}\p{N}_]\(|\)[\p{L}\p{N}_]/u;
+/** Quote marks: they do not count in punctuation runs, but two in a row are a run of their own. */
+const QUOTES = /["'’”“‘]/gu;
+const QUOTE_RUN = /["'’”“‘]{2}/u;
 /** Three punctuation marks in a row, spaces and quotes aside ('," Mr' and '". "' are prose). */
-const PUNCTUATION_RUN = /[^\p{L}\p{N}\s"'’”“‘](\s*[^\p{L}\p{N}\s"'’”“‘]){2}/u;
+const PUNCTUATION_RUN = /[^\p{L}\p{N}_\s](\s*[^\p{L}\p{N}_\s]){2}/u;
+/** An ampersand glued to a word (".&head"); "Tom & Jerry" is prose. */
+const GLUED_AMPERSAND = /[^\s]&/u;
+/** The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not. */
+const TOUCHING_PAIRS = new Set([
+  '.)',
+  '!)',
+  '?)',
+  '%)',
+  '%.',
+  '%,',
+  '%;',
+  '%:',
+  ').',
+  '),',
+  ');',
+  '):',
+  ')!',
+  ')?',
+  '($',
+  '(£',
+  '(€',
+]);
+const isPunctuation = (ch: string): boolean => !/[\p{L}\p{N}_\s]/u.test(ch);
+
+/** Whether `recent` text has a quote run, a punctuation run, a glued ampersand or two punctuation marks that may not touch. */
+function badPunctuation(recent: string): boolean {
+  if (QUOTE_RUN.test(recent) || GLUED_AMPERSAND.test(recent)) return true;
+  const bare = recent.replace(QUOTES, '');
+  if (PUNCTUATION_RUN.test(bare)) return true;
+  const chars = [...bare];
+  for (let i = 0; i + 1 < chars.length; i++)
+    if (
+      isPunctuation(chars[i]!) &&
+      isPunctuation(chars[i + 1]!) &&
+      !TOUCHING_PAIRS.has(chars[i]! + chars[i + 1]!)
+    )
+      return true;
+  return false;
+}
 /** Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS). */
 const ABBREVIATIONS = new Set(
   'mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep'.split(
@@ -77,8 +117,7 @@ export class Continuation {
     if (piece.includes('#') && !this.doc.speakerTags) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
-    const recent = combined.slice(Math.max(0, ctx.text.length - 6));
-    if (PUNCTUATION_RUN.test(recent) || GLUED_PUNCTUATION.test(recent)) return 'markup';
+    if (badPunctuation(combined.slice(Math.max(0, ctx.text.length - 6)))) return 'markup';
     if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';
     const news = termsOf(combined, ctx.tailStart);
     const seq = [...ctx.prior];

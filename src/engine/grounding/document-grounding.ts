@@ -21,6 +21,7 @@ export function pieceTable(tokenizer: TextTokenizer): PieceTable {
         return p;
       },
       text: (ids) => (ids.length === 0 ? '' : tokenizer.decode(ids)),
+      encode: (text) => tokenizer.encode(text, false),
     };
     tables.set(tokenizer, table);
   }
