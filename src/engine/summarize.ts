@@ -1,10 +1,12 @@
 /**
  * Text-level API: `summarize` (one weighting) and `preview` (k weightings decoded as one batch from one
- * prefill). Long documents are split into token-aware chunks, summarized per chunk, and the joined chunk
+ * prefill). A document longer than one pass is read through its salient passages (passages.ts), or, with
+ * `longDocuments: 'chunks'`, split into token-aware chunks, summarized per chunk, and the joined chunk
  * summaries are summarized again until they fit.
  */
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
+import { selectPassages } from './passages';
 import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import {
@@ -35,7 +37,7 @@ export interface TokenEvent {
 }
 
 export interface ProgressEvent {
-  stage: 'prefill' | 'chunk' | 'combine' | 'retry';
+  stage: 'prefill' | 'select' | 'chunk' | 'combine' | 'retry';
   done: number;
   total: number;
   message: string;
@@ -55,6 +57,11 @@ export interface SummarizeOptions {
   overlapTokens?: number;
   /** Use the prefix cache (default true); false forces a cold prefill (for benchmarks). */
   prefixReuse?: boolean;
+  /**
+   * A document longer than one pass: `passages` (default) reads its salient passages in one pass
+   * (passages.ts); `chunks` summarizes it part by part, then the parts' summaries.
+   */
+  longDocuments?: 'passages' | 'chunks';
 }
 
 export type PreviewOptions = Omit<SummarizeOptions, 'weights'>;
@@ -245,6 +252,17 @@ async function run(
   // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
   let docs = weightings.map(() => document);
   let docTokens = weightings.map(() => documentTokens);
+  if (documentTokens > budget && (options.longDocuments ?? 'passages') === 'passages') {
+    const selection = selectPassages(document, count, budget);
+    options.onProgress?.({
+      stage: 'select',
+      done: selection.kept,
+      total: selection.total,
+      message: `Reading the ${selection.kept} most relevant of ${selection.total} passages`,
+    });
+    docs = weightings.map(() => selection.text);
+    docTokens = weightings.map(() => count(selection.text));
+  }
   for (let level = 0; ; level++) {
     if (docTokens.every((t) => t <= budget)) break;
     if (level >= MAX_LEVELS)
