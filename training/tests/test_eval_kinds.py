@@ -19,6 +19,7 @@ from steer_train.eval_kinds import (
     markup,
     rebuild_document,
     stray_characters,
+    unsupported_class,
     write_report,
 )
 
@@ -114,6 +115,7 @@ def test_evaluate_counts_shares_lengths_steerability_and_rouge():
     assert u["delivered"] == 3 and u["no_summary_share"] == pytest.approx(0.25)
     assert u["unsupported_share"] == pytest.approx(1 / 3)
     assert sorted(u["unsupported_terms"]) == ["Carol", "Rome"]
+    assert u["name_or_number_share"] == pytest.approx(1 / 3) and u["invented_word_share"] == 0.0
     assert u["markup_share"] == pytest.approx(1 / 3) and u["markup_kinds"] == {"list marker": 1}
     assert u["looping_share"] == pytest.approx(1 / 3)
     assert u["looping_or_markup_share"] == pytest.approx(2 / 3)
@@ -170,3 +172,12 @@ def test_stray_characters():
     assert stray_characters("Great news 🎉", "Great news") == ["🎉"]
     assert stray_characters("Great news 🎉", "Party 🎉 time") == []
     assert stray_characters("Plain prose, café and 3 €.", "") == []
+
+
+def test_unsupported_class():
+    assert unsupported_class("Carol") == "name"
+    assert unsupported_class("1,2,500") == "number"
+    assert unsupported_class("twelve") == "number"
+    assert unsupported_class("os.path") == "identifier"
+    assert unsupported_class("_need_link") == "identifier"
+    assert unsupported_class("blastosutil") == "invented word"
