@@ -1,22 +1,26 @@
 /**
- * The shipped model through the `steer` CLI, as a user runs it: a fluent summary of a ~400-word article, and
- * lengths that follow the concise weight. Skipped until `npm run setup` has built models/clp-smollm2-135m.
+ * The shipped model through the `steer` CLI, as a user runs it: a fluent summary of a ~400-word article,
+ * lengths that follow the concise weight, and what people open in an editor (the project's README and one
+ * of its source files) summarized as prose at three weightings. Skipped until `npm run setup` has built
+ * models/clp-smollm2-135m.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
+import { isLooping } from '../../src/engine/grounding/usability';
 import { CLI, ROOT } from './helpers';
 
 const MODEL = join(ROOT, 'models', 'clp-smollm2-135m');
 const ARTICLE = join(ROOT, 'examples', 'article.txt');
 const built = existsSync(join(MODEL, 'onnx', 'model_quantized.onnx'));
 
-function summarize(weights: string): { summary: string; tokens: number } {
+function summarize(weights: string, file = ARTICLE): { summary: string; tokens: number } {
   const r = spawnSync(
     process.execPath,
-    [CLI, 'summarize', ARTICLE, '--json', '--device', 'cpu', '--weights', weights],
+    [CLI, 'summarize', file, '--json', '--device', 'cpu', '--weights', weights],
     {
       encoding: 'utf8',
       env: { ...process.env, STEER_MODEL_DIR: MODEL },
@@ -46,5 +50,20 @@ describe(
         `concise ${concise.tokens} tokens: ${concise.summary}\ncomplete ${complete.tokens} tokens: ${complete.summary}`,
       );
     });
+
+    for (const file of ['README.md', join('src', 'engine', 'kvcache.ts')]) {
+      test(`summarizes ${file} as prose at the ends and the middle of the trade-off`, () => {
+        const path = join(ROOT, file);
+        const doc = new DocumentTerms(readFileSync(path, 'utf8'));
+        for (const weights of ['concise=1', 'concise=0.34,faithful=0.33,complete=0.33', 'complete=1']) {
+          const { summary } = summarize(weights, path);
+          const what = `${file} at ${weights}: ${summary}`;
+          assert.ok(summary.split(/\s+/).length >= 3, what);
+          assert.doesNotMatch(summary, /```|`|^\s*#+\s|\n|\[.*\]\(|<\/?[a-z]/im, what);
+          assert.ok(!isLooping(summary), what);
+          assert.deepEqual(unsupportedTerms(summary, doc), [], what);
+        }
+      });
+    }
   },
 );

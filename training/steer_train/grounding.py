@@ -455,20 +455,23 @@ class GroundedDecoder:
         ctx = self.continuation.prepare(self.pieces.text(generated).rstrip("\ufffd"))
         pending = self._incomplete_tail(generated)
         row = logits.detach().float().cpu()
-        finite = int(torch.isfinite(row).sum())
+        limit = min(row.numel(), MAX_CHECKED)
         out: list[int] = []
         k, seen = 0, 0
-        while len(out) < self.keep and seen < min(finite, MAX_CHECKED):
-            k = min(finite, MAX_CHECKED, max(64, 4 * k))
+        while len(out) < self.keep and seen < limit:
+            k = min(limit, max(64, 4 * k))
             # Stable order: by value descending, then by id ascending (as the engine's candidatesInOrder).
             vals, idx = torch.topk(row, k)
             order = sorted(zip(vals.tolist(), idx.tolist()), key=lambda p: (-p[0], p[1]))
-            for _, tid in order[seen:]:
+            for value, tid in order[seen:]:
+                if value == float("-inf"):
+                    seen = limit
+                    break
                 if self.allows(ctx, generated, pending, tid):
                     out.append(tid)
                     if len(out) >= self.keep:
                         break
-            seen = k
+            seen = max(seen, k)
         return out or sorted(self.eos)
 
     def process(self, logits: torch.Tensor, generated: list[int]) -> None:
