@@ -17,7 +17,7 @@ import {
   type SamplingOptions,
 } from './generation/config';
 import { documentGrounding } from './grounding/document-grounding';
-import { unusable, unusableMessage } from './grounding/usability';
+import { endAtSentence, unusable, unusableMessage } from './grounding/usability';
 import type { FinishReason } from './generation/generator';
 import type { WeightRecord } from './manifest';
 import type { Model } from './model';
@@ -169,6 +169,12 @@ export async function previewDetailed(
     })),
     timings,
   };
+}
+
+/** A row's text; one cut off at the token limit ends at its last finished sentence. */
+function finished(model: Model, tokens: number[], finishReason: FinishReason): RowOutput {
+  const text = model.tokenizer.decode(tokens).trim();
+  return { tokens, finishReason, summary: finishReason === 'eos' ? text : endAtSentence(text) };
 }
 
 /** Grounded decoding's view of `document`, unless the options turn it off. */
@@ -352,11 +358,7 @@ async function run(
   timings.generatedTokens = stats.generatedTokens;
   timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
   timings.prefixReused = stats.prefixReused;
-  const outputs: RowOutput[] = rows.map((r) => ({
-    tokens: r.tokens,
-    finishReason: r.finishReason,
-    summary: tokenizer.decode(r.tokens).trim(),
-  }));
+  const outputs: RowOutput[] = rows.map((r) => finished(model, r.tokens, r.finishReason));
   await retryUnusable(model, requests, outputs, batchOptions, options.onProgress);
   timings.totalMs = performance.now() - start;
   return { rows: outputs, timings };
@@ -390,9 +392,9 @@ async function retryUnusable(
     );
     rows.forEach((row, i) => {
       const r = bad[i]!;
-      const summary = model.tokenizer.decode(row.tokens).trim();
-      const again = unusable(summary);
-      if (again === null) outputs[r] = { tokens: row.tokens, finishReason: row.finishReason, summary };
+      const out = finished(model, row.tokens, row.finishReason);
+      const again = unusable(out.summary);
+      if (again === null) outputs[r] = out;
       reasons[r] = again;
     });
   }

@@ -14,7 +14,7 @@ import {
 } from '../../src/engine/generation/grounded-decoding';
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
-import { isLooping, unusable } from '../../src/engine/grounding/usability';
+import { endAtSentence, isLooping, unusable } from '../../src/engine/grounding/usability';
 import { argmax } from '../../src/engine/generation/sampling';
 import { ROOT } from './helpers';
 
@@ -129,4 +129,12 @@ test('the last check refuses empty, looping and markup-only text and passes pros
   assert.equal(unusable('Practices practices procedures procedures procedures apply.'), 'looping');
   assert.equal(unusable('The board approved a solar farm that opens next spring.'), null);
   assert.ok(isLooping('The farm is big. The farm is big.'));
+  assert.equal(unusable('The ml_dtypes type\uFFFDtype is a type.'), 'markup');
+  assert.equal(unusable("Veran's,//.,////++//// rules."), 'markup');
+});
+
+test('a summary cut off at the token limit ends at its last finished sentence', () => {
+  assert.equal(endAtSentence('The farm opens in spring. Mayor Lena Ort'), 'The farm opens in spring.');
+  assert.equal(endAtSentence('It opens. Mayor Lena Ort'), 'It opens. Mayor Lena Ort');
+  assert.equal(endAtSentence('The farm opens in spring.'), 'The farm opens in spring.');
 });

@@ -42,10 +42,10 @@ export function isLooping(text: string): boolean {
   return false;
 }
 
-/** Why `summary` must not be shown as it is, or null when it is usable. */
+/** Why `summary` must not be shown as it is (markup includes broken characters and punctuation runs), or null. */
 export function unusable(summary: string): Unusable | null {
   const text = summary.trim();
-  if (/```|^#+\s|^\s*[-*+]\s/mu.test(text)) return 'markup';
+  if (/```|^#+\s|^\s*[-*+]\s|\uFFFD|[^\p{L}\p{N}\s"'’”“‘]{3}/mu.test(text)) return 'markup';
   const visible = [...text].filter((ch) => !/\s/u.test(ch));
   const letters = visible.filter((ch) => /\p{L}/u.test(ch)).length;
   if (words(text).length < MIN_WORDS) return 'empty';
@@ -62,4 +62,17 @@ export function unusableMessage(reason: Unusable): string {
     markup: 'it wrote markup instead of prose',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, twice). Try another weighting, or select a part of the text.`;
+}
+
+/**
+ * A summary cut off at the token limit, ended at its last finished sentence (when one of at least three words
+ * ends before the cut), so it never stops in the middle of a name or a clause.
+ */
+export function endAtSentence(summary: string): string {
+  const ends = [...summary.matchAll(/[.!?]["'’”)]*(?=\s|$)/gu)];
+  for (let i = ends.length - 1; i >= 0; i--) {
+    const end = ends[i]!.index + ends[i]![0].length;
+    if (termsOf(summary.slice(0, end)).length >= 3) return summary.slice(0, end).trim();
+  }
+  return summary;
 }
