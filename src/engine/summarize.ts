@@ -359,7 +359,7 @@ async function run(
   timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
   timings.prefixReused = stats.prefixReused;
   const outputs: RowOutput[] = rows.map((r) => finished(model, r.tokens, r.finishReason));
-  await retryUnusable(model, requests, outputs, batchOptions, options.onProgress);
+  if (sampling.grounded) await retryUnusable(model, requests, outputs, batchOptions, options.onProgress);
   timings.totalMs = performance.now() - start;
   return { rows: outputs, timings };
 }
