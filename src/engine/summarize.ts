@@ -173,7 +173,7 @@ export async function previewDetailed(
 
 /** A row's text; one cut off at the token limit ends at its last finished sentence. */
 function finished(model: Model, tokens: number[], finishReason: FinishReason): RowOutput {
-  const text = model.tokenizer.decode(tokens).trim();
+  const text = tokens.length === 0 ? '' : model.tokenizer.decode(tokens).trim();
   return { tokens, finishReason, summary: finishReason === 'eos' ? text : endAtSentence(text) };
 }
 

@@ -33,9 +33,9 @@ BASE_PROMPTS = {
 }
 
 
-def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, batch_docs=3, docs=None):
+def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, batch_docs=3, documents=None):
     """Greedy summaries for rows (prompt index, weighting), a few documents per batch; with ``cfg.grounded``
-    and ``docs`` (the document of each prompt), under grounded decoding as the engine serves."""
+    and ``documents`` (the text of each prompt's document), under grounded decoding as the engine serves."""
     texts, ended, ntok = [None] * len(groups), [False] * len(groups), [0] * len(groups)
     docs = sorted(set(groups))
     for s in range(0, len(docs), batch_docs):
@@ -48,8 +48,8 @@ def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, bat
                 model, [prompts[d] for d in chunk], [sub[groups[i]] for i in rows], w, tok.eos_token_id
             )
             rules = None
-            if cfg.grounded and docs is not None:
-                rules = [grounded_decoder(docs[groups[i]], tok, [tok.eos_token_id], False) for i in rows]
+            if cfg.grounded and documents is not None:
+                rules = [grounded_decoder(documents[groups[i]], tok, [tok.eos_token_id], False) for i in rows]
             out, done = decode(
                 model,
                 prefix,
@@ -95,7 +95,9 @@ def evaluate_clp(model, tok, cfg, examples, rewards, method="clp"):
         docs = [e.document for e in examples]
         groups = [d for d in range(len(examples)) for _ in grid]
     weights = torch.tensor([w for _ in examples for w in grid], dtype=torch.float32)
-    texts, ended, ntok = generate_rows(model, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens, docs=docs)
+    texts, ended, ntok = generate_rows(
+        model, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens, documents=docs
+    )
     doc_of = [d for d in range(len(examples)) for _ in grid]
     return records_for(method, examples, doc_of, weights, texts, ended, ntok, rewards)
 
@@ -109,7 +111,7 @@ def evaluate_prompted_base(base, tok, cfg, examples, rewards):
         weights = torch.zeros(len(examples), m)  # the base model has no deltas; w only labels the point
         groups = list(range(len(examples)))
         texts, ended, ntok = generate_rows(
-            base, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens, docs=[e.document for e in examples]
+            base, tok, cfg, prompts, groups, weights, cfg.eval_max_new_tokens, documents=[e.document for e in examples]
         )
         recs = records_for("prompted-base", examples, groups, weights, texts, ended, ntok, rewards)
         for rec in recs:

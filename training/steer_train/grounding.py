@@ -187,7 +187,8 @@ class DocumentTerms:
     def __init__(self, document: str, lexicon: Lexicon | None = None, vocabulary: Lexicon | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
         self.vocabulary = vocabulary or default_vocabulary()
-        self.speaker_tags = bool(re.search(r"#\w+#", document))
+        # the document's speaker tags such as #person1# (dialogue transcripts), lower case
+        self.speaker_tags = sorted({m.lower() for m in re.findall(r"#\w+#", document)})
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
         self._terms: set[str] = set()
@@ -210,6 +211,10 @@ class DocumentTerms:
 
     def has(self, term: str) -> bool:
         return normalize_term(term) in self._terms
+
+    def has_speaker_tag(self, partial: str) -> bool:
+        """Whether the speaker tag being written (from its opening '#') begins one of the document's."""
+        return _has_prefix(self.speaker_tags, partial.lower())
 
     def has_prefix(self, partial: str) -> bool:
         p = prefix_form(partial)
@@ -259,6 +264,7 @@ def _has_symbol(piece: str) -> bool:
     return any(unicodedata.category(ch) == "So" for ch in piece)
 
 
+_TAG = re.compile(r"#\w*#?")
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
 # An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x)).
 _CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|\w\(|\)\w")
@@ -360,8 +366,11 @@ class Continuation:
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"
-        # '#' only in speaker tags (#Person1#), and only when the document writes them.
-        if "#" in piece and not self.doc.speaker_tags:
+        # '#' only in the document's own speaker tags (#Person1#).
+        in_tag = "#" in piece or re.search(r"#\w*$", text) is not None
+        if in_tag and not all(
+            self.doc.has_speaker_tag(m.group()) for m in _TAG.finditer(combined) if m.end() > len(text)
+        ):
             return "markup"
         if "#" in text[-2:] + piece and _HEADING.search(combined):
             return "markup"

@@ -113,8 +113,9 @@ export class Continuation {
       if (ch > '\u007f' && !TYPOGRAPHY.has(ch) && !this.doc.nonAscii.has(ch)) return 'markup';
     const combined = ctx.text + piece;
     if (CODE_SYNTAX.test(combined.slice(Math.max(0, ctx.text.length - 12)))) return 'markup';
-    // '#' only in speaker tags (#Person1#), and only when the document writes them.
-    if (piece.includes('#') && !this.doc.speakerTags) return 'markup';
+    // '#' only in the document's own speaker tags (#Person1#).
+    const inTag = piece.includes('#') || /#[\p{L}\p{N}_]*$/u.test(ctx.text);
+    if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
     if (badPunctuation(combined.slice(Math.max(0, ctx.text.length - 6)))) return 'markup';
@@ -160,4 +161,11 @@ function endsShortSentence(text: string, from: number, end: boolean): boolean {
     const n = termsOf(text.slice(start + 1, e)).length;
     return n > 0 && n < MIN_SENTENCE_TERMS;
   });
+}
+
+/** Whether every '#' written from `from` on belongs to (the start of) one of the document's speaker tags. */
+function speakerTagsAllowed(text: string, from: number, doc: DocumentTerms): boolean {
+  for (const m of text.matchAll(/#[\p{L}\p{N}_]*#?/gu))
+    if (m.index + m[0].length > from && !doc.hasSpeakerTag(m[0])) return false;
+  return true;
 }

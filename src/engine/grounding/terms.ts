@@ -185,8 +185,8 @@ export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): 
 export class DocumentTerms {
   private readonly terms = new Set<string>();
   private readonly prefixes: readonly string[];
-  /** Whether the document writes speaker tags such as #Person1# (dialogue transcripts). */
-  readonly speakerTags: boolean;
+  /** The document's speaker tags such as #person1# (dialogue transcripts), lower case. */
+  readonly speakerTags: readonly string[];
   /** The document's characters outside ASCII: a summary writes no other (no emoji, fullwidth digits, zero-width spaces). */
   readonly nonAscii: ReadonlySet<string>;
 
@@ -195,7 +195,9 @@ export class DocumentTerms {
     readonly lexicon: Lexicon = defaultLexicon(),
     readonly vocabulary: Lexicon = defaultVocabulary(),
   ) {
-    this.speakerTags = /#[\p{L}\p{N}_]+#/u.test(document);
+    this.speakerTags = sortedUnique(
+      [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
+    );
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
     const forms: string[] = [];
     for (const m of document.matchAll(TERM)) {
@@ -220,6 +222,11 @@ export class DocumentTerms {
   /** Whether the document has `term` (case-insensitive; numbers and number words count as each other). */
   has(term: string): boolean {
     return this.terms.has(normalizeTerm(term));
+  }
+
+  /** Whether the speaker tag being written (from its opening '#') begins one of the document's. */
+  hasSpeakerTag(partial: string): boolean {
+    return hasPrefix(this.speakerTags, partial.toLowerCase());
   }
 
   /** Whether a document term starts with what has been written of a term so far. */

@@ -8,6 +8,9 @@ import { termsOf } from './terms';
 export type Unusable = 'empty' | 'looping' | 'markup';
 
 const MIN_WORDS = 3;
+/** Source code written as a summary: a declaration, an import, a signature with its parameter list. */
+const CODE =
+  /\b(async function|function \w+|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+|class \w+ extends)\b|\w+ ?\((\w+, )+\w+\)/u;
 const MIN_LETTER_FRACTION = 0.5;
 const LOOP_REPEATED_TRIGRAMS = 0.5;
 
@@ -45,7 +48,8 @@ export function isLooping(text: string): boolean {
 /** Why `summary` must not be shown as it is (markup includes broken characters and punctuation runs), or null. */
 export function unusable(summary: string): Unusable | null {
   const text = summary.trim();
-  if (/```|^#+\s|^\s*[-*+]\s|\uFFFD|[^\p{L}\p{N}\s"'’”“‘]{3}/mu.test(text)) return 'markup';
+  if (/```|^#+\s|^\s*[-*+]\s|\uFFFD|[^\p{L}\p{N}\s"'’”“‘]{3}/mu.test(text) || CODE.test(text))
+    return 'markup';
   const visible = [...text].filter((ch) => !/\s/u.test(ch));
   const letters = visible.filter((ch) => /\p{L}/u.test(ch)).length;
   if (words(text).length < MIN_WORDS) return 'empty';
