@@ -11,12 +11,31 @@ import time
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
 
 from .config import RunConfig, load_config
 from .data import Example, build_prompt, load_split, sample_examples
 from .generate import left_pad
 from .grounding import Continuation, DocumentTerms
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
+
+# The shared delta alone, in bfloat16 (~12 MB, committed): what another session resumes from, since the full
+# checkpoint with the optimizer's state (~90 MB) is not committed.
+SHARED_FILE = "sft_shared.safetensors"
+
+
+def save_shared(path: Path, model, step: int) -> None:
+    state = {k: v.to(torch.bfloat16).contiguous() for k, v in model.delta_state("shared").items()}
+    tmp = path.with_suffix(".tmp")
+    save_file(state, str(tmp), metadata={"step": str(step)})
+    tmp.replace(path)
+
+
+def load_shared(path: Path) -> tuple[dict[str, torch.Tensor], int]:
+    with safe_open(str(path), "pt") as f:
+        step = int((f.metadata() or {}).get("step", "0"))
+        return {k: f.get_tensor(k).float() for k in f.keys()}, step
 
 
 def grounded_reference(e: Example) -> bool:
@@ -65,6 +84,11 @@ def main(cfg: RunConfig | None = None) -> Path:
         torch.set_rng_state(ck["rng"])
         step = ck["step"]
         print(f"resumed SFT at step {step}")
+    elif (shared := out / SHARED_FILE).exists():
+        # another machine's run: the committed shared delta, with a fresh optimizer (warmed up again)
+        state, step = load_shared(shared)
+        model.load_deltas(state)
+        print(f"resumed SFT at step {step} from {shared} (fresh optimizer)")
     train = load_split(cfg.data_dir, cfg.sets, "train")
     pool = [
         e
@@ -103,6 +127,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         over = cfg.max_minutes and time.time() - t0 > cfg.max_minutes * 60
         if step % cfg.checkpoint_every == 0 or step == cfg.sft_steps or over:
             save_checkpoint(ckpt_path, model, opt, step, {})
+            save_shared(out / SHARED_FILE, model, step)
         if over:
             break
     save_checkpoint(ckpt_path, model, opt, step, {"done": True})
