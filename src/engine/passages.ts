@@ -8,7 +8,7 @@
  * - kind: prose 1, comments and docstrings 0.8, lists 0.6, headings 0.3, tables 0.2, code 0.1 (a summary
  *   is prose; in a source file every block is code, and the other two factors decide);
  * - centrality: how much of the document's recurring vocabulary the paragraph carries, per token;
- * - position: 1 / (1 + i / 8), since documents tend to open with what they are about.
+ * - position: 1 / (1 + i / 3), since documents tend to open with what they are about.
  * The opening paragraph is always taken when it fits; a paragraph larger than what is left is cut at a
  * sentence boundary.
  */
@@ -106,7 +106,7 @@ export function selectPassages(text: string, count: TokenCounter, maxTokens: num
     let carried = 0;
     for (const w of distinct) carried += Math.log(freq.get(w) ?? 1);
     const centrality = carried / Math.sqrt(tokens + 1);
-    return { i, tokens, score: KIND_WEIGHT[blockKind(b)] * (centrality + 0.01) * (1 / (1 + i / 8)) };
+    return { i, tokens, score: KIND_WEIGHT[blockKind(b)] * (centrality + 0.01) * (1 / (1 + i / 3)) };
   });
   const chosen = new Map<number, string>();
   let left = maxTokens;

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
+import { markdownProse } from './markdown-prose';
 import { selectPassages } from './passages';
 import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
@@ -17,7 +18,7 @@ import {
   type SamplingOptions,
 } from './generation/config';
 import { documentGrounding } from './grounding/document-grounding';
-import { endAtSentence, unusable, unusableMessage } from './grounding/usability';
+import { endAtSentence, unusable, unusableMessage, type Unusable } from './grounding/usability';
 import type { FinishReason } from './generation/generator';
 import type { WeightRecord } from './manifest';
 import type { Model } from './model';
@@ -107,6 +108,11 @@ export interface PreviewResult {
 export const DEFAULT_MAX_INPUT_TOKENS = 32768;
 const DEFAULT_OVERLAP_TOKENS = 64;
 const MAX_LEVELS = 6;
+/**
+ * How much of a long document's salient passages the model reads. Less than the context: this small model
+ * summarized the opening 1,500 characters of the project's README well and 1,800 tokens of its passages badly.
+ */
+const PASSAGE_TOKENS = 768;
 /** A document of more characters than this many per allowed token is refused before tokenizing it. */
 const CHARS_PER_TOKEN_BOUND = 32;
 
@@ -169,6 +175,21 @@ export async function previewDetailed(
     })),
     timings,
   };
+}
+
+/** The words of the prompt around the document ("You are a helpful assistant ..."), lower case. */
+function promptWords(model: Model): string {
+  const t = model.manifest.prompt.template.replace('{document}', ' ').replace('{weights}', ' ');
+  return ` ${t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+}
+
+/** Whether a summary only repeats the prompt's own words (the system message), which small models do. */
+function echoes(summary: string, prompt: string): boolean {
+  const words = summary
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return words.length > 0 && prompt.includes(` ${words} `);
 }
 
 /** A row's text; one cut off at the token limit ends at its last finished sentence. */
@@ -255,11 +276,14 @@ async function run(
     ...(grounding ? { grounding } : {}),
   };
 
+  // What the model reads: a Markdown document's prose (markdown-prose.ts); grounding keeps the whole document.
+  const reading = markdownProse(document);
+  const readingTokens = reading === document ? documentTokens : count(reading);
   // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
-  let docs = weightings.map(() => document);
-  let docTokens = weightings.map(() => documentTokens);
-  if (documentTokens > budget && (options.longDocuments ?? 'passages') === 'passages') {
-    const selection = selectPassages(document, count, budget);
+  let docs = weightings.map(() => reading);
+  let docTokens = weightings.map(() => readingTokens);
+  if (readingTokens > budget && (options.longDocuments ?? 'passages') === 'passages') {
+    const selection = selectPassages(reading, count, Math.min(budget, PASSAGE_TOKENS));
     options.onProgress?.({
       stage: 'select',
       done: selection.kept,
@@ -375,7 +399,10 @@ async function retryUnusable(
   batchOptions: BatchOptions,
   onProgress: SummarizeOptions['onProgress'],
 ): Promise<void> {
-  const reasons = outputs.map((o) => unusable(o.summary));
+  const prompt = promptWords(model);
+  const check = (summary: string): Unusable | null =>
+    unusable(summary) ?? (echoes(summary, prompt) ? 'empty' : null);
+  const reasons = outputs.map((o) => check(o.summary));
   for (const sampling of retrySamplings(batchOptions.sampling)) {
     const bad = reasons.flatMap((reason, r) => (reason === null ? [] : [r]));
     if (bad.length === 0) return;
@@ -393,7 +420,7 @@ async function retryUnusable(
     rows.forEach((row, i) => {
       const r = bad[i]!;
       const out = finished(model, row.tokens, row.finishReason);
-      const again = unusable(out.summary);
+      const again = check(out.summary);
       if (again === null) outputs[r] = out;
       reasons[r] = again;
     });

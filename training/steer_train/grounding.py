@@ -83,6 +83,10 @@ _SPLIT = re.compile(r"[.,'’\-/:@+]+")
 _ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 
 
+# Parts of web addresses: a summary writes them only where the document has an address.
+_URL_WORDS = {"http", "https", "www", "ftp"}
+
+
 def _has_upper(s: str) -> bool:
     return any(ch.isupper() for ch in s)
 
@@ -174,7 +178,7 @@ def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
         if not (initial and capitalised_word):
             return True
         return not all(lexicon.has(p) and p not in NUMBER_WORDS for p in base.split("-"))
-    if re.search(r"[_/:@+]", term):
+    if re.search(r"[_/:@+]", term) or base in _URL_WORDS:
         return True
     if re.search(r"[^\W\d_]{2}\.|\.[^\W\d_]{2}", term):
         return True
@@ -265,6 +269,8 @@ def _has_symbol(piece: str) -> bool:
 
 
 _TAG = re.compile(r"#\w*#?")
+# A possessive split from its word ("steer_train.’ s").
+_SPLIT_POSSESSIVE = re.compile(r"['’]\s+s\b")
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
 # An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x)).
 _CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|\w\(|\)\w")
@@ -362,7 +368,7 @@ class Continuation:
         combined = text + piece
         if _CODE_SYNTAX.search(combined[max(0, len(text) - 12) :]):
             return "markup"
-        if _bad_punctuation(combined[max(0, len(text) - 6) :]):
+        if _bad_punctuation(combined[max(0, len(text) - 6) :]) or _SPLIT_POSSESSIVE.search(combined[-8:]):
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"

@@ -24,6 +24,8 @@ const HEADING = /(^|[.!?]\s+)#+\s|##/u;
 const CODE_SYNTAX = /&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|[\p{L}\p{N}_]\(|\)[\p{L}\p{N}_]/u;
 /** Quote marks: they do not count in punctuation runs, but two in a row are a run of their own. */
 const QUOTES = /["'’”“‘]/gu;
+/** A possessive split from its word ("steer_train.’ s"). */
+const SPLIT_POSSESSIVE = /['’]\s+s\b/u;
 const QUOTE_RUN = /["'’”“‘]{2}/u;
 /** Three punctuation marks in a row, spaces and quotes aside ('," Mr' and '". "' are prose). */
 const PUNCTUATION_RUN = /[^\p{L}\p{N}_\s](\s*[^\p{L}\p{N}_\s]){2}/u;
@@ -118,7 +120,11 @@ export class Continuation {
     if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
-    if (badPunctuation(combined.slice(Math.max(0, ctx.text.length - 6)))) return 'markup';
+    if (
+      badPunctuation(combined.slice(Math.max(0, ctx.text.length - 6))) ||
+      SPLIT_POSSESSIVE.test(combined.slice(-8))
+    )
+      return 'markup';
     if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';
     const news = termsOf(combined, ctx.tailStart);
     const seq = [...ctx.prior];

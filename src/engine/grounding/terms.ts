@@ -69,6 +69,8 @@ export function isTermChar(ch: string): boolean {
   return TERM_CHAR.test(ch);
 }
 
+/** Parts of web addresses: a summary writes them only where the document has an address. */
+const URL_WORDS = new Set(['http', 'https', 'www', 'ftp']);
 const hasDigit = (s: string): boolean => /\p{N}/u.test(s);
 const hasUpper = (s: string): boolean => /\p{Lu}/u.test(s);
 const isNumeric = (s: string): boolean => /^\p{N}+(?:[.,]\p{N}+)*$/u.test(s);
@@ -176,7 +178,7 @@ export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): 
     if (!(initial && capitalisedWord)) return true;
     return !base.split('-').every((part) => lexicon.has(part) && !(part in NUMBER_WORDS));
   }
-  if (/[_/:@+]/u.test(term)) return true;
+  if (/[_/:@+]/u.test(term) || URL_WORDS.has(base)) return true;
   if (/\p{L}{2}\.|\.\p{L}{2}/u.test(term)) return true; // foo.bar, example.com; not e.g. or i.e.
   return base.split('-').some((part) => part in NUMBER_WORDS);
 }

@@ -52,7 +52,8 @@ export function unusable(summary: string): Unusable | null {
     return 'markup';
   const visible = [...text].filter((ch) => !/\s/u.test(ch));
   const letters = visible.filter((ch) => /\p{L}/u.test(ch)).length;
-  if (words(text).length < MIN_WORDS) return 'empty';
+  // fewer than three words, or only a preamble ("Here's a summary of the text:")
+  if (words(text).length < MIN_WORDS || /:\s*$/u.test(text)) return 'empty';
   if (letters < MIN_LETTER_FRACTION * visible.length) return 'markup';
   if (isLooping(text)) return 'looping';
   return null;
