@@ -194,7 +194,14 @@ function echoes(summary: string, prompt: string): boolean {
 
 /** A row's text; one cut off at the token limit ends at its last finished sentence. */
 function finished(model: Model, tokens: number[], finishReason: FinishReason): RowOutput {
-  const text = tokens.length === 0 ? '' : model.tokenizer.decode(tokens).trim();
+  // A character left incomplete (the summary ended inside its bytes) is dropped.
+  const text =
+    tokens.length === 0
+      ? ''
+      : model.tokenizer
+          .decode(tokens)
+          .replace(/\uFFFD+$/u, '')
+          .trim();
   return { tokens, finishReason, summary: finishReason === 'eos' ? text : endAtSentence(text) };
 }
 

@@ -51,6 +51,19 @@ def _rate(log: list[dict]) -> str:
     return f"{log[-1]['step']} steps in {secs / 60:.0f} min ({3600 * log[-1]['step'] / max(secs, 1):.0f} steps/hour)"
 
 
+def _served(path: Path, model_dir: Path) -> list[str]:
+    """The model as the engine serves it (grounded decoding), per kind of document: a committed summary of
+    training/reports/per-kind (written by hand from its report, with sample summaries)."""
+    if not path.exists():
+        return []
+    text = (
+        path.read_text()
+        .replace("](", f"]({os.path.relpath(path.parent, model_dir)}/")
+        .replace(f"]({os.path.relpath(path.parent, model_dir)}/http", "](http")
+    )
+    return [text.strip(), ""]
+
+
 def card(cfg, model_dir: Path) -> str:
     man = json.loads((model_dir / "manifest.json").read_text())
     run = Path(cfg.out_dir)
@@ -103,6 +116,7 @@ def card(cfg, model_dir: Path) -> str:
         "",
         evaluation.split("\n", 1)[1] if evaluation.startswith("#") else evaluation,
         "",
+        *_served(Path("training/reports/per-kind/card.md"), model_dir),
         "## Export",
         "`python -m steer_train.build_model` (run by `npm run setup`) rebuilds the graphs from the base package and "
         "`deltas.safetensors` and prints their sizes and parity checks. Measured at the build of 2026-11-28: float32 "
