@@ -23,7 +23,7 @@ export function markdownProse(text: string): string {
       continue;
     }
     if (fenced || /^\s*\|/.test(raw) || /^\s*!\[[^\]]*\]\([^)]*\)\s*$/.test(raw)) continue;
-    let line = raw
+    const line = raw
       .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
       .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
       .replace(/<\/?[a-zA-Z][^>]*>/g, '')

@@ -18,7 +18,13 @@ import {
   type SamplingOptions,
 } from './generation/config';
 import { documentGrounding } from './grounding/document-grounding';
-import { endAtSentence, unusable, unusableMessage, type Unusable } from './grounding/usability';
+import {
+  endAtSentence,
+  unusable,
+  unusableMessage,
+  withoutUnfinishedEnd,
+  type Unusable,
+} from './grounding/usability';
 import type { FinishReason } from './generation/generator';
 import type { WeightRecord } from './manifest';
 import type { Model } from './model';
@@ -192,17 +198,27 @@ function echoes(summary: string, prompt: string): boolean {
   return words.length > 0 && prompt.includes(` ${words} `);
 }
 
-/** A row's text; one cut off at the token limit ends at its last finished sentence. */
-function finished(model: Model, tokens: number[], finishReason: FinishReason): RowOutput {
-  // A character left incomplete (the summary ended inside its bytes) is dropped.
-  const text =
+/**
+ * A row's text. One cut off at the token limit ends at its last finished sentence; a character left
+ * incomplete is dropped; and under grounding, a last term left unfinished (the decoding ended inside a name
+ * it could not complete) is cut off too, so the summary never ends in "Davi" for "David".
+ */
+function finished(
+  model: Model,
+  tokens: number[],
+  finishReason: FinishReason,
+  grounding?: Grounding,
+): RowOutput {
+  let text =
     tokens.length === 0
       ? ''
       : model.tokenizer
           .decode(tokens)
           .replace(/\uFFFD+$/u, '')
           .trim();
-  return { tokens, finishReason, summary: finishReason === 'eos' ? text : endAtSentence(text) };
+  if (finishReason !== 'eos') text = endAtSentence(text);
+  if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
+  return { tokens, finishReason, summary: text };
 }
 
 /** Grounded decoding's view of `document`, unless the options turn it off. */
@@ -389,7 +405,7 @@ async function run(
   timings.generatedTokens = stats.generatedTokens;
   timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
   timings.prefixReused = stats.prefixReused;
-  const outputs: RowOutput[] = rows.map((r) => finished(model, r.tokens, r.finishReason));
+  const outputs: RowOutput[] = rows.map((r) => finished(model, r.tokens, r.finishReason, grounding));
   if (sampling.grounded) await retryUnusable(model, requests, outputs, batchOptions, options.onProgress);
   timings.totalMs = performance.now() - start;
   return { rows: outputs, timings };
@@ -426,7 +442,7 @@ async function retryUnusable(
     );
     rows.forEach((row, i) => {
       const r = bad[i]!;
-      const out = finished(model, row.tokens, row.finishReason);
+      const out = finished(model, row.tokens, row.finishReason, batchOptions.grounding);
       const again = check(out.summary);
       if (again === null) outputs[r] = out;
       reasons[r] = again;

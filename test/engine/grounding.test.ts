@@ -14,7 +14,12 @@ import {
 } from '../../src/engine/generation/grounded-decoding';
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
-import { endAtSentence, isLooping, unusable } from '../../src/engine/grounding/usability';
+import {
+  endAtSentence,
+  isLooping,
+  unusable,
+  withoutUnfinishedEnd,
+} from '../../src/engine/grounding/usability';
 import { argmax } from '../../src/engine/generation/sampling';
 import { ROOT } from './helpers';
 
@@ -131,6 +136,15 @@ test('the last check refuses empty, looping and markup-only text and passes pros
   assert.ok(isLooping('The farm is big. The farm is big.'));
   assert.equal(unusable('The ml_dtypes type\uFFFDtype is a type.'), 'markup');
   assert.equal(unusable("Veran's,//.,////++//// rules."), 'markup');
+});
+
+test('a summary never ends in a name cut short', () => {
+  const doc = new DocumentTerms('David Smith opened the farm in spring.');
+  assert.equal(
+    withoutUnfinishedEnd('The farm opened in spring. David Smith and Davi', doc),
+    'The farm opened in spring.',
+  );
+  assert.equal(withoutUnfinishedEnd('David Smith opened the farm.', doc), 'David Smith opened the farm.');
 });
 
 test('a summary cut off at the token limit ends at its last finished sentence', () => {

@@ -3,7 +3,7 @@
  * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); a summary
  * cut off at the token limit is still shown.
  */
-import { termsOf } from './terms';
+import { termsOf, type DocumentTerms } from './terms';
 
 export type Unusable = 'empty' | 'looping' | 'markup';
 
@@ -80,4 +80,16 @@ export function endAtSentence(summary: string): string {
     if (termsOf(summary.slice(0, end)).length >= 3) return summary.slice(0, end).trim();
   }
   return summary;
+}
+
+/** `summary` without trailing terms the document does not allow (a name cut short), ended at a sentence if it can be. */
+export function withoutUnfinishedEnd(summary: string, doc: DocumentTerms): string {
+  let text = summary;
+  for (
+    let last = termsOf(text).at(-1);
+    last && !doc.allows(last.text, last.initial);
+    last = termsOf(text).at(-1)
+  )
+    text = text.slice(0, last.start).replace(/[\s,;:(\-–—]+$/u, '');
+  return text === summary ? summary : endAtSentence(text);
 }
