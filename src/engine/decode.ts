@@ -31,6 +31,8 @@ export interface BatchOptions {
   onPrefill?: (done: number, total: number) => void;
   /** The document the rows summarize, for grounded decoding (when `sampling.grounded`). */
   grounding?: Grounding;
+  /** Tokens every row's response starts with (they count as generated tokens; see ForcedStartProcessor). */
+  start?: readonly number[];
 }
 
 export interface BatchRowResult {
@@ -139,7 +141,13 @@ export async function generateBatch(
       indices.map(() => last),
       rowWeights.map((weights) => ({
         weights,
-        decoder: buildRowDecoder(options.sampling, options.maxNewTokens, eos, options.grounding),
+        decoder: buildRowDecoder(
+          options.sampling,
+          options.maxNewTokens,
+          eos,
+          options.grounding,
+          options.start,
+        ),
       })),
       manifest.contextLength,
       eos,

@@ -2,8 +2,9 @@
  * What the model reads of a Markdown document: its prose. The model learned to summarize prose (news,
  * dialogue, papers), and given raw Markdown it copied what it saw: code fences, headings, commands. So a
  * document that looks like Markdown is read without fenced code, tables, images, HTML comments and tags,
- * and headings, with links, emphasis and inline code unwrapped to their text. Grounding
- * still checks the summary against the document as written.
+ * and headings, with links, emphasis and inline code unwrapped to their text, and without emoji and other
+ * pictographs (a README's "🤗 hf-xet" title: the model copied the emoji first, which a summary may not
+ * contain, and was lost). Grounding still checks the summary against the document as written.
  */
 
 /** Whether `text` looks like Markdown: a heading, a fence, a table, or links or emphasis. */
@@ -29,7 +30,8 @@ export function markdownProse(text: string): string {
       .replace(/<\/?[a-zA-Z][^>]*>/g, '')
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/(^|\W)\*([^*\s][^*]*)\*(?=\W|$)/g, '$1$2')
-      .replace(/`([^`]*)`/g, '$1');
+      .replace(/`([^`]*)`/g, '$1')
+      .replace(/[\p{Extended_Pictographic}\p{So}][\uFE0F\u200D]*\s?/gu, '');
     // Headings are structure: read as sentences, the title was what the model copied ("Steer.").
     if (/^\s*#{1,6}\s/.test(line)) continue;
     lines.push(line);

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
 import { markdownProse } from './markdown-prose';
+import { proseOpener } from './prose-opener';
 import { selectPassages } from './passages';
 import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
@@ -227,18 +228,31 @@ function groundingFor(model: Model, document: string, sampling: ResolvedSampling
   return documentGrounding(model.tokenizer, document);
 }
 
+/** A way to decode a row again: its sampling, and whether the summary opens with `proseOpener`'s words. */
+interface RetryWay {
+  sampling: ResolvedSampling;
+  opener: boolean;
+}
+
 /**
- * The other way a row is decoded when its summary is unusable: greedy, with repeats penalised harder.
- * (Sampling was tried as a third way: on source files it wrote code-like text that passed every check.)
+ * The other ways a row is decoded when its summary is unusable, in order: greedy, opening with the words of
+ * `proseOpener` ("This function ..."); then greedy with repeats penalised harder, in the model's own words.
+ * On 16 test documents of the docs and code kinds at 16 weightings, the penalised way alone left 27% of
+ * the summaries unusable; the opener first left 0.4%. (Sampling was tried as another way: on source files it
+ * wrote code-like text that passed every check.)
  */
-function retrySamplings(s: ResolvedSampling): ResolvedSampling[] {
+function retryWays(s: ResolvedSampling): RetryWay[] {
   return [
+    { sampling: { ...s, temperature: 0 }, opener: true },
     {
-      ...s,
-      temperature: 0,
-      repetitionPenalty: Math.max(s.repetitionPenalty, 1.3),
-      noRepeatNgramSize: s.noRepeatNgramSize > 0 ? Math.min(s.noRepeatNgramSize, 3) : 3,
-      minNewTokens: Math.max(s.minNewTokens, 8),
+      sampling: {
+        ...s,
+        temperature: 0,
+        repetitionPenalty: Math.max(s.repetitionPenalty, 1.3),
+        noRepeatNgramSize: s.noRepeatNgramSize > 0 ? Math.min(s.noRepeatNgramSize, 3) : 3,
+        minNewTokens: Math.max(s.minNewTokens, 8),
+      },
+      opener: false,
     },
   ];
 }
@@ -406,7 +420,8 @@ async function run(
   timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
   timings.prefixReused = stats.prefixReused;
   const outputs: RowOutput[] = rows.map((r) => finished(model, r.tokens, r.finishReason, grounding));
-  if (sampling.grounded) await retryUnusable(model, requests, outputs, batchOptions, options.onProgress);
+  if (sampling.grounded)
+    await retryUnusable(model, document, requests, outputs, batchOptions, options.onProgress);
   timings.totalMs = performance.now() - start;
   return { rows: outputs, timings };
 }
@@ -417,6 +432,7 @@ async function run(
  */
 async function retryUnusable(
   model: Model,
+  document: string,
   requests: readonly BatchRequest[],
   outputs: RowOutput[],
   batchOptions: BatchOptions,
@@ -426,7 +442,8 @@ async function retryUnusable(
   const check = (summary: string): Unusable | null =>
     unusable(summary) ?? (echoes(summary, prompt) ? 'empty' : null);
   const reasons = outputs.map((o) => check(o.summary));
-  for (const sampling of retrySamplings(batchOptions.sampling)) {
+  const opener = model.tokenizer.encode(proseOpener(document), false);
+  for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
     const bad = reasons.flatMap((reason, r) => (reason === null ? [] : [r]));
     if (bad.length === 0) return;
     onProgress?.({
@@ -438,7 +455,7 @@ async function retryUnusable(
     const { rows } = await generateBatch(
       model,
       bad.map((r) => requests[r]!),
-      { ...batchOptions, sampling },
+      { ...batchOptions, sampling, ...(opens ? { start: opener } : {}) },
     );
     rows.forEach((row, i) => {
       const r = bad[i]!;

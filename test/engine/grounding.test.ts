@@ -138,6 +138,15 @@ test('the last check refuses empty, looping and markup-only text and passes pros
   assert.equal(unusable("Veran's,//.,////++//// rules."), 'markup');
 });
 
+test('the last check tells code from prose about code', () => {
+  assert.equal(unusable('def _need_link(self, objects, output_file)'), 'markup');
+  assert.equal(unusable('function relink(objects) { return true; }'), 'markup');
+  assert.equal(unusable('import numpy from numpy and returns'), 'markup');
+  assert.equal(unusable('This function returns True if the object list is empty.'), null);
+  assert.equal(unusable('The class extends the reader with a function of the cache.'), null);
+  assert.equal(unusable('A helper to define functions that decide whether to relink.'), null);
+});
+
 test('a summary never ends in a name cut short', () => {
   const doc = new DocumentTerms('David Smith opened the farm in spring.');
   assert.equal(

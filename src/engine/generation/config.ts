@@ -5,6 +5,7 @@
 import { BadOptions } from '../errors';
 import type { GenerationDefaults } from '../manifest';
 import {
+  ForcedStartProcessor,
   LogitsProcessorList,
   MinNewTokensProcessor,
   NoRepeatNgramProcessor,
@@ -112,8 +113,10 @@ export function buildRowDecoder(
   maxNewTokens: number,
   eos: readonly number[],
   grounding?: Grounding,
+  start?: readonly number[],
 ): RowDecoder {
   const processors: LogitsProcessor[] = [];
+  if (start && start.length > 0) processors.push(new ForcedStartProcessor(start));
   if (s.minNewTokens > 0) processors.push(new MinNewTokensProcessor(s.minNewTokens, eos));
   if (s.repetitionPenalty !== 1) processors.push(new RepetitionPenaltyProcessor(s.repetitionPenalty));
   if (s.noRepeatNgramSize > 0) processors.push(new NoRepeatNgramProcessor(s.noRepeatNgramSize));

@@ -158,3 +158,20 @@ export class MinNewTokensProcessor implements LogitsProcessor {
     for (const id of this.eos) if (id < logits.length) logits[id] = -Infinity;
   }
 }
+
+/**
+ * The response opens with given tokens, each the only choice at its step: a retry that starts a summary in
+ * prose ("This function ...") when the model's own first words were code. Later processors still judge the
+ * forced token (grounded decoding may refuse it, leaving only end-of-sequence).
+ */
+export class ForcedStartProcessor implements LogitsProcessor {
+  constructor(readonly start: readonly number[]) {}
+
+  process(logits: Float32Array, generated: readonly number[]): void {
+    if (generated.length >= this.start.length) return;
+    const id = this.start[generated.length]!;
+    const value = logits[id]!;
+    logits.fill(-Infinity);
+    logits[id] = Number.isFinite(value) ? value : 0;
+  }
+}

@@ -8,9 +8,13 @@ import { termsOf, type DocumentTerms } from './terms';
 export type Unusable = 'empty' | 'looping' | 'markup';
 
 const MIN_WORDS = 3;
-/** Source code written as a summary: a declaration, an import, a signature with its parameter list. */
+/**
+ * Source code written as a summary: a declaration with its parameter list, an import, an export, an
+ * assignment, a signature. Prose about code ("This function returns True ...") is not code: a keyword only
+ * counts with the syntax that follows it in code.
+ */
 const CODE =
-  /\b(async function|function \w+|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+|class \w+ extends)\b|\w+ ?\((\w+, )+\w+\)/u;
+  /\b(async function|function \w* ?\(|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+ ?\(|class \w+ extends)|\w+ ?\((\w+, )+\w+\)/u;
 const MIN_LETTER_FRACTION = 0.5;
 const LOOP_REPEATED_TRIGRAMS = 0.5;
 
@@ -66,7 +70,7 @@ export function unusableMessage(reason: Unusable): string {
     looping: 'it kept repeating itself',
     markup: 'it wrote markup instead of prose',
   }[reason];
-  return `The model could not write a usable summary of this text (${what}, twice). Try another weighting, or select a part of the text.`;
+  return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
 
 /**
