@@ -36,6 +36,9 @@ class RunConfig:
     sft_max_summary_words: int = 120
     # train only on references that pass the grounding rule (no name or number the document lacks, no markup)
     sft_grounded_references: bool = True
+    # a bound on prompt tokens too: 600 words of code or chat are thousands of tokens, and eager attention's
+    # memory grows with their square (two runs were killed at 19-21 GB); 0 is no bound
+    sft_max_prompt_tokens: int = 0
     # multi-objective RL (trains the per-objective deltas)
     rl_steps: int = 200
     rl_prompts: int = 4  # documents per step

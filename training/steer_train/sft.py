@@ -6,6 +6,7 @@ python -m steer_train.sft --config training/configs/shipped.json
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from pathlib import Path
@@ -36,6 +37,12 @@ def load_shared(path: Path) -> tuple[dict[str, torch.Tensor], int]:
     with safe_open(str(path), "pt") as f:
         step = int((f.metadata() or {}).get("step", "0"))
         return {k: f.get_tensor(k).float() for k in f.keys()}, step
+
+
+def resident_mb() -> int:
+    """This process's resident memory now: logged every step, since two runs were killed for memory."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
 
 
 def grounded_reference(e: Example) -> bool:
@@ -97,6 +104,8 @@ def main(cfg: RunConfig | None = None) -> Path:
     ]
     if cfg.sft_grounded_references:
         pool = [e for e in pool if grounded_reference(e)]
+    if cfg.sft_max_prompt_tokens:
+        pool = [e for e in pool if len(tok(build_prompt(e.document)).input_ids) <= cfg.sft_max_prompt_tokens]
     pool = sample_examples(pool, 10**9, cfg.seed, cfg.sft_max_doc_words)
     by_set: dict[str, list[Example]] = {}
     for e in pool:
@@ -120,7 +129,12 @@ def main(cfg: RunConfig | None = None) -> Path:
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        rec = {"step": step, "loss": round(loss.item(), 4), "elapsed_s": round(time.time() - t0, 1)}
+        rec = {
+            "step": step,
+            "loss": round(loss.item(), 4),
+            "elapsed_s": round(time.time() - t0, 1),
+            "rss_mb": resident_mb(),
+        }
         log.write(json.dumps(rec) + "\n")
         log.flush()
         print(rec, flush=True)
