@@ -142,6 +142,9 @@ test('the last check tells code from prose about code', () => {
   assert.equal(unusable('def _need_link(self, objects, output_file)'), 'markup');
   assert.equal(unusable('function relink(objects) { return true; }'), 'markup');
   assert.equal(unusable('import numpy from numpy and returns'), 'markup');
+  assert.equal(unusable('def rebuilding a list of strings.'), 'markup');
+  assert.equal(unusable('@nx._dispatchable returns eigenvalues of the matrix.'), 'markup');
+  assert.equal(unusable('return True if the target is older than a source.'), 'markup');
   assert.equal(unusable('This function returns True if the object list is empty.'), null);
   assert.equal(unusable('The class extends the reader with a function of the cache.'), null);
   assert.equal(unusable('A helper to define functions that decide whether to relink.'), null);

@@ -1,7 +1,7 @@
 /**
  * The shipped model through the `steer` CLI, as a user runs it: a fluent summary of a ~400-word article,
  * lengths that follow the concise weight, and what people open in an editor (the project's README and one
- * of its source files) summarized as prose at three weightings. Skipped until `npm run setup` has built
+ * of its source files, and an undocumented function) summarized as prose at three weightings. Skipped until `npm run setup` has built
  * models/clp-smollm2-135m.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
-import { isLooping } from '../../src/engine/grounding/usability';
+import { isLooping, unusable } from '../../src/engine/grounding/usability';
 import { CLI, ROOT } from './helpers';
 
 const MODEL = join(ROOT, 'models', 'clp-smollm2-135m');
@@ -51,7 +51,13 @@ describe(
       );
     });
 
-    for (const file of ['README.md', join('src', 'engine', 'kvcache.ts')]) {
+    // a README, a source file, and one undocumented function (the model's own words for it are code: the
+    // last check decodes it again, opening in prose)
+    for (const file of [
+      'README.md',
+      join('src', 'engine', 'kvcache.ts'),
+      join('test', 'engine', 'fixtures', 'needs_rebuild.py'),
+    ]) {
       test(`summarizes ${file} as prose at the ends and the middle of the trade-off`, () => {
         const path = join(ROOT, file);
         const doc = new DocumentTerms(readFileSync(path, 'utf8'));
@@ -61,6 +67,7 @@ describe(
           assert.ok(summary.split(/\s+/).length >= 3, what);
           assert.doesNotMatch(summary, /```|`|^\s*#+\s|\n|\[.*\]\(|<\/?[a-z]/im, what);
           assert.ok(!isLooping(summary), what);
+          assert.equal(unusable(summary), null, what);
           assert.deepEqual(unsupportedTerms(summary, doc), [], what);
         }
       });

@@ -10,11 +10,12 @@ export type Unusable = 'empty' | 'looping' | 'markup';
 const MIN_WORDS = 3;
 /**
  * Source code written as a summary: a declaration with its parameter list, an import, an export, an
- * assignment, a signature. Prose about code ("This function returns True ...") is not code: a keyword only
- * counts with the syntax that follows it in code.
+ * assignment, a signature, or a summary that opens with a keyword or decorator as code does. Prose about code
+ * ("This function returns True ...") is not code: an English keyword only counts with the syntax that
+ * follows it in code; `def` is not English.
  */
 const CODE =
-  /\b(async function|function \w* ?\(|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+ ?\(|class \w+ extends)|\w+ ?\((\w+, )+\w+\)/u;
+  /\b(async function|function \w* ?\(|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+|class \w+ extends)|\w+ ?\((\w+, )+\w+\)|^\s*(@\w|(function|import|return|const|let|var|fn|func|pub|public|private)\b)/u;
 const MIN_LETTER_FRACTION = 0.5;
 const LOOP_REPEATED_TRIGRAMS = 0.5;
 
