@@ -21,6 +21,7 @@ import {
 import { documentGrounding } from './grounding/document-grounding';
 import {
   endAtSentence,
+  endsSentence,
   unusable,
   unusableMessage,
   withoutUnfinishedEnd,
@@ -200,7 +201,8 @@ function echoes(summary: string, prompt: string): boolean {
 }
 
 /**
- * A row's text. One cut off at the token limit ends at its last finished sentence; a character left
+ * A row's text. One cut off at the token limit, or ended by the model after a finished sentence and a
+ * fragment, ends at its last finished sentence; a character left
  * incomplete is dropped; and under grounding, a last term left unfinished (the decoding ended inside a name
  * it could not complete) is cut off too, so the summary never ends in "Davi" for "David".
  */
@@ -217,7 +219,8 @@ function finished(
           .decode(tokens)
           .replace(/\uFFFD+$/u, '')
           .trim();
-  if (finishReason !== 'eos') text = endAtSentence(text);
+  // cut at the token limit, or ended without finishing its sentence: end at the last finished one
+  if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
   if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
   return { tokens, finishReason, summary: text };
 }

@@ -16,6 +16,7 @@ import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
 import {
   endAtSentence,
+  endsSentence,
   isLooping,
   unusable,
   withoutUnfinishedEnd,
@@ -136,6 +137,30 @@ test('the last check refuses empty, looping and markup-only text and passes pros
   assert.ok(isLooping('The farm is big. The farm is big.'));
   assert.equal(unusable('The ml_dtypes type\uFFFDtype is a type.'), 'markup');
   assert.equal(unusable("Veran's,//.,////++//// rules."), 'markup');
+});
+
+test('the last check refuses a summary that stops mid-clause, and passes a title', () => {
+  assert.equal(unusable('The package can be installed with'), 'unfinished');
+  assert.equal(unusable('This document summarizes the'), 'unfinished');
+  assert.equal(unusable('Simple, flexible, fun JavaScript test framework for Node.js'), null);
+  assert.equal(unusable('The farm opens next spring.'), null);
+  assert.ok(endsSentence('The farm opens "next spring."'));
+  assert.ok(!endsSentence('The farm opens next'));
+});
+
+test('the last check refuses a list of words and passes a sentence with a list in it', () => {
+  assert.equal(
+    unusable(
+      'This document differs from the training, steer, model, json, tokenizer, src, engine, src, editor.',
+    ),
+    'list',
+  );
+  assert.equal(
+    unusable(
+      'The farm has panels, a battery store of 12 megawatt-hours, a hedge, and a cooperative of investors.',
+    ),
+    null,
+  );
 });
 
 test('the last check tells code from prose about code', () => {

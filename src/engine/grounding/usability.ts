@@ -5,7 +5,17 @@
  */
 import { termsOf, type DocumentTerms } from './terms';
 
-export type Unusable = 'empty' | 'looping' | 'markup';
+export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list';
+
+/**
+ * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
+ * A summary ending in one stopped mid-clause ("The package can be installed with").
+ */
+const DANGLING = new Set(
+  'a an the and or but nor of to in on at by for with from into as than that which who whose whom its their our your his her this these those is are was were be been being has have had will would can could should may might must not'.split(
+    ' ',
+  ),
+);
 
 const MIN_WORDS = 3;
 /**
@@ -17,6 +27,9 @@ const MIN_WORDS = 3;
 const CODE =
   /\b(async function|function \w* ?\(|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+|class \w+ extends)|\w+ ?\((\w+, )+\w+\)|^\s*(@\w|(function|import|return|const|let|var|fn|func|pub|public|private)\b)/u;
 const MIN_LETTER_FRACTION = 0.5;
+/** A list of words, not sentences: this many comma-separated items or more, of at most two words each on average. */
+const LIST_ITEMS = 6;
+const LIST_ITEM_WORDS = 2;
 const LOOP_REPEATED_TRIGRAMS = 0.5;
 
 function words(text: string): string[] {
@@ -50,6 +63,12 @@ export function isLooping(text: string): boolean {
   return false;
 }
 
+/** Whether `text` is mostly a comma-separated list of names ("src, engine, src, editor, cutter, ..."). */
+export function isWordList(text: string): boolean {
+  const items = text.split(/[,;]/u).map((item) => words(item).length);
+  return items.length >= LIST_ITEMS && items.reduce((a, b) => a + b, 0) <= LIST_ITEM_WORDS * items.length;
+}
+
 /** Why `summary` must not be shown as it is (markup includes broken characters and punctuation runs), or null. */
 export function unusable(summary: string): Unusable | null {
   const text = summary.trim();
@@ -61,6 +80,8 @@ export function unusable(summary: string): Unusable | null {
   if (words(text).length < MIN_WORDS || /:\s*$/u.test(text)) return 'empty';
   if (letters < MIN_LETTER_FRACTION * visible.length) return 'markup';
   if (isLooping(text)) return 'looping';
+  if (DANGLING.has(words(text).at(-1) ?? '') && !endsSentence(text)) return 'unfinished';
+  if (isWordList(text)) return 'list';
   return null;
 }
 
@@ -70,8 +91,15 @@ export function unusableMessage(reason: Unusable): string {
     empty: 'it wrote nothing usable',
     looping: 'it kept repeating itself',
     markup: 'it wrote markup instead of prose',
+    unfinished: 'it left its sentence unfinished',
+    list: 'it listed words instead of writing sentences',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
+}
+
+/** Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets. */
+export function endsSentence(text: string): boolean {
+  return /[.!?]["'’”)]*$/u.test(text.trim());
 }
 
 /**
