@@ -338,6 +338,8 @@ def _ends_short_sentence(text: str, start_at: int, end: bool) -> bool:
 
 # Typography a summary may use even when the document does not.
 _TYPOGRAPHY = set("’‘“”–—…")
+# The end of a sentence, perhaps inside quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
 
 
@@ -347,7 +349,7 @@ def _only_joiners(s: str) -> bool:
 
 class Continuation:
     """Whether a piece of text may follow the summary so far: ``None``, or "unsupported", "markup", "repeat",
-    "fragment" (a sentence of one or two words)."""
+    "fragment" (a sentence of one or two words, or a summary that ends anywhere but at a sentence's end)."""
 
     def __init__(self, doc: DocumentTerms) -> None:
         self.doc = doc
@@ -393,6 +395,8 @@ class Continuation:
                 if (form == seq[-1]) if finished else seq[-1].startswith(form):
                     return "repeat"
             seq.append(form)
+        if end and combined.strip() and not _SENTENCE_END.search(combined):
+            return "fragment"  # the summary ends anywhere but at the end of a sentence
         return None
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -43,6 +45,13 @@ def resident_mb() -> int:
     """This process's resident memory now: logged every step, since two runs were killed for memory."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
+def as_sentence(e: Example) -> Example:
+    """The reference ended as a sentence (package descriptions often lack the full stop): grounded decoding
+    ends a summary only at the end of a sentence, so that is what the model learns to write."""
+    text = e.summary.strip()
+    return e if re.search(r"[.!?][\"'’”)]*$", text) else replace(e, summary=text + ".")
 
 
 def grounded_reference(e: Example) -> bool:
@@ -103,6 +112,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         if len(e.summary.split()) <= cfg.sft_max_summary_words and len(e.document.split()) <= cfg.sft_max_doc_words
     ]
     if cfg.sft_grounded_references:
+        pool = [as_sentence(e) for e in pool]
         pool = [e for e in pool if grounded_reference(e)]
     if cfg.sft_max_prompt_tokens:
         pool = [e for e in pool if len(tok(build_prompt(e.document)).input_ids) <= cfg.sft_max_prompt_tokens]

@@ -9,7 +9,8 @@
  *   or a list marker opening the summary (`markup`): a summary is one paragraph of prose;
  * - writes a word a third time in a row (`repeat`);
  * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
- *   of three punctuation marks (".,.") is `markup`.
+ *   of three punctuation marks (".,.") is `markup`;
+ * - ends the summary anywhere but at the end of a sentence: "The package can be installed with" (`fragment`).
  *
  * Twin: `training/steer_train/grounding.py` (`Continuation`); golden cases in `rules/grounding-cases.json`.
  */
@@ -77,6 +78,8 @@ const ABBREVIATIONS = new Set(
 export const MIN_SENTENCE_TERMS = 3;
 /** Typography a summary may use even when the document does not. */
 const TYPOGRAPHY = new Set(['’', '‘', '“', '”', '–', '—', '…']);
+/** The end of a sentence, perhaps inside quotes or brackets. */
+const SENTENCE_END = /[.!?]["'’”)]*\s*$/u;
 const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
 
 /** What the checks need to know about the text written so far; computed once per step. */
@@ -139,6 +142,7 @@ export class Continuation {
       }
       seq.push(form);
     }
+    if (end && combined.trim().length > 0 && !SENTENCE_END.test(combined)) return 'fragment';
     return null;
   }
 
