@@ -43,7 +43,7 @@ class RunConfig:
     rl_lr: float = 1e-3
     rl_kl: float = 0.02
     rl_kl_per_token: bool = False  # KL penalty as the mean over response tokens instead of their sum
-    rl_scale_rewards: bool = True  # divide each reward by its running within-document std (see rl.RewardScale)
+    rl_scale_rewards: bool = True  # divide each reward by its running within-document std (reward_shaping.RewardScale)
     rl_max_new_tokens: int = 80
     rl_max_doc_words: int = 260
     rl_dirichlet: float = 1.0  # concentration of the Dirichlet that samples w

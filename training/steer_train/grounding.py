@@ -17,62 +17,21 @@ import bisect
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import torch
 
-REPO = Path(__file__).resolve().parents[2]
-LEXICON_FILE = REPO / "rules" / "lexicon.txt"
-VOCABULARY_FILE = REPO / "rules" / "vocabulary.txt"
+from .rule_data import RULES_DIR, restricted_number_words
+
+LEXICON_FILE = RULES_DIR / "lexicon.txt"
+VOCABULARY_FILE = RULES_DIR / "vocabulary.txt"
 
 # Runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y).
 TERM = re.compile(r"\w+(?:[.,'’\-/:@+]+\w+)*")
 JOINERS = ".,'’-/:@+"
 
-NUMBER_WORDS = {
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "fourteen": "14",
-    "fifteen": "15",
-    "sixteen": "16",
-    "seventeen": "17",
-    "eighteen": "18",
-    "nineteen": "19",
-    "twenty": "20",
-    "thirty": "30",
-    "forty": "40",
-    "fifty": "50",
-    "sixty": "60",
-    "seventy": "70",
-    "eighty": "80",
-    "ninety": "90",
-    "hundred": "100",
-    "thousand": "1000",
-    "million": "1000000",
-    "billion": "1000000000",
-    "trillion": "1000000000000",
-    "dozen": "12",
-    # Ordinals ("first" is too common to restrict): supported by themselves or by 2nd, 3rd, ...
-    "second": "2nd",
-    "third": "3rd",
-    "fourth": "4th",
-    "fifth": "5th",
-    "sixth": "6th",
-    "seventh": "7th",
-    "eighth": "8th",
-    "ninth": "9th",
-    "tenth": "10th",
-}
+# Number words a summary may not invent ("one" and "first" are too common to restrict), ordinals as "2nd":
+# rules/number-words.txt, shared with the rewards and the engine.
+NUMBER_WORDS = restricted_number_words()
 DIGIT_TO_WORDS: dict[str, list[str]] = {}
 for _w, _d in NUMBER_WORDS.items():
     DIGIT_TO_WORDS.setdefault(_d, []).append(_w)

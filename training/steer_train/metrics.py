@@ -91,8 +91,13 @@ def rouge_l(summary: str, reference: str) -> float:
     return float(score)
 
 
-def word_count(text: str) -> int:
+def whitespace_word_count(text: str) -> int:
+    """Words as separated by white space: the length reported in evaluations (not the rewards' token count)."""
     return len(text.split()) if text else 0
+
+
+# The old name, still imported by eval_kinds.
+word_count = whitespace_word_count
 
 
 # ----------------------------------------------------------------------------
@@ -283,7 +288,7 @@ def _record_rouge(record: dict) -> float | None:
 def _record_words(record: dict) -> int:
     if record.get("words") is not None:
         return int(record["words"])
-    return word_count(record.get("summary") or "")
+    return whitespace_word_count(record.get("summary") or "")
 
 
 def _point_summary(weights: tuple[float, ...], records: list[dict], objectives: list[str]) -> dict:
