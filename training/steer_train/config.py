@@ -53,7 +53,7 @@ class RunConfig:
     # conditioning alone with clp.rank = 0; the KL reference is then a frozen copy of the warmed-up model)
     rl_train: str = "clp"
     rl_weights: str = ""  # a fixed weighting for every prompt, e.g. "1,0,0" (single-objective RL); "" = sampled
-    # RL rollouts and evaluation decode under the engine's grounded-decoding rules (grounding.py): the policy
+    # RL rollouts and evaluation decode under the engine's grounded-decoding rules (grounding/): the policy
     # learns under the rule it is served with
     grounded: bool = True
     max_minutes: float = 0.0  # stop a phase after this many minutes (0 = no limit), checkpointing first

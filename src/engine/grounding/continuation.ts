@@ -11,7 +11,7 @@
  * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
  *   of three punctuation marks (".,.") is `markup`.
  *
- * Twin: `training/steer_train/grounding.py` (`Continuation`); golden cases in `rules/grounding-cases.json`.
+ * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
 import { DocumentTerms, JOINERS, prefixForm, termsOf, type Term } from './terms';
 

@@ -5,7 +5,7 @@
  * sentence is free when it is an ordinary English word (`rules/lexicon.txt`). A lower-case word must be an
  * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace").
  *
- * The Python twin is `training/steer_train/grounding.py`; both run the golden cases in
+ * The Python twin is `training/steer_train/grounding/terms.py`; both run the golden cases in
  * `rules/grounding-cases.json`, so the rule the model is trained under is the rule it is served with.
  */
 import lexiconText from '../../../rules/lexicon.txt';
