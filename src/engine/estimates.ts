@@ -13,7 +13,7 @@
  * The extension does not ship the sentence-embedding model, so these two are estimates, not the rewards.
  * Objectives this module does not know get no estimate.
  */
-import { defaultLexicon, type Lexicon } from './grounding/terms';
+import lexiconText from '../../rules/lexicon.txt';
 import { sentenceStarts, splitSentences } from './sentences';
 import { NUMBER_WORDS, STOPWORDS, contentStems, startsWithDigit, stem, tokenCount, tokens } from './words';
 
@@ -25,6 +25,17 @@ const NOVEL_WEIGHT = 0.7;
 const ENTITY_POWER = 2;
 const FAITH_MIN_WEIGHT = 0.5;
 const MAX_KEYWORDS = 20;
+
+/** Words known to be ordinary, so that one opening a sentence capitalised is no name. */
+export interface OrdinaryWords {
+  has(word: string): boolean;
+}
+let lexicon: ReadonlySet<string> | undefined;
+/** `rules/lexicon.txt`, read on first use (grounding reads it too, but the extension host need not load grounding). */
+function defaultOrdinaryWords(): OrdinaryWords {
+  lexicon ??= new Set(lexiconText.split('\n').filter((w) => w.length > 0));
+  return lexicon;
+}
 
 /** The tokens the concise reward counts (words, numbers, speaker tags). */
 export const wordCount = tokenCount;
@@ -126,7 +137,7 @@ export function conciseEstimate(summaryWords: number, documentWords: number): nu
 }
 
 /** Share of the entities of `text` the document has, add-one smoothed; a speaker tag counts only if new. */
-function entityPrecision(doc: DocumentFacts, text: string, ordinaryWords: Lexicon): number {
+function entityPrecision(doc: DocumentFacts, text: string, ordinaryWords: OrdinaryWords): number {
   let total = 0;
   let found = 0;
   const ordinary = (w: string) => ordinaryWords.has(w) || doc.lowerWords.has(w);
@@ -154,7 +165,7 @@ function novelty(doc: DocumentFacts, text: string): number {
 }
 
 /** Per sentence: (entity check)² × (1 − 0.7 × novelty); weighted towards the weakest sentence. */
-function faithfulEstimate(doc: DocumentFacts, summary: string, ordinaryWords: Lexicon): number {
+function faithfulEstimate(doc: DocumentFacts, summary: string, ordinaryWords: OrdinaryWords): number {
   const sentences = splitSentences(summary);
   if (sentences.length === 0) return 0;
   const scores = sentences.map(
@@ -179,7 +190,7 @@ export function estimateObjectives(
   document: string,
   summary: string,
   objectiveIds: readonly string[],
-  ordinaryWords: Lexicon = defaultLexicon(),
+  ordinaryWords: OrdinaryWords = defaultOrdinaryWords(),
 ): Record<string, number> {
   const doc = documentFacts(document);
   const words = tokenCount(summary);
