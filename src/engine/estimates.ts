@@ -1,15 +1,17 @@
 /**
  * Quick estimates, in [0, 1], of how a summary meets the shipped objectives, shown next to each summary.
  * They are the lexical parts of the training rewards (training/steer_train/reward_lexical.py), computed on the
- * same rules (`rules/`: tokenizer, stemmer, stopwords, number words, sentences), and both languages run the
- * golden cases in rules/word-cases.json:
- * - `concise` is the concise reward. The reward is also 0 for a degenerate summary or one that states a term
- *   its document lacks, which grounded decoding already prevents; the estimate does not check that.
+ * same rules (the tokenizer, stemmer, stopwords and number words in `rules/`, the same sentence splitting), and
+ * both languages run the golden cases in rules/word-cases.json:
+ * - `concise` is the concise reward of a summary the reward does not zero: it is 0 for a degenerate summary
+ *   (empty, looping, cut off) or one stating a term its document lacks, which the estimate does not check
+ *   (grounded decoding prevents the latter).
  * - `faithful` is the reward without its embedding support: per sentence the entity check squared times the
  *   novelty check. A capitalised word opening a sentence is an ordinary word, not a name, when the document
  *   writes it lower-case or a word list has it: the embedding model's vocabulary for the reward,
  *   `rules/lexicon.txt` (or `ordinaryWords`) for the estimate.
- * - `complete` is the reward's key-term recall, without the embedding coverage that makes the other half.
+ * - `complete` is the reward's key-term recall, without the embedding coverage that makes the other half
+ *   (1 for a document without key terms, where the reward has coverage alone).
  * The extension does not ship the sentence-embedding model, so these two are estimates, not the rewards.
  * Objectives this module does not know get no estimate.
  */

@@ -79,7 +79,7 @@ class DocumentFacts:
     """What the rewards derive from a document; the embedding fields are filled by the scorer."""
 
     sentences: list[str]
-    n_words: int
+    n_tokens: int  # token_count of the document, as the concise reward measures length
     sent_emb: np.ndarray | None  # [n, d]
     unit_emb: np.ndarray | None  # sentences and windows of 2 and 3 sentences, [u, d]
     centrality: np.ndarray | None  # [n], sums to 1

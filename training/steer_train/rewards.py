@@ -10,8 +10,9 @@ the rule grounded decoding enforces) scores 0 on **concise and complete**: brevi
 invented fact, so no end of the trade-off learns to invent (faithful already charges it through its entity check).
 
 concise -- *shorter relative to the document is better.*
-    ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's word count, ``r = w / (document
-    words)``, ``R0 = 0.25``, ``K = 2.5`` and ``L0 = 300``. The first factor is a smooth, saturating function of
+    ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
+    numbers, speaker tags: :func:`~steer_train.text_quality.token_count`), ``r = w / (document tokens)``,
+    ``R0 = 0.25``, ``K = 2.5`` and ``L0 = 300``. The first factor is a smooth, saturating function of
     the length ratio: a one-sentence summary of a long text (r <= 0.05) scores about 0.98, r = 0.1 about 0.9,
     r = 0.25 exactly 0.5, and a copy of the document (r = 1) about 0.03. The second, mild factor keeps brevity
     worth something on very long documents (100 words -> x0.9, 300 words -> x0.5), where the ratio alone
@@ -249,7 +250,7 @@ class Rewards:
                 continue
             s_emb = emb[[texts[s] for s in sents]]
             grounded = not unsupported_terms(summary, _document_terms(documents[i]))
-            out[i, 0] = concise_score(token_count(summary), doc.n_words) if grounded else 0.0
+            out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if grounded else 0.0
             out[i, 1] = self._faithful(doc, sents, s_emb)
             out[i, 2] = self._complete(doc, summary, s_emb) if grounded else 0.0
         np.clip(out, 0.0, 1.0, out=out)
