@@ -17,6 +17,7 @@ interface Cases {
   stems: Record<string, string>;
   sentences: { text: string; sentences: string[] }[];
   estimates: { document: string; summary: string; concise: number; faithful: number; complete: number }[];
+  numberWords: { rewards: Record<string, string>; grounding: Record<string, string> };
 }
 const cases = JSON.parse(readFileSync(join(ROOT, 'rules', 'word-cases.json'), 'utf8')) as Cases;
 
@@ -44,11 +45,10 @@ test('golden cases: the estimates are the rewards’ lexical values', () => {
   }
 });
 
-test('one list of number words: the rewards read ordinals as numbers, grounding restricts all but the common ones', () => {
-  assert.equal(NUMBER_WORDS.second, '2');
-  assert.equal(NUMBER_WORDS.half, '0.5');
+test('golden cases: one list of number words, as the rewards and grounding read it', () => {
+  assert.deepEqual(NUMBER_WORDS, cases.numberWords.rewards);
+  assert.deepEqual(GROUNDING_NUMBER_WORDS, cases.numberWords.grounding);
+  assert.equal(NUMBER_WORDS.second, '2'); // the rewards read an ordinal as its number
   assert.equal(GROUNDING_NUMBER_WORDS.second, '2nd');
-  assert.equal(GROUNDING_NUMBER_WORDS.one, undefined);
-  assert.equal(GROUNDING_NUMBER_WORDS.first, undefined);
-  assert.equal(GROUNDING_NUMBER_WORDS.twelve, '12');
+  assert.equal(GROUNDING_NUMBER_WORDS.one, undefined); // too common for grounding to restrict
 });
