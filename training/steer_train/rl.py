@@ -23,11 +23,9 @@ from .config import RunConfig, load_config
 from .data import build_prompt, load_split, sample_examples
 from .generate import Prefix, build_prefix, decode, prefill, response_logprobs
 from .grounding import grounded_decoder
+from .reward_shaping import RewardScale, scalar_rewards
 from .rewards import OBJECTIVES, Rewards
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
-from .text_quality import degeneracy
-
-DEGENERATE_REWARD = -0.25  # below any real summary: empty, looping or cut-off text never pays
 
 
 def sample_weights(rng: np.random.Generator, m: int, alpha: float, vertex_prob: float) -> np.ndarray:
@@ -61,32 +59,6 @@ def rollout(model, tok, cfg, prompts, groups, w_rows, gen, docs: list[str] | Non
             grounding=rules,
         )
     return prefix, resp, ended
-
-
-class RewardScale:
-    """Running within-document standard deviation of each reward. Dividing by it makes each objective move
-    the policy comparably: unscaled, concise (which swings with every token of length) drowned out complete,
-    and every weighting drifted towards short summaries."""
-
-    def __init__(self, beta: float = 0.9) -> None:
-        self.beta, self.var = beta, None
-
-    def update(self, r: np.ndarray, k: int) -> np.ndarray:
-        v = r.reshape(-1, k, r.shape[1]).var(axis=1).mean(0) + 1e-4
-        self.var = v if self.var is None else self.beta * self.var + (1 - self.beta) * v
-        return 1.0 / np.sqrt(self.var)
-
-
-def scalar_rewards(rewards: Rewards, docs, texts, ended, w_rows, k: int, scale: RewardScale | None):
-    r = rewards.score(docs, texts)
-    factor = scale.update(r, k) if scale else np.ones(r.shape[1])
-    scalar = (w_rows.numpy() * r * factor).sum(1)
-    bad = np.array([degeneracy(t, hit_max_tokens=not e) is not None for t, e in zip(texts, ended)])
-    if scale:  # in scaled units: one unit below the worst real summary of the batch
-        scalar[bad] = (scalar[~bad].min() if (~bad).any() else 0.0) - 1.0
-    else:
-        scalar[bad] = DEGENERATE_REWARD
-    return r, scalar
 
 
 def scale_state(scale: RewardScale | None) -> list[float] | None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from .rule_data import number_words, stopwords, token_pattern, word_rules
+
 MIN_WORDS = 3
 """Fewer words than this is "empty"."""
 
@@ -31,71 +33,19 @@ MIN_LETTER_FRACTION = 0.5
 # Tokens
 # --------------------------------------------------------------------------------------------------------------
 
-# #Person1#-style speaker tags (dialogsum), numbers (1,000 / 3.5), words with inner apostrophes or hyphens.
-TOKEN_RE = re.compile(r"#\w+#|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:-\d+)?", re.UNICODE)
-WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# The tokenizer, stopwords and number words are shared with the engine's estimates: rules/words.json,
+# rules/stopwords.txt, rules/number-words.txt (golden cases in rules/word-cases.json).
+TOKEN_RE = token_pattern()
 
-STOPWORDS = frozenset(
-    """
-    a about above after again against all almost also although always am among an and another any anybody
-    anyone anything are aren't around as at be became because been before being below between both but by
-    can can't cannot could couldn't did didn't do does doesn't doing don't done down during each either else
-    enough etc even ever every few for from further get gets getting got had hadn't has hasn't have haven't
-    having he he'd he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm
-    i've if in into is isn't it it's its itself just let's like made make makes many may me might more most
-    much must mustn't my myself neither no nor not now of off often on once one only or other others ought
-    our ours ourselves out over own per perhaps rather really same say says said shall shan't she she'd
-    she'll she's should shouldn't since so some something still such than that that's the their theirs them
-    themselves then there there's these they they'd they'll they're they've this those though through thus
-    to too under until up upon us very via was wasn't we we'd we'll we're we've well were weren't what
-    what's whatever when when's where where's whether which while who who's whom whose why why's will with
-    within without won't would wouldn't yes yet you you'd you'll you're you've your yours yourself
-    yourselves oh ok okay yeah hi hello hey thanks thank please sure um uh mr mrs ms dr let lets go goes
-    going gone went want wants will shall also new way ways thing things lot lots
-    """.split()
-)
+STOPWORDS = stopwords()
 
-NUMBER_WORDS = {
-    "zero": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "fourteen": "14",
-    "fifteen": "15",
-    "sixteen": "16",
-    "seventeen": "17",
-    "eighteen": "18",
-    "nineteen": "19",
-    "twenty": "20",
-    "thirty": "30",
-    "forty": "40",
-    "fifty": "50",
-    "sixty": "60",
-    "seventy": "70",
-    "eighty": "80",
-    "ninety": "90",
-    "hundred": "100",
-    "thousand": "1000",
-    "million": "1000000",
-    "billion": "1000000000",
-    "first": "1",
-    "second": "2",
-    "third": "3",
-    "fourth": "4",
-    "fifth": "5",
-    "half": "0.5",
-    "dozen": "12",
-}
+NUMBER_WORDS = number_words()
+"""Number word -> its number as digits ("five" -> "5", "second" -> "2", "half" -> "0.5")."""
+
+_STEM_SUFFIXES: tuple[tuple[str, str, int], ...] = tuple((s, r, n) for s, r, n in word_rules()["stemSuffixes"])
+_KEEP_FINAL_S: tuple[str, ...] = tuple(word_rules()["keepFinalS"])
+MIN_CONTENT_LENGTH: int = word_rules()["minContentLength"]
+"""Shorter words are never content words (key terms, novelty)."""
 
 
 def tokens(text: str) -> list[str]:
@@ -108,7 +58,8 @@ def words(text: str) -> list[str]:
     return [t.lower() for t in TOKEN_RE.findall(text)]
 
 
-def word_count(text: str) -> int:
+def token_count(text: str) -> int:
+    """How many tokens (words, numbers, speaker tags) ``text`` has: the length the concise reward measures."""
     return len(TOKEN_RE.findall(text))
 
 
@@ -129,27 +80,9 @@ def stem(word: str) -> str:
     if w.endswith("'s"):
         w = w[:-2]
     w = w.rstrip("'")
-    for suffix, repl, min_len in (
-        ("ational", "ate", 8),
-        ("ization", "ize", 8),
-        ("iness", "y", 6),
-        ("fulness", "ful", 8),
-        ("ousness", "ous", 8),
-        ("ments", "", 7),
-        ("ment", "", 6),
-        ("ingly", "", 7),
-        ("edly", "", 6),
-        ("ies", "y", 5),
-        ("ied", "y", 5),
-        ("sses", "ss", 5),
-        ("ing", "", 6),
-        ("ed", "", 5),
-        ("ly", "", 5),
-        ("es", "", 5),
-        ("s", "", 4),
-    ):
+    for suffix, repl, min_len in _STEM_SUFFIXES:
         if w.endswith(suffix) and len(w) >= min_len:
-            if suffix == "s" and (w.endswith("ss") or w.endswith("us") or w.endswith("is")):
+            if suffix == "s" and w.endswith(_KEEP_FINAL_S):
                 continue
             w = w[: len(w) - len(suffix)] + repl
             break
@@ -161,11 +94,12 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the non-stopword word tokens of ``text`` (numbers and speaker tags excluded)."""
+    """Stems of the content words of ``text``: neither stopwords nor shorter than :data:`MIN_CONTENT_LENGTH`
+    (numbers and speaker tags excluded). Key terms and novelty are counted in these."""
     out = []
     for t in tokens(text):
         low = t.lower()
-        if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < 2:
+        if t[0].isdigit() or t.startswith("#") or low in STOPWORDS or len(low) < MIN_CONTENT_LENGTH:
             continue
         out.append(stem(low))
     return out

@@ -12,7 +12,7 @@
  *   of three punctuation marks (".,.") is `markup`;
  * - ends the summary anywhere but at the end of a sentence: "The package can be installed with" (`fragment`).
  *
- * Twin: `training/steer_train/grounding.py` (`Continuation`); golden cases in `rules/grounding-cases.json`.
+ * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
 import { DocumentTerms, JOINERS, prefixForm, termsOf, type Term } from './terms';
 

@@ -5,62 +5,20 @@
  * sentence is free when it is an ordinary English word (`rules/lexicon.txt`). A lower-case word must be an
  * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace").
  *
- * The Python twin is `training/steer_train/grounding.py`; both run the golden cases in
+ * The Python twin is `training/steer_train/grounding/terms.py`; both run the golden cases in
  * `rules/grounding-cases.json`, so the rule the model is trained under is the rule it is served with.
  */
 import lexiconText from '../../../rules/lexicon.txt';
 import vocabularyText from '../../../rules/vocabulary.txt';
+import { RESTRICTED_NUMBER_WORDS } from '../words';
 
 /** A term: runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y). */
 export const TERM = /[\p{L}\p{N}_]+(?:[.,'’\-/:@+]+[\p{L}\p{N}_]+)*/gu;
 export const JOINERS = ".,'’-/:@+";
 const TERM_CHAR = /[\p{L}\p{N}_]/u;
 
-/** Number words a summary may not invent ("one" and "first" are too common to restrict). */
-export const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
-  eleven: '11',
-  twelve: '12',
-  thirteen: '13',
-  fourteen: '14',
-  fifteen: '15',
-  sixteen: '16',
-  seventeen: '17',
-  eighteen: '18',
-  nineteen: '19',
-  twenty: '20',
-  thirty: '30',
-  forty: '40',
-  fifty: '50',
-  sixty: '60',
-  seventy: '70',
-  eighty: '80',
-  ninety: '90',
-  hundred: '100',
-  thousand: '1000',
-  million: '1000000',
-  billion: '1000000000',
-  trillion: '1000000000000',
-  dozen: '12',
-  // Ordinals ("first" is too common to restrict): supported by themselves or by 2nd, 3rd, ...
-  second: '2nd',
-  third: '3rd',
-  fourth: '4th',
-  fifth: '5th',
-  sixth: '6th',
-  seventh: '7th',
-  eighth: '8th',
-  ninth: '9th',
-  tenth: '10th',
-};
+/** Number words a summary may not invent ("one" and "first" are too common to restrict): `rules/number-words.txt`. */
+export const NUMBER_WORDS: Readonly<Record<string, string>> = RESTRICTED_NUMBER_WORDS;
 const DIGIT_TO_WORDS = new Map<string, string[]>();
 for (const [word, digits] of Object.entries(NUMBER_WORDS))
   DIGIT_TO_WORDS.set(digits, [...(DIGIT_TO_WORDS.get(digits) ?? []), word]);

@@ -1,0 +1,89 @@
+/**
+ * The typed contents of `models/<id>/manifest.json`, as the engine uses them once `parseManifest` has checked
+ * the file (its schema: `rules/manifest.schema.json`; see docs/architecture.md).
+ */
+
+export interface Objective {
+  id: string;
+  label: string;
+  description: string;
+}
+
+export type WeightRecord = Record<string, number>;
+
+export interface Conditioning {
+  subset: string;
+  rank: number;
+  responseOnly: boolean;
+  promptConditioning: boolean;
+}
+
+export interface PromptSpec {
+  /**
+   * Template with a `{document}` slot and, optionally, a `{weights}` slot (filled with the weights under
+   * prompt conditioning, with the empty string otherwise).
+   */
+  template: string;
+  /** Per objective, with `{id}` and `{value}`; joined by ", " into `{weights}`. Null: no prompt conditioning. */
+  weightsFormat: string | null;
+  /** Text before the joined weights in `{weights}` (default ""). */
+  weightsPrefix: string;
+  /** Text after the joined weights in `{weights}` (default ""). */
+  weightsSuffix: string;
+}
+
+export interface SpecialTokens {
+  eos: number[];
+  pad: number;
+  bos: number | null;
+}
+
+export interface IoNames {
+  inputIds: string;
+  attentionMask: string;
+  positionIds: string;
+  weights: string;
+  /** With `{i}` for the layer index. */
+  pastKey: string;
+  pastValue: string;
+  logits: string;
+  presentKey: string;
+  presentValue: string;
+}
+
+export interface IoSpec {
+  numLayers: number;
+  numKvHeads: number;
+  headDim: number;
+  vocabSize: number;
+  names: IoNames;
+}
+
+/**
+ * Decoding defaults written by the trainer (manifest `decoding`, or `generation`) so that the engine decodes
+ * like the evaluation. `noRepeatNgram` is accepted for `noRepeatNgramSize`.
+ */
+export interface GenerationDefaults {
+  maxNewTokens?: number;
+  noRepeatNgramSize?: number;
+  repetitionPenalty?: number;
+  minNewTokens?: number;
+}
+
+export interface Manifest {
+  id: string;
+  base: { name: string; licence: string; package: string } | null;
+  objectives: Objective[];
+  defaultWeights: WeightRecord;
+  presets: Record<string, WeightRecord>;
+  conditioning: Conditioning;
+  prompt: PromptSpec;
+  specialTokens: SpecialTokens;
+  contextLength: number;
+  /** Variant name (`float32`, `quantized`, ...) → path relative to the model directory. */
+  graphs: Record<string, string>;
+  tokenizer: string;
+  io: IoSpec;
+  generation: GenerationDefaults;
+  evaluation: Record<string, unknown> | null;
+}

@@ -1,0 +1,149 @@
+"""Whether a piece of text may follow a summary so far: prose only (no markup, headings, lists or code), no
+unsupported term, no word three times in a row. The twin of ``src/engine/grounding/continuation.ts``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .terms import JOINERS, TERM, DocumentTerms, prefix_form, terms_of
+
+_MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}=^~\\\n\r\t]")
+
+
+def _has_symbol(piece: str) -> bool:
+    """Symbols such as emoji (Unicode category So), as the engine's \\p{So}."""
+    return any(unicodedata.category(ch) == "So" for ch in piece)
+
+
+_TAG = re.compile(r"#\w*#?")
+# A possessive split from its word ("steer_train.’ s").
+_SPLIT_POSSESSIVE = re.compile(r"['’]\s+s\b")
+_HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
+# An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x)).
+_CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|\w\(|\)\w")
+# Quote marks: they do not count in punctuation runs, but two in a row are a run of their own.
+_QUOTES = re.compile(r"[\"'’”“‘]")
+_QUOTE_RUN = re.compile(r"[\"'’”“‘]{2}")
+# Three punctuation marks in a row, spaces and quotes aside ('," Mr' and '". "' are prose).
+_PUNCTUATION_RUN = re.compile(r"[^\w\s](\s*[^\w\s]){2}")
+# An ampersand glued to a word (".&head"); "Tom & Jerry" is prose.
+_GLUED_AMPERSAND = re.compile(r"[^\s]&")
+# The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not.
+_TOUCHING_PAIRS = {".)", "!)", "?)", "%)", "%.", "%,", "%;", "%:", ").", "),", ");", "):", ")!", ")?", "($", "(£", "(€"}
+
+
+def _is_punctuation(ch: str) -> bool:
+    return not (ch.isalnum() or ch == "_" or ch.isspace())
+
+
+def _bad_punctuation(recent: str) -> bool:
+    if _QUOTE_RUN.search(recent) or _GLUED_AMPERSAND.search(recent):
+        return True
+    bare = _QUOTES.sub("", recent)
+    if _PUNCTUATION_RUN.search(bare):
+        return True
+    return any(
+        _is_punctuation(a) and _is_punctuation(b) and a + b not in _TOUCHING_PAIRS for a, b in zip(bare, bare[1:])
+    )
+
+
+# Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS).
+_ABBREVIATIONS = set(
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep".split()
+)
+MIN_SENTENCE_TERMS = 3
+_WORD_BEFORE = re.compile(r"[\w.]+$")
+
+
+def _is_sentence_end(text: str, i: int) -> bool:
+    """Whether the . ! ? at ``i`` ends a sentence: not after an abbreviation, an initial or a dotted word."""
+    if text[i] not in ".!?":
+        return False
+    if i + 1 < len(text) and not text[i + 1].isspace():
+        return False
+    if text[i] != ".":
+        return True
+    m = _WORD_BEFORE.search(text[:i])
+    word = m.group().lower() if m else ""
+    return not (word in _ABBREVIATIONS or len(word) == 1 or "." in word)
+
+
+def _ends_short_sentence(text: str, start_at: int, end: bool) -> bool:
+    """Whether a sentence that ends at ``start_at`` - 1 or later (or at the end, when ``end``) has 1 or 2 words."""
+    ends = [i + 1 for i in range(max(0, start_at - 1), len(text) - 1) if _is_sentence_end(text, i)]
+    if end and text.strip():
+        ends.append(len(text))
+    for e in ends:
+        start = e - 2
+        while start >= 0 and not (_is_sentence_end(text, start) and start + 1 < len(text)):
+            start -= 1
+        n = len(TERM.findall(text[start + 1 : e]))
+        if 0 < n < MIN_SENTENCE_TERMS:
+            return True
+    return False
+
+
+# Typography a summary may use even when the document does not.
+_TYPOGRAPHY = set("’‘“”–—…")
+# The end of a sentence, perhaps inside quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
+_LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
+
+
+def _only_joiners(s: str) -> bool:
+    return all(ch in JOINERS for ch in s)
+
+
+class Continuation:
+    """Whether a piece of text may follow the summary so far: ``None``, or "unsupported", "markup", "repeat",
+    "fragment" (a sentence of one or two words, or a summary that ends anywhere but at a sentence's end)."""
+
+    def __init__(self, doc: DocumentTerms) -> None:
+        self.doc = doc
+
+    def prepare(self, text: str) -> tuple[str, int, list[str]]:
+        terms = terms_of(text)
+        pending = bool(terms) and _only_joiners(text[terms[-1][2] :])
+        finished = terms[:-1] if pending else terms
+        tail_start = terms[-1][1] if pending else len(text)
+        return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]]
+
+    def check(self, ctx: tuple[str, int, list[str]], piece: str, end: bool = False) -> str | None:
+        text, tail_start, prior = ctx
+        if _MARKUP_CHARS.search(piece) or _has_symbol(piece):
+            return "markup"
+        if any(ch > "\x7f" and ch not in _TYPOGRAPHY and ch not in self.doc.non_ascii for ch in piece):
+            return "markup"
+        combined = text + piece
+        if _CODE_SYNTAX.search(combined[max(0, len(text) - 12) :]):
+            return "markup"
+        if _bad_punctuation(combined[max(0, len(text) - 6) :]) or _SPLIT_POSSESSIVE.search(combined[-8:]):
+            return "markup"
+        if _ends_short_sentence(combined, len(text), end):
+            return "fragment"
+        # '#' only in the document's own speaker tags (#Person1#).
+        in_tag = "#" in piece or re.search(r"#\w*$", text) is not None
+        if in_tag and not all(
+            self.doc.has_speaker_tag(m.group()) for m in _TAG.finditer(combined) if m.end() > len(text)
+        ):
+            return "markup"
+        if "#" in text[-2:] + piece and _HEADING.search(combined):
+            return "markup"
+        if len(text.strip()) < 8 and _LIST_OPENING.search(combined):
+            return "markup"
+        seq = list(prior)
+        for term, _, t_end, initial in terms_of(combined, tail_start):
+            finished = end or not _only_joiners(combined[t_end:])
+            ok = self.doc.allows(term, initial) if finished else self.doc.allows_prefix(term, initial)
+            if not ok:
+                return "unsupported"
+            form = prefix_form(term)
+            if len(seq) >= 2 and seq[-1] == seq[-2] and form:
+                if (form == seq[-1]) if finished else seq[-1].startswith(form):
+                    return "repeat"
+            seq.append(form)
+        if end and combined.strip() and not _SENTENCE_END.search(combined):
+            return "fragment"  # the summary ends anywhere but at the end of a sentence
+        return None

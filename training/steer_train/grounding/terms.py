@@ -1,0 +1,204 @@
+"""What a summary may state: the document's restricted terms (names, numbers, identifiers), the twin of
+``src/engine/grounding/terms.ts``. A capitalised word opening a sentence is free when it is an ordinary English
+word (``rules/lexicon.txt``); a lower-case word must be an English word (``rules/vocabulary.txt``) or occur in
+the document.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from ..rule_data import RULES_DIR, restricted_number_words
+from ..text_quality import normalize_number as plain_number
+
+LEXICON_FILE = RULES_DIR / "lexicon.txt"
+VOCABULARY_FILE = RULES_DIR / "vocabulary.txt"
+
+# Runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y).
+TERM = re.compile(r"\w+(?:[.,'’\-/:@+]+\w+)*")
+JOINERS = ".,'’-/:@+"
+
+# Number words a summary may not invent ("one" and "first" are too common to restrict), ordinals as "2nd":
+# rules/number-words.txt, shared with the rewards and the engine.
+NUMBER_WORDS = restricted_number_words()
+DIGIT_TO_WORDS: dict[str, list[str]] = {}
+for _w, _d in NUMBER_WORDS.items():
+    DIGIT_TO_WORDS.setdefault(_d, []).append(_w)
+
+_NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
+_DIGIT = re.compile(r"\d")
+_SPLIT = re.compile(r"[.,'’\-/:@+]+")
+_ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
+
+
+# Parts of web addresses: a summary writes them only where the document has an address.
+_URL_WORDS = {"http", "https", "www", "ftp"}
+
+
+def _has_upper(s: str) -> bool:
+    return any(ch.isupper() for ch in s)
+
+
+def _base_form(term: str) -> str:
+    t = term.lower().replace("’", "'")
+    if t.endswith("'s"):
+        t = t[:-2]
+    return t.rstrip("'")
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def normalize_number(t: str) -> str:
+    """'1,000' -> '1000', '3.50' -> '3.5', '007' -> '7'; commas only as thousands separators ('20,04' stays)."""
+    if "," in t and not _THOUSANDS.match(t):
+        return t
+    return plain_number(t)
+
+
+def normalize_term(term: str) -> str:
+    t = _base_form(term)
+    return normalize_number(t) if _NUMERIC.match(t) else t
+
+
+def prefix_form(partial: str) -> str:
+    return _base_form(partial.rstrip(JOINERS))
+
+
+def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
+    i = bisect.bisect_left(sorted_words, prefix)
+    return i < len(sorted_words) and sorted_words[i].startswith(prefix)
+
+
+class Lexicon:
+    """Ordinary English words (``rules/lexicon.txt``): what may open a sentence capitalised without support."""
+
+    def __init__(self, words) -> None:
+        self.sorted = sorted(set(words))
+        self._set = set(self.sorted)
+
+    def has(self, word: str) -> bool:
+        return word in self._set
+
+    def has_prefix(self, prefix: str) -> bool:
+        return _has_prefix(self.sorted, prefix)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """Ordinary words, which may open a sentence capitalised."""
+    return Lexicon(w for w in LEXICON_FILE.read_text().split("\n") if w)
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Lexicon:
+    """The lower-case words a summary may use without the document (no invented words)."""
+    return Lexicon(w for w in VOCABULARY_FILE.read_text().split("\n") if w)
+
+
+_OPENERS = set(" \t\r\n\"“‘'(")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+        if text[i] == "\n":
+            return True
+        i -= 1
+    return i < 0 or text[i] in ".!?:;"
+
+
+def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
+    """Whether ``term`` must be found in the document (see the module docstring of terms.ts)."""
+    if _DIGIT.search(term):
+        return True
+    base = _base_form(term)
+    if _has_upper(term):
+        if term == "I" or re.match(r"^I['’]", term):
+            return False
+        capitalised_word = not _has_upper(term[1:]) and not re.search(r"[_./:@+]", term)
+        if not (initial and capitalised_word):
+            return True
+        return not all(lexicon.has(p) and p not in NUMBER_WORDS for p in base.split("-"))
+    if re.search(r"[_/:@+]", term) or base in _URL_WORDS:
+        return True
+    if re.search(r"[^\W\d_]{2}\.|\.[^\W\d_]{2}", term):
+        return True
+    return any(p in NUMBER_WORDS for p in base.split("-"))
+
+
+class DocumentTerms:
+    """The restricted terms of one document, for membership and prefix queries."""
+
+    def __init__(self, document: str, lexicon: Lexicon | None = None, vocabulary: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self.vocabulary = vocabulary or default_vocabulary()
+        # the document's speaker tags such as #person1# (dialogue transcripts), lower case
+        self.speaker_tags = sorted({m.lower() for m in re.findall(r"#\w+#", document)})
+        # The document's characters outside ASCII: a summary writes no other.
+        self.non_ascii = {ch for ch in document if ch > "\x7f"}
+        self._terms: set[str] = set()
+        forms: list[str] = []
+        for m in TERM.finditer(document):
+            term = m.group()
+            for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
+                norm = normalize_term(piece)
+                self._add(norm)
+                forms += [norm, prefix_form(piece), _base_form(piece)]
+                for w in DIGIT_TO_WORDS.get(norm, []):
+                    self._add(w)
+                if norm in NUMBER_WORDS:
+                    self._add(NUMBER_WORDS[norm])
+        self._prefixes = sorted({f for f in forms if f})
+
+    def _add(self, form: str) -> None:
+        if form:
+            self._terms.add(form)
+
+    def has(self, term: str) -> bool:
+        return normalize_term(term) in self._terms
+
+    def has_speaker_tag(self, partial: str) -> bool:
+        """Whether the speaker tag being written (from its opening '#') begins one of the document's."""
+        return _has_prefix(self.speaker_tags, partial.lower())
+
+    def has_prefix(self, partial: str) -> bool:
+        p = prefix_form(partial)
+        return not p or _has_prefix(self._prefixes, p)
+
+    def _is_word(self, term: str) -> bool:
+        base = _base_form(term)
+        return self.vocabulary.has(base) or base in self._terms or bool(_ABBREVIATION_FORM.match(base))
+
+    def allows(self, term: str, initial: bool) -> bool:
+        ok = self.has(term) if is_restricted(term, initial, self.lexicon) else self._is_word(term)
+        if ok:
+            return True
+        parts = [p for p in term.split("-") if p]
+        return len(parts) > 1 and all(self.allows(p, initial and i == 0) for i, p in enumerate(parts))
+
+    def allows_prefix(self, partial: str, initial: bool) -> bool:
+        if self.allows(partial, initial) or self.has_prefix(partial):
+            return True
+        if "-" in partial:
+            parts = partial.split("-")
+            last = parts.pop()
+            done = all(p and self.allows(p, initial and i == 0) for i, p in enumerate(parts))
+            if done and (not last or self.allows_prefix(last, False)):
+                return True
+        p = prefix_form(partial)
+        plain = not _has_upper(partial[1:]) and not re.search(r"[\d_./:@+]", partial)
+        if not is_restricted(partial, initial, self.lexicon):
+            return self.vocabulary.has_prefix(p)
+        return initial and plain and self.lexicon.has_prefix(p)
+
+
+def terms_of(text: str, start: int = 0) -> list[tuple[str, int, int, bool]]:
+    """(term, start, end, opens a sentence) for the terms of ``text`` from offset ``start``."""
+    return [(m.group(), m.start(), m.end(), opens_sentence(text, m.start())) for m in TERM.finditer(text, start)]
+
+
+def unsupported_terms(summary: str, doc: DocumentTerms) -> list[str]:
+    return [t for t, _, _, initial in terms_of(summary) if not doc.allows(t, initial)]
