@@ -332,7 +332,10 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
 /** Editors whose text can be summarized (not our own summary documents or output panes). */
 function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
   if (!e) return undefined;
-  return ['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(e.document.uri.scheme)
+  // a notebook cell too: otherwise the view would go on summarizing the file that was active before it
+  return ['file', 'untitled', 'vscode-remote', 'vscode-userdata', 'vscode-notebook-cell'].includes(
+    e.document.uri.scheme,
+  )
     ? e
     : undefined;
 }
