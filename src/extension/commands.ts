@@ -33,6 +33,8 @@ type Command = (...args: unknown[]) => unknown;
 function fail(ctx: Ctx, e: unknown): undefined {
   const message = e instanceof Error ? e.message : String(e);
   ctx.output.appendLine(`error: ${message}`);
+  // a crash the engine's supervisor has already reported (and is recovering from): one message is enough
+  if ((e as { reported?: unknown }).reported === true) return undefined;
   ctx.onError?.(message);
   void vscode.window.showErrorMessage(`Steer: ${message}`, 'Show Log').then((pick) => {
     if (pick) ctx.output.show(true);

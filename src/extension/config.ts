@@ -1,7 +1,8 @@
-/** Typed access to the `steer.*` settings (contributed in package.json). */
+/** Typed access to the `steer.*` settings (contributed in package.json), and the engine's deadlines. */
 import * as vscode from 'vscode';
 import type { WeightRecord } from '../common/messages';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/devices';
+import { DEFAULT_TIMEOUTS, type Timeouts } from './engine-client';
 
 export type OutputMode = 'sidePanel' | 'insertBelow' | 'replace' | 'clipboard' | 'newDocument';
 export const OUTPUT_MODES: readonly OutputMode[] = [
@@ -52,4 +53,29 @@ export function readConfig(): SteerConfig {
 /** Whether a configuration change affects how the engine is loaded (then it restarts). */
 export function affectsEngine(e: vscode.ConfigurationChangeEvent): boolean {
   return ['steer.device', 'steer.modelPath', 'steer.threads'].some((k) => e.affectsConfiguration(k));
+}
+
+/**
+ * Shorter engine deadlines from the environment (STEER_ENGINE_TIMEOUTS, JSON such as `{"idleMs": 10000}`):
+ * the fault-injection tests freeze the engine and cannot wait the real minutes for the watchdog. Not a
+ * setting, because no user needs it; unknown keys and values that are not positive numbers are ignored.
+ */
+export function engineTimeoutsFromEnv(log: (line: string) => void): Partial<Timeouts> {
+  const raw = process.env.STEER_ENGINE_TIMEOUTS;
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    log(`STEER_ENGINE_TIMEOUTS ignored: not JSON: ${raw}`);
+    return {};
+  }
+  const out: Partial<Timeouts> = {};
+  if (typeof parsed !== 'object' || parsed === null) return out;
+  for (const key of Object.keys(DEFAULT_TIMEOUTS) as (keyof Timeouts)[]) {
+    const v = (parsed as Record<string, unknown>)[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
+  }
+  log(`engine deadlines from STEER_ENGINE_TIMEOUTS: ${JSON.stringify(out)}`);
+  return out;
 }

@@ -32,6 +32,8 @@ export class EngineError extends Error {
     /** An engine error code (MODEL_NOT_FOUND, ...), or CANCELLED, TIMEOUT, ENGINE_EXITED. */
     readonly code: string,
     message: string,
+    /** The supervisor has told the user already (onCrash): whoever catches it need not say it again. */
+    readonly reported = false,
   ) {
     super(message);
   }
@@ -301,10 +303,16 @@ export class EngineClient {
     this.alive.delete(child);
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     const ended = this.ended.get(child);
+    // onCrash below tells the user about this exit and the summary it cost: one message, not two
+    const reported = this.child === child && (!ended || ended.restart);
     const error = !ended
-      ? new EngineError('ENGINE_EXITED', `The engine process stopped unexpectedly (${how}).`)
+      ? new EngineError('ENGINE_EXITED', `The engine process stopped unexpectedly (${how}).`, reported)
       : ended.stuck
-        ? new EngineError('TIMEOUT', `The engine stopped responding (${ended.stuck}) and was restarted.`)
+        ? new EngineError(
+            'TIMEOUT',
+            `The engine stopped responding (${ended.stuck}) and was restarted.`,
+            reported,
+          )
         : stopped();
     for (const [id, p] of this.pending) if (p.child === child) this.settle(id, p, () => p.reject(error));
     if (this.child !== child) return; // an engine already replaced

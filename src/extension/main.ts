@@ -9,7 +9,7 @@ import { loadManifest, type Manifest } from '../engine/manifest';
 import type { LoadParams } from '../engine/protocol';
 import { normaliseWeights } from '../engine/weights';
 import { registerCommands } from './commands';
-import { affectsEngine, readConfig } from './config';
+import { affectsEngine, engineTimeoutsFromEnv, readConfig } from './config';
 import { EngineClient, type ClientState } from './engine-client';
 import { StatusBar } from './status-bar';
 import { STEERING_VIEW_ID, SteeringView } from './steering-view';
@@ -26,8 +26,10 @@ export interface SteerApi {
   engineState(): ClientState;
   enginePid(): number | undefined;
   device(): string | undefined;
-  /** The last error a command reported to the user. */
+  /** The last error reported to the user (by a command, or the engine's supervisor). */
   lastError(): string | undefined;
+  /** Every error message shown to the user since activation, oldest first (tests count them). */
+  errorsShown(): readonly string[];
 }
 
 function modelDir(context: vscode.ExtensionContext): string {
@@ -43,6 +45,11 @@ function loadParams(context: vscode.ExtensionContext): LoadParams {
 export function activate(context: vscode.ExtensionContext): SteerApi {
   const output = vscode.window.createOutputChannel('Steer');
   let lastError: string | undefined;
+  const errorsShown: string[] = [];
+  const shown = (message: string) => {
+    lastError = message;
+    errorsShown.push(message);
+  };
   const log = (line: string) => output.appendLine(line);
 
   let manifestCache: { dir: string; manifest: Manifest } | null = null;
@@ -75,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     hostScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine-host.js').fsPath,
     load: currentLoad,
     log: (line) => log(`[engine] ${line}`),
+    timeouts: engineTimeoutsFromEnv(log),
     onState: (state, info) => {
       if (info)
         log(
@@ -86,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     },
     onCrash: (message) => {
       log(message);
+      shown(message);
       void vscode.window.showErrorMessage(message, 'Show Log').then((pick) => pick && output.show(true));
     },
   });
@@ -121,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
       documents,
       status,
       output,
-      onError: (message) => (lastError = message),
+      onError: shown,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // a settings file that changed without changing the effective values (e.g. a workspace's attempt at
@@ -142,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): SteerApi {
     enginePid: () => client.pid,
     device: () => client.info?.device,
     lastError: () => lastError,
+    errorsShown: () => errorsShown,
   };
 }
 

@@ -130,7 +130,9 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const { id, signal } = this.begin();
     this.post({ type: 'previewStart', requestId: id, weightsList });
     try {
-      const items = await this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE });
+      const items = await whileBusy(signal, () =>
+        this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
+      );
       this.update({ previews: items });
       this.post({ type: 'previewDone', requestId: id, items });
       this.finish(id);
@@ -149,11 +151,13 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const { id, signal } = this.begin();
     this.post({ type: 'summaryStart', requestId: id, weights });
     try {
-      const summary = await this.deps.summarizer.summarize(source, weights, {
-        signal,
-        supersede: SUPERSEDE,
-        onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
-      });
+      const summary = await whileBusy(signal, () =>
+        this.deps.summarizer.summarize(source, weights, {
+          signal,
+          supersede: SUPERSEDE,
+          onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
+        }),
+      );
       this.update({ summary });
       this.post({ type: 'summaryDone', requestId: id, summary });
       this.finish(id);
@@ -329,10 +333,34 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   }
 }
 
+/** How long the view's latest request waits for the engine to take it (see whileBusy). */
+const BUSY_WAIT_MS = 30_000;
+
+/**
+ * Runs a request of the view again while the engine answers BUSY. A slider moving many times a second
+ * supersedes request after request; the engine stops each at its next step, but until then they count
+ * against its cap, and the latest position's request, refused, would leave the view on an error. It waits
+ * instead (unless superseded or cancelled: then `run` rejects with CANCELLED), up to BUSY_WAIT_MS.
+ */
+async function whileBusy<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1000)) {
+    try {
+      return await run();
+    } catch (e) {
+      if ((e as Partial<EngineError>).code !== 'BUSY' || signal.aborted || Date.now() > deadline) throw e;
+    }
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
+}
+
 /** Editors whose text can be summarized (not our own summary documents or output panes). */
 function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
   if (!e) return undefined;
-  return ['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(e.document.uri.scheme)
+  // a notebook cell too: otherwise the view would go on summarizing the file that was active before it
+  return ['file', 'untitled', 'vscode-remote', 'vscode-userdata', 'vscode-notebook-cell'].includes(
+    e.document.uri.scheme,
+  )
     ? e
     : undefined;
 }

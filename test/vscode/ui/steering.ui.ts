@@ -4,35 +4,13 @@
  * reloads the window and finds the view as it was. Screenshots of the view
  * go to $STEER_SCREENSHOTS when set (the README's images come from here).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { waitForWorkbench, type UiContext } from '../runner/workbench';
+import { check, finishedSummary, openFile, openSteeringView } from './steering-page';
 
 const ARTICLE = resolve(__dirname, '..', '..', '..', '..', 'examples', 'article.txt');
-
-function check(ok: boolean, message: string): void {
-  if (!ok) throw new Error(message);
-}
-
-/** The summary once it is finished (not streaming) and differs from `previous`. */
-async function finishedSummary(
-  view: FrameLocator,
-  previous: string | null,
-  timeoutMs = 180_000,
-): Promise<string> {
-  const text = view.locator('#summary-text');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const busy = await text.getAttribute('aria-busy');
-    const meta = (await view.locator('#summary-meta').textContent()) ?? '';
-    const now = ((await text.textContent()) ?? '').trim();
-    if (busy === 'false' && /\d+ words/.test(meta) && now.length > 0 && now !== previous) return now;
-    if (Date.now() > deadline)
-      throw new Error(`no new finished summary within ${timeoutMs} ms (last: ${now})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.STEER_SCREENSHOTS;
@@ -44,17 +22,9 @@ async function screenshot(page: Page, name: string): Promise<void> {
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 export async function run(page: Page, ctx: UiContext): Promise<void> {
-  copyFileSync(ARTICLE, join(ctx.workspace, 'article.md'));
-  await ctx.runCommand('Go to File...');
-  await page.keyboard.type('article.md');
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
-
-  await ctx.runCommand('Steer: Open Steering View');
-  const view = await ctx.webviewFrame('Steering');
+  await openFile(page, ctx, 'article.md', readFileSync(ARTICLE, 'utf8'));
+  const view = await openSteeringView(ctx);
   const concise = view.locator('input[type=range][data-objective="concise"]');
-  await concise.waitFor({ timeout: 60_000 });
   check(
     ((await view.locator('#source').textContent()) ?? '').includes('article.md'),
     'the view names the file',
