@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { packageRoot } from '../src/cli/paths';
+import { packageRoot } from '../src/shared/paths';
 import { loadManifest } from '../src/engine/manifest';
 import { chooseGraph } from '../src/engine/session';
 import { measureBandwidth, type Bandwidth } from './bandwidth';

@@ -1,7 +1,7 @@
 /** Typed access to the `steer.*` settings (contributed in package.json). */
 import * as vscode from 'vscode';
 import type { WeightRecord } from '../common/messages';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/devices';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/extension-api';
 
 export type OutputMode = 'sidePanel' | 'insertBelow' | 'replace' | 'clipboard' | 'newDocument';
 export const OUTPUT_MODES: readonly OutputMode[] = [
