@@ -7,8 +7,10 @@ import { loadManifest } from '../src/engine/manifest';
 import type { Io, Subcommand } from '../src/shared/command';
 import { modelDir, packageRoot } from '../src/shared/paths';
 import { BENCH_HELP, BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
-import { formatBenchSummary, installPeers, runBench, writeBenchResults } from './bench';
+import { runBench } from './bench';
+import { installPeers } from './install-peers';
 import { formatLengths, runLengths, writeLengths } from './lengths';
+import { formatBenchSummary, writeBenchResults } from './results';
 
 async function runBenchCommand(args: BenchArgs, io: Io): Promise<number> {
   const dir = modelDir(args.model);
