@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite in two stages. The fast first stage (linters, types, the Python and engine unit tests
-# that need no real model; a few minutes) fails before the slow stage starts: the whole pipeline on a tiny
+# The whole test suite in two stages. The fast first stage (linters, TypeScript and Python types, the Python
+# and engine unit tests that need no real model; a few minutes) fails before the slow stage starts: the whole pipeline on a tiny
 # model, the real model's tests, and the extension in a real VS Code (the suites, the browser-driven steering
 # test, the installed VSIX). `bash scripts/test.sh --fast` (`npm run test:fast`) runs the first stage only.
 set -euo pipefail
@@ -19,6 +19,7 @@ ruff check training
 ruff format --check training
 npm run --silent lint
 npm run --silent typecheck
+(cd training && python -m mypy) # Python types: training/pyproject.toml [tool.mypy]
 
 stage 'fast: Python unit tests'
 [ -f models/tiny-random/manifest.json ] || python -m steer_train.build_tiny --out models/tiny-random
