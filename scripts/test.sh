@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite in two stages. The fast first stage (linters, TypeScript and Python types, the Python
-# and engine unit tests that need no real model; a few minutes) fails before the slow stage starts: the whole pipeline on a tiny
-# model, the real model's tests, and the extension in a real VS Code (the suites, the browser-driven steering
-# test, the installed VSIX). `bash scripts/test.sh --fast` (`npm run test:fast`) runs the first stage only.
+# and engine unit tests that need no real model; a few minutes) fails before the slow stage starts: the whole
+# pipeline on a tiny model, the real model's tests, and the extension in a real VS Code (the suites, the
+# browser-driven steering test, the installed VSIX). `bash scripts/test.sh --fast` (`npm run test:fast`) runs the first stage only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .venv/bin/activate
