@@ -13,11 +13,61 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  {
-    // the engine runs in the CLI and the engine process too
-    files: ['src/engine/**/*.ts', 'src/common/**/*.ts', 'src/webview/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }] }],
-    },
-  },
+  // The layers and what each may import (docs/architecture.md, "Layers"). An import string is matched as
+  // written, so a rule names the folder it refuses wherever it sits on the relative path.
+  ...layer(['src/engine/**/*.ts'], 'the engine (used by the CLI, the engine process and the benchmarks)', [
+    ...folders('cli', 'bench', 'shared', 'bin', 'extension', 'webview'),
+  ]),
+  ...layer(['src/common/**/*.ts'], 'src/common (loaded in the extension host and the browser)', [
+    ...folders('engine', 'cli', 'bench', 'shared', 'bin', 'extension', 'webview'),
+    { regex: '^node:', message: 'src/common also runs in the browser.' },
+  ]),
+  ...layer(['src/webview/**/*.ts'], 'the webview (a browser page; it talks to the extension by messages only)', [
+    ...folders('engine', 'cli', 'bench', 'shared', 'bin', 'extension'),
+    { regex: '^node:', message: 'The webview runs in the browser.' },
+  ]),
+  ...layer(['src/shared/**/*.ts'], 'src/shared (helpers of the CLI and the benchmarks)', [
+    ...folders('cli', 'bench', 'bin', 'extension', 'webview'),
+  ]),
+  ...layer(['src/cli/**/*.ts'], 'the CLI', [...folders('bench', 'bin', 'extension', 'webview')]),
+  ...layer(['bench/**/*.ts'], 'the benchmarks', [...folders('cli', 'bin', 'extension', 'webview')]),
+  ...layer(['src/bin/**/*.ts'], 'the steer executable', [...folders('extension', 'webview')], {}),
+  ...layer(
+    ['src/extension/**/*.ts'],
+    'the extension',
+    [
+      ...folders('cli', 'bench', 'shared', 'bin', 'webview'),
+      {
+        regex: '(^|/)engine(/(?!extension-api$)|$)',
+        message: 'The extension imports the engine through src/engine/extension-api.ts only.',
+      },
+    ],
+    // The engine client's imports move to the entry with its own rework (it is being changed elsewhere).
+    { vscode: false, ignores: ['src/extension/engine-client.ts'] },
+  ),
 );
+
+/** A pattern per folder that a layer must not import. */
+function folders(...names) {
+  return names.map((name) => ({ regex: `(^|/)${name}(/|$)`, message: `Layer rule: no imports from ${name}/.` }));
+}
+
+/**
+ * One layer's import rule: `patterns` it may not import, and `vscode` unless `options.vscode` is false.
+ * Each rule's message says which layer refused it.
+ */
+function layer(files, name, patterns, options = {}) {
+  const paths = options.vscode === false ? [] : [{ name: 'vscode', message: 'Only src/extension may import vscode.' }];
+  return [
+    {
+      files,
+      ...(options.ignores ? { ignores: options.ignores } : {}),
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { paths, patterns: patterns.map((p) => ({ ...p, message: `${p.message} (${name})` })) },
+        ],
+      },
+    },
+  ];
+}

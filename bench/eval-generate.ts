@@ -25,10 +25,10 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { modelDir } from '../src/cli/paths';
+import { modelDir } from '../src/shared/paths';
 import type { WeightRecord } from '../src/engine/manifest';
 import { loadModel, type Model } from '../src/engine/model';
-import type { DeviceRequest } from '../src/engine/session';
+import type { DeviceRequest } from '../src/engine/devices';
 import { previewDetailed } from '../src/engine/summarize';
 
 export const MODES = ['grounded', 'ungrounded'] as const;

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../src/cli/paths';
+import { packageRoot } from '../src/shared/paths';
 
 export interface LengthsOptions {
   modelDir: string;

@@ -30,7 +30,7 @@ const jobs = [
   build({
     ...node,
     entryPoints: {
-      cli: 'src/cli/main.ts',
+      cli: 'src/bin/steer.ts',
       engine: 'src/engine/index.ts',
       'engine-host': 'src/engine/host-main.ts',
       'bench-worker': 'bench/worker.ts',

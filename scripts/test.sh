@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite: linters, the Python pipeline and reward/metric tests, the engine and CLI tests, and the
-# extension in a real VS Code (the suites, engine faults, the browser-driven steering tests, the installed VSIX).
+# The whole test suite in two stages. The fast first stage (linters, TypeScript and Python types, the Python
+# and engine unit tests that need no real model; a few minutes) fails before the slow stage starts: the whole
+# pipeline on a tiny model, the real model's tests, and the extension in a real VS Code (the suites, engine
+# faults, the browser-driven steering tests, the installed VSIX). `bash scripts/test.sh --fast`
+# (`npm run test:fast`) runs the first stage only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .venv/bin/activate
+
+stage() { printf '\n==== %s ====\n' "$1"; }
 
 # The engine and extension tests run with no network but loopback (scripts/test-offline.sh) where a network
 # namespace can be made; elsewhere they run as they are, and the reason is printed.
@@ -14,24 +19,48 @@ else
   echo "test.sh: the tests run with the network, not offline: $reason"
 fi
 
+# Python tests that train a tiny model end to end: slow stage.
+PY_SLOW=(training/tests/test_pipeline.py training/tests/test_compare.py)
+# Engine tests that load the real model (real-model.test.ts; reference.test.ts with STEER_REFERENCE_MODELS).
+ENGINE_REAL=(dist/test/engine/real-model.test.js dist/test/engine/reference.test.js)
+
+stage 'fast: linters and types'
 ruff check training
 ruff format --check training
-npm run --silent typecheck
 npm run --silent lint
+npm run --silent typecheck
+(cd training && python -m mypy) # Python types: training/pyproject.toml [tool.mypy]
 
+stage 'fast: Python unit tests'
 [ -f models/tiny-random/manifest.json ] || python -m steer_train.build_tiny --out models/tiny-random
-python -m pytest training/tests -q
+python -m pytest training/tests -q "${PY_SLOW[@]/#/--ignore=}"
+
+stage 'fast: engine and CLI unit tests (tiny model)'
+npm run --silent build:test
+engine_unit=()
+for f in dist/test/engine/*.test.js; do
+  [[ " ${ENGINE_REAL[*]} " == *" $f "* ]] || engine_unit+=("$f")
+done
+"${offline[@]}" node --test --test-reporter=spec --test-concurrency=1 "${engine_unit[@]}"
+
+[ "${1:-}" = --fast ] && exit 0
+
+stage 'slow: the Python pipeline and the method comparison on a tiny model'
+python -m pytest "${PY_SLOW[@]}" -q
+
+stage 'slow: the real model'
 # the real model's greedy tokens against its Python reference, when setup has built it
 if [ -f models/clp-smollm2-135m/reference_tokens.json ]; then
   export STEER_REFERENCE_MODELS=models/clp-smollm2-135m
 fi
-"${offline[@]}" npm run --silent test:engine
+"${offline[@]}" node --test --test-reporter=spec --test-concurrency=1 "${ENGINE_REAL[@]}"
 
 # The extension in a real VS Code server with the real model (test/vscode/runner/run-server.ts): the command
 # suites on the development copy; engine faults (killed, frozen, garbage) with deadlines short enough to
 # wait for; the Steering view's Replace and a 60 s soak of its slider, driven in the browser; then the VSIX
 # as a user installs it: the Steering view (sliders, live summary, preview, reload) and a summary from the
 # packaged engine and model.
+stage 'slow: the extension in VS Code'
 SERVER=dist/test/vscode/runner/run-server.js
 "${offline[@]}" node $SERVER --tests dist/test/vscode/suite
 STEER_ENGINE_TIMEOUTS='{"loadMs":30000,"idleMs":10000}' STEER_TEST_GREP='engine faults' \

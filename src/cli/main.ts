@@ -1,9 +1,7 @@
 /**
- * The `steer` command line: summarize, info, bench.
+ * The `steer` command line: summarize and info, plus the subcommands the executable adds (src/bin/steer.ts
+ * adds bench), all with the same error handling and exit statuses.
  */
-import { join } from 'node:path';
-import { formatBenchSummary, installPeers, runBench, writeBenchResults } from '../../bench/bench';
-import { formatLengths, runLengths, writeLengths } from '../../bench/lengths';
 import { SteerError, errorMessage, type SteerErrorCode } from '../engine/errors';
 import { loadManifest } from '../engine/manifest';
 import { loadModel, type Model } from '../engine/model';
@@ -17,9 +15,10 @@ import {
 import type { SamplingOptions } from '../engine/generation/config';
 import { checkDocument } from '../engine/text';
 import { normaliseWeights, parseWeightsSpec, spreadWeights, formatWeights } from '../engine/weights';
-import { HELP, UsageError, parseCli, type BenchArgs, type InfoArgs, type SummarizeArgs } from './args';
+import type { Io, Subcommand } from '../shared/command';
+import { modelDir, packageVersion } from '../shared/paths';
+import { UsageError, helpText, parseCli, type InfoArgs, type SummarizeArgs } from './args';
 import { checkInputSize, readInput } from './input';
-import { modelDir, packageRoot, packageVersion } from './paths';
 
 const EXIT: Record<SteerErrorCode, number> = {
   BAD_WEIGHTS: 2,
@@ -36,10 +35,7 @@ const EXIT: Record<SteerErrorCode, number> = {
   CANCELLED: 130,
 };
 
-export interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-}
+export type { Io };
 
 function progressWriter(io: Io, quiet: boolean): ((e: ProgressEvent) => void) | undefined {
   if (quiet) return undefined;
@@ -195,56 +191,25 @@ function infoCommand(args: InfoArgs, io: Io): number {
   return 0;
 }
 
-async function benchCommand(args: BenchArgs, io: Io): Promise<number> {
-  const dir = modelDir(args.model);
-  loadManifest(dir); // a missing or broken model fails here, with its exit status
-  const log = (line: string): void => void io.stderr.write(`steer bench: ${line}\n`);
-  const out = args.out ?? join(packageRoot(), 'bench');
-  if (args.installPeers) await installPeers(log);
-  if (args.lengths) {
-    const r = await runLengths({
-      modelDir: dir,
-      inputFile: args.input,
-      device: args.device,
-      graph: args.graph,
-      threads: args.threads,
-      maxNewTokens: args.maxNewTokensGiven ? args.maxNewTokens : null,
-      log,
-    });
-    const files = writeLengths(r, out);
-    if (args.json) io.stdout.write(`${JSON.stringify(r)}\n`);
-    else io.stdout.write(`${formatLengths(r)}\nWrote ${files.join(', ')}\n`);
-    return 0;
-  }
-  const results = await runBench({
-    modelDir: dir,
-    device: args.device,
-    graph: args.graph,
-    threads: args.threads,
-    runs: args.runs,
-    maxNewTokens: args.maxNewTokens,
-    inputFile: args.input,
-    ...(args.peers ? { peers: args.peers } : {}),
-    ...(args.gguf ? { gguf: args.gguf } : {}),
-    log,
-  });
-  const files = writeBenchResults(results, out);
-  if (args.json) io.stdout.write(`${JSON.stringify(results)}\n`);
-  else io.stdout.write(`${formatBenchSummary(results)}\nWrote ${files.join(', ')}\n`);
-  return 0;
-}
-
 /** Runs the CLI; returns the exit status. Never throws. */
 export async function main(
   argv: string[],
   io: Io = process,
   signal: AbortSignal = new AbortController().signal,
+  subcommands: readonly Subcommand[] = [],
 ): Promise<number> {
   try {
-    const args = parseCli(argv);
+    const [name, ...rest] = argv;
+    const sub = subcommands.find((c) => c.name === name);
+    if (sub !== undefined && !rest.includes('--help') && !rest.includes('-h'))
+      return await sub.run(rest, io, signal);
+    const args = parseCli(
+      argv,
+      subcommands.map((c) => c.name),
+    );
     switch (args.command) {
       case 'help':
-        io.stdout.write(HELP);
+        io.stdout.write(helpText(subcommands));
         return 0;
       case 'version':
         io.stdout.write(`steer ${packageVersion()}\n`);
@@ -253,8 +218,6 @@ export async function main(
         return await summarizeCommand(args, io, signal);
       case 'info':
         return infoCommand(args, io);
-      case 'bench':
-        return await benchCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -269,15 +232,4 @@ export async function main(
     if (process.env.STEER_DEBUG) io.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
     return 1;
   }
-}
-
-if (require.main === module) {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-  });
-  void main(process.argv.slice(2), process, controller.signal).then((code) => {
-    process.exitCode = code;
-  });
 }

@@ -20,7 +20,7 @@ export {
 export { summarizeStream, type StreamEvent } from './stream';
 export { loadManifest, parseManifest, type Manifest, type Objective, type WeightRecord } from './manifest';
 export { normaliseWeights, parseWeightsSpec, spreadWeights, formatWeights, type Weighting } from './weights';
-export { DEVICE_REQUESTS, type DeviceRequest, type Provider } from './session';
+export { DEVICE_REQUESTS, type DeviceRequest, type Provider } from './devices';
 export { decodeText, checkDocument, looksBinaryText } from './text';
 export type { SamplingOptions } from './generation/config';
 export type { FinishReason } from './generation/generator';

@@ -5,7 +5,7 @@
  */
 import type { SamplingOptions } from './generation/config';
 import type { Manifest, WeightRecord } from './manifest';
-import type { DeviceRequest, Provider } from './session';
+import type { DeviceRequest, Provider } from './devices';
 import type { PreviewItem, ProgressEvent, SummaryResult, Timings, TokenEvent } from './summarize';
 
 export type RequestId = number | string;

@@ -4,9 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { SummaryView, WeightRecord } from '../common/messages';
-import type { Manifest } from '../engine/manifest';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/devices';
-import { formatWeights } from '../engine/weights';
+import { DEVICE_REQUESTS, formatWeights, type DeviceRequest, type Manifest } from '../engine/extension-api';
 import { readConfig } from './config';
 import type { EngineClient } from './engine-client';
 import { deliver } from './output';

@@ -1,7 +1,7 @@
 /** Typed access to the `steer.*` settings (contributed in package.json), and the engine's deadlines. */
 import * as vscode from 'vscode';
 import type { WeightRecord } from '../common/messages';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/devices';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../engine/extension-api';
 import { DEFAULT_TIMEOUTS, type Timeouts } from './engine-client';
 
 export type OutputMode = 'sidePanel' | 'insertBelow' | 'replace' | 'clipboard' | 'newDocument';

@@ -5,9 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WeightRecord } from '../common/messages';
-import { loadManifest, type Manifest } from '../engine/manifest';
-import type { LoadParams } from '../engine/protocol';
-import { normaliseWeights } from '../engine/weights';
+import { loadManifest, normaliseWeights, type LoadParams, type Manifest } from '../engine/extension-api';
 import { registerCommands } from './commands';
 import { affectsEngine, engineTimeoutsFromEnv, readConfig } from './config';
 import { EngineClient, type ClientState } from './engine-client';

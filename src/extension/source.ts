@@ -1,6 +1,6 @@
 /** What a summary is of: a document's selection or its whole text, remembered so actions can edit it later. */
 import * as vscode from 'vscode';
-import { wordCount } from '../engine/estimates';
+import { wordCount } from '../engine/extension-api';
 
 export interface Source {
   uri: vscode.Uri;

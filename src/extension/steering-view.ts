@@ -14,8 +14,7 @@ import {
   type ViewState,
   type WeightRecord,
 } from '../common/messages';
-import type { Manifest } from '../engine/manifest';
-import { normaliseWeights, spreadWeights } from '../engine/weights';
+import { normaliseWeights, spreadWeights, type Manifest } from '../engine/extension-api';
 import type { EngineClient, EngineError } from './engine-client';
 import { deliver } from './output';
 import { sourceFromEditor, type Source } from './source';

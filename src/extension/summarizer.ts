@@ -5,9 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { SummaryView, WeightRecord } from '../common/messages';
-import { estimateObjectives, wordCount } from '../engine/estimates';
-import type { Manifest } from '../engine/manifest';
-import type { ProgressEvent } from '../engine/summarize';
+import { estimateObjectives, wordCount, type Manifest, type ProgressEvent } from '../engine/extension-api';
 import type { EngineClient } from './engine-client';
 import type { Source } from './source';
 

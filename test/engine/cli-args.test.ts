@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseBenchArgs } from '../../bench/args';
 import { UsageError, parseCli } from '../../src/cli/args';
-import { modelDir } from '../../src/cli/paths';
+import { modelDir } from '../../src/shared/paths';
 
 test('summarize arguments parse', () => {
   const a = parseCli([
@@ -34,19 +35,18 @@ test('help, version, info, bench', () => {
   assert.equal(parseCli(['--help']).command, 'help');
   assert.equal(parseCli(['summarize', '--help']).command, 'help');
   assert.equal(parseCli(['--version']).command, 'version');
-  const bench = parseCli(['bench', '--runs', '2', '--device', 'cpu']);
-  assert.ok(bench.command === 'bench' && bench.runs === 2 && bench.maxNewTokens === 32);
+  const bench = parseBenchArgs(['--runs', '2', '--device', 'cpu']);
+  assert.ok(bench.runs === 2 && bench.maxNewTokens === 32);
   assert.equal(parseCli(['info', '--json']).command, 'info');
 });
 
 test('bench: peers, lengths, install', () => {
-  const b = parseCli(['bench', '--peers', 'transformers,llamacpp-1thread', '--lengths', '--install-peers']);
-  assert.ok(b.command === 'bench');
+  const b = parseBenchArgs(['--peers', 'transformers,llamacpp-1thread', '--lengths', '--install-peers']);
   assert.deepEqual(b.peers, ['steer', 'transformers', 'llamacpp-1thread']); // our engine always runs
   assert.ok(b.lengths && b.installPeers && !b.maxNewTokensGiven);
-  const d = parseCli(['bench', '-n', '64']);
-  assert.ok(d.command === 'bench' && d.peers === null && !d.lengths && d.maxNewTokensGiven);
-  assert.throws(() => parseCli(['bench', '--peers', 'vllm']), /unknown peer "vllm"/);
+  const d = parseBenchArgs(['-n', '64']);
+  assert.ok(d.peers === null && !d.lengths && d.maxNewTokensGiven);
+  assert.throws(() => parseBenchArgs(['--peers', 'vllm']), /unknown peer "vllm"/);
 });
 
 const bad: [string[], RegExp][] = [

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { parseBenchArgs } from '../../bench/args';
 import { UsageError, parseCli } from '../../src/cli/args';
 import { main } from '../../src/cli/main';
 import { manifestJson } from './helpers';
@@ -24,7 +25,7 @@ test('a negative number is a clear error, not "argument is ambiguous"', () => {
       argv.join(' '),
     );
   assert.throws(() => parseCli(['summarize', '--temperature', '-0.5']), /--temperature must be a number/);
-  assert.throws(() => parseCli(['bench', '--runs', '-2']), /--runs must be an integer ≥ 1, got "-2"/);
+  assert.throws(() => parseBenchArgs(['--runs', '-2']), /--runs must be an integer ≥ 1, got "-2"/);
   const ok = parseCli(['summarize', '-', '-n', '12']);
   assert.ok(ok.command === 'summarize' && ok.maxNewTokens === 12 && ok.input === '-');
 });

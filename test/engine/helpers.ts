@@ -1,7 +1,7 @@
 /** Shared helpers of the engine tests. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/cli/paths';
+import { packageRoot } from '../../src/shared/paths';
 import type { BatchOptions } from '../../src/engine/decode';
 import { resolveSampling } from '../../src/engine/generation/config';
 import { documentGrounding } from '../../src/engine/grounding/document-grounding';

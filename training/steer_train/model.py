@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -73,17 +74,17 @@ class CLPLinear(nn.Module):
 
     def forward(self, x: torch.Tensor, gate: torch.Tensor | None) -> torch.Tensor:
         y = F.linear(x, self.weight)
-        if self.shared_a is not None:
+        if self.shared_a is not None and self.shared_b is not None:
             y = y + F.linear(F.linear(x, self.shared_a), self.shared_b)
-        if self.clp_a is not None and gate is not None:
+        if self.clp_a is not None and self.clp_b is not None and gate is not None:
             y = y + F.linear(F.linear(x, self.clp_a) * gate, self.clp_b)
         return y
 
     @torch.no_grad()
     def merge_shared(self) -> None:
         """Folds the shared delta into W (for export: the graph then carries only W and the CLP deltas)."""
-        if self.shared_a is not None:
-            self.weight += self.shared_b @ self.shared_a
+        if self.shared_a is not None and self.shared_b is not None:
+            self.weight.add_(self.shared_b @ self.shared_a)
             self.shared_a = None
             self.shared_b = None
 
@@ -150,6 +151,8 @@ class Layer(nn.Module):
 
 
 class CLPModel(nn.Module):
+    inv_freq: torch.Tensor  # a buffer (register_buffer below), declared for the type checker
+
     def __init__(self, cfg: ModelConfig, clp: CLPConfig) -> None:
         super().__init__()
         self.cfg, self.clp = cfg, clp
@@ -168,12 +171,13 @@ class CLPModel(nn.Module):
         with torch.no_grad():
             self.embed_tokens.copy_(state["model.embed_tokens.weight"])
             self.norm.weight.copy_(state["model.norm.weight"])
-            for i, layer in enumerate(self.layers):
+            for i, module in enumerate(self.layers):
+                layer = cast(Layer, module)
                 p = f"model.layers.{i}."
                 for n in ATTENTION:
-                    getattr(layer, n).weight.copy_(state[p + f"self_attn.{n}.weight"])
+                    cast(CLPLinear, getattr(layer, n)).weight.copy_(state[p + f"self_attn.{n}.weight"])
                 for n in MLP:
-                    getattr(layer, n).weight.copy_(state[p + f"mlp.{n}.weight"])
+                    cast(CLPLinear, getattr(layer, n)).weight.copy_(state[p + f"mlp.{n}.weight"])
                 layer.input_layernorm.weight.copy_(state[p + "input_layernorm.weight"])
                 layer.post_attention_layernorm.weight.copy_(state[p + "post_attention_layernorm.weight"])
 
@@ -255,7 +259,7 @@ class CLPModel(nn.Module):
             gate = gate[:, s - last_logits :] if gate is not None and gate.shape[1] > 1 else gate
         logits = F.linear(x, self.embed_tokens)
         head = self.head_delta
-        if head.clp_a is not None and gate is not None:
+        if head.clp_a is not None and head.clp_b is not None and gate is not None:
             logits = logits + F.linear(F.linear(x, head.clp_a) * gate, head.clp_b)
         return logits, present
 

@@ -21,7 +21,8 @@ class RewardScale:
     and every weighting drifted towards short summaries."""
 
     def __init__(self, beta: float = 0.9) -> None:
-        self.beta, self.var = beta, None
+        self.beta = beta
+        self.var: np.ndarray | None = None
 
     def update(self, r: np.ndarray, k: int) -> np.ndarray:
         v = r.reshape(-1, k, r.shape[1]).var(axis=1).mean(0) + 1e-4

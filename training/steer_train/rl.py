@@ -10,7 +10,6 @@ reference policy (the warmed-up model with w = 0).
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 import time
@@ -21,7 +20,7 @@ import torch
 
 from .config import RunConfig, load_config
 from .data import build_prompt, load_split, sample_examples
-from .generate import Prefix, build_prefix, decode, prefill, response_logprobs
+from .generate import Prefix, build_prefix, decode, response_logprobs
 from .grounding import grounded_decoder
 from .reward_shaping import RewardScale, scalar_rewards
 from .rewards import OBJECTIVES, Rewards
@@ -72,44 +71,50 @@ def loo_advantage(returns: torch.Tensor, k: int) -> torch.Tensor:
     return (g - base).view(-1)
 
 
-def policy_prefix(model, cfg, prompts, groups, w_rows, prefix: Prefix, pad: int) -> tuple[Prefix, Prefix]:
-    """Prefixes for the policy and the reference log-probabilities. Response-only: the rollout's prefill
-    serves both (it does not depend on w). Otherwise the policy's prefill needs gradients and the
-    reference's runs with w = 0."""
-    if cfg.clp.response_only:
-        return prefix, prefix
-    rows = [prompts[g] for g in groups]
-    with torch.no_grad():
-        ref = prefill(model, rows, torch.zeros_like(w_rows), pad)
-    return prefill(model, rows, w_rows, pad), ref
+class RLVariant:
+    """The shipped loop's choices at the points where the comparison's methods differ from it
+    (``steer_train.compare.variants``): each document's weighting, the reference model of the KL penalty and
+    the prefixes the log-probabilities start from."""
 
+    def doc_weights(self, rng: np.random.Generator, cfg: RunConfig, n: int) -> np.ndarray:
+        m = cfg.clp.num_objectives
+        return np.stack([sample_weights(rng, m, cfg.rl_dirichlet, cfg.rl_vertex_prob) for _ in range(n)])
 
-def trained_prompt_prefixes(model, ref_model, cfg, prompts, groups, w_rows, pad) -> tuple[Prefix, Prefix]:
-    """Prefixes when RL trains a delta that also acts on the prompt (rl_train = "shared"): the policy's prefill
-    runs with gradients and the reference's on the frozen warmed-up copy."""
-    if cfg.clp.response_only:  # one prefill per document, independent of w, expanded over its rows
-        rows = torch.tensor(groups, device=w_rows.device)
-        zero = torch.zeros(len(prompts), w_rows.shape[1], device=w_rows.device)
-        with torch.no_grad():
-            ref = prefill(ref_model, prompts, zero, pad).select(rows)
-        return prefill(model, prompts, zero, pad).select(rows), ref
-    per_row = [prompts[g] for g in groups]
-    with torch.no_grad():
-        ref = prefill(ref_model, per_row, torch.zeros_like(w_rows), pad)
-    return prefill(model, per_row, w_rows, pad), ref
-
-
-def fixed_weights(cfg: RunConfig) -> np.ndarray | None:
-    if not cfg.rl_weights:
+    def reference_model(self, model):
+        """The model the KL penalty is taken against (with w = 0); None: the policy itself, whose trained
+        per-objective deltas are off at w = 0."""
         return None
-    w = np.array([float(x) for x in cfg.rl_weights.split(",")])
-    if w.shape != (cfg.clp.num_objectives,) or abs(w.sum() - 1) > 1e-6 or (w < 0).any():
-        raise SystemExit(f"rl_weights {cfg.rl_weights!r}: need {cfg.clp.num_objectives} weights >= 0 summing to 1")
-    return w
+
+    def resume(self, model, checkpoint: dict) -> None:
+        """Loads what else a resumed run trained besides the per-objective deltas."""
+
+    def prefixes(
+        self, model, ref_model, cfg, prompts, groups, w_rows, prefix: Prefix, pad: int
+    ) -> tuple[Prefix, Prefix]:
+        """Prefixes for the policy's and the reference's log-probabilities. Response-only: the rollout's prefill
+        serves both (it does not depend on w)."""
+        return prefix, prefix
 
 
-def main(cfg: RunConfig | None = None) -> Path:
+def comparison_settings(cfg: RunConfig) -> list[str]:
+    """Settings that only the comparison's variants of the loop handle (steer_train.compare)."""
+    out = []
+    if cfg.rl_weights:
+        out.append(f"rl_weights={cfg.rl_weights}")
+    if cfg.rl_train != "clp":
+        out.append(f"rl_train={cfg.rl_train}")
+    if not cfg.clp.response_only:
+        out.append("clp.response_only=false")
+    return out
+
+
+def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path:
+    """Trains (or resumes) a run's RL phase; ``variant``: the comparison's departures from the shipped loop."""
     cfg = cfg or load_config()
+    if variant is None:
+        if needs := comparison_settings(cfg):
+            raise SystemExit(f"{', '.join(needs)}: a variant of the comparison; train it with steer_train.compare")
+        variant = RLVariant()
     seed_all(cfg.seed + 1)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -119,10 +124,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         model.load_deltas(sft["shared"])
     elif cfg.sft_steps:
         raise SystemExit("run the supervised warm-up first (steer_train.sft)")
-    ref_model = None
-    if cfg.rl_train != "clp":  # the trained delta is also the reference's: keep a frozen warmed-up copy
-        ref_model = copy.deepcopy(model).eval()
-        ref_model.set_trainable("-")  # matches no parameter: everything frozen
+    ref_model = variant.reference_model(model)
     params = model.set_trainable(cfg.rl_train)
     if not params:
         raise SystemExit(f"rl_train={cfg.rl_train!r} finds no parameters (clp.rank=0 needs rl_train=shared)")
@@ -134,8 +136,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         model.load_deltas(ck["clp"])
         if scale and ck["extra"].get("reward_var") is not None:
             scale.var = np.array(ck["extra"]["reward_var"])
-        if cfg.rl_train != "clp":
-            model.load_deltas(ck[cfg.rl_train])
+        variant.resume(model, ck)
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
         print(f"resumed RL at step {step}")
@@ -144,8 +145,7 @@ def main(cfg: RunConfig | None = None) -> Path:
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)
     pool = sample_examples(load_split(cfg.data_dir, cfg.sets, "train"), 10**9, cfg.seed, cfg.rl_max_doc_words)
     rewards = Rewards()
-    m, k, eos = cfg.clp.num_objectives, cfg.rl_samples, tok.eos_token_id
-    fixed = fixed_weights(cfg)
+    k, eos = cfg.rl_samples, tok.eos_token_id
     log_path = out / "rl_log.jsonl"
     # a resumed run keeps counting training time from where the log stopped
     before = json.loads(log_path.read_text().splitlines()[-1])["elapsed_s"] if step and log_path.exists() else 0.0
@@ -155,10 +155,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         ts = time.time()
         batch = pyrng.sample(pool, cfg.rl_prompts)
         docs = [e.document for e in batch]
-        if fixed is None:
-            w_doc = np.stack([sample_weights(rng, m, cfg.rl_dirichlet, cfg.rl_vertex_prob) for _ in docs])
-        else:
-            w_doc = np.tile(fixed, (len(docs), 1))
+        w_doc = variant.doc_weights(rng, cfg, len(docs))
         groups = [i for i in range(len(docs)) for _ in range(k)]
         w_rows = torch.tensor(w_doc[groups], dtype=torch.float32)
         prompts = prompts_for(tok, cfg, docs, w_doc)
@@ -170,14 +167,10 @@ def main(cfg: RunConfig | None = None) -> Path:
 
         model.train()
         with autocast(device):
-            if ref_model is None:
-                ref = model
-                pol_prefix, ref_prefix = policy_prefix(model, cfg, prompts, groups, w_rows.to(device), prefix, eos)
-            else:
-                ref = ref_model
-                pol_prefix, ref_prefix = trained_prompt_prefixes(
-                    model, ref_model, cfg, prompts, groups, w_rows.to(device), eos
-                )
+            ref = model if ref_model is None else ref_model
+            pol_prefix, ref_prefix = variant.prefixes(
+                model, ref_model, cfg, prompts, groups, w_rows.to(device), prefix, eos
+            )
             logp, tmask = response_logprobs(model, pol_prefix, resp, ended, w_rows, eos)
             with torch.no_grad():
                 ref_logp, _ = response_logprobs(ref, ref_prefix, resp, ended, torch.zeros_like(w_rows), eos)

@@ -11,9 +11,10 @@ import pytest
 import torch
 from conftest import DATA_DIR, REPO
 
-from steer_train import compare
+from steer_train import compare, rl
+from steer_train.compare.variants import trained_prompt_prefixes
+from steer_train.config import RunConfig
 from steer_train.generate import response_logprobs
-from steer_train.rl import trained_prompt_prefixes
 from steer_train.runtime import build_model
 
 CONFIG = REPO / "training" / "configs" / "compare_cpu.json"
@@ -190,3 +191,18 @@ def test_prompt_only_rl_trains_the_shared_delta_through_the_prompt(tmp_path):
     grads = [p.grad for p in params]
     assert all(g is not None for g in grads) and sum(float(g.abs().sum()) for g in grads) > 0
     assert all(p.grad is None for p in ref.parameters())
+
+
+def test_the_shipped_rl_loop_refuses_the_comparisons_settings():
+    """The comparison's variants (a fixed weighting, RL of the shared delta, deltas on every position) live in
+    steer_train.compare; the shipped loop names them and points there instead of silently training them."""
+    for change, named in (
+        ({"rl_weights": "1,0,0"}, "rl_weights=1,0,0"),
+        ({"rl_train": "shared"}, "rl_train=shared"),
+    ):
+        with pytest.raises(SystemExit, match=f"{named}: a variant of the comparison"):
+            rl.main(replace(RunConfig(), **change))
+    cfg = RunConfig()
+    cfg.clp.response_only = False
+    with pytest.raises(SystemExit, match="clp.response_only=false"):
+        rl.main(cfg)

@@ -1,5 +1,5 @@
 /**
- * Where the package and its default model are.
+ * Where the package and its default model are (the CLI and the benchmarks both need this).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
