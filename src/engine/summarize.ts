@@ -2,12 +2,11 @@
  * Text-level API: `summarize` (one weighting) and `preview` (k weightings decoded as one batch from one
  * prefill). A document longer than one pass is read through its salient passages (passages.ts), or, with
  * `longDocuments: 'chunks'`, split into token-aware chunks, summarized per chunk, and the joined chunk
- * summaries are summarized again until they fit.
+ * summaries are summarized again until they fit. The result goes through the last check (last-check.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
 import { markdownProse } from './markdown-prose';
-import { proseOpener } from './prose-opener';
 import { selectPassages } from './passages';
 import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
@@ -16,102 +15,34 @@ import {
   resolveSampling,
   type Grounding,
   type ResolvedSampling,
-  type SamplingOptions,
 } from './generation/config';
 import { documentGrounding } from './grounding/document-grounding';
-import {
-  endAtSentence,
-  endsSentence,
-  unusable,
-  unusableMessage,
-  withoutUnfinishedEnd,
-  type Unusable,
-} from './grounding/usability';
-import type { FinishReason } from './generation/generator';
+import { finished, retryUnusable, type RowOutput } from './last-check';
 import type { WeightRecord } from './manifest';
 import type { Model } from './model';
 import { buildPrompt } from './prompt';
+import type {
+  PreviewOptions,
+  PreviewResult,
+  PreviewItem,
+  SummarizeOptions,
+  SummaryResult,
+  Timings,
+} from './summary-types';
 import { checkDocument } from './text';
 import { TextStreamer } from './tokenizer';
 import { normaliseWeights, type Weighting } from './weights';
 
-export interface TokenEvent {
-  /** Index of the weighting (always 0 for summarize). */
-  row: number;
-  id: number;
-  /** 0-based index in the summary. */
-  index: number;
-  /** New text of the summary (may be empty while a multi-byte character is incomplete). */
-  text: string;
-}
-
-export interface ProgressEvent {
-  stage: 'prefill' | 'select' | 'chunk' | 'combine' | 'retry';
-  done: number;
-  total: number;
-  message: string;
-}
-
-export interface SummarizeOptions {
-  /** id → weight; validated and normalised. Default: the manifest's defaultWeights. */
-  weights?: WeightRecord;
-  maxNewTokens?: number;
-  sampling?: SamplingOptions;
-  signal?: AbortSignal;
-  onToken?: (event: TokenEvent) => void;
-  onProgress?: (event: ProgressEvent) => void;
-  /** Hard limit on the document's length in tokens (default 32768); longer input is `InputTooLarge`. */
-  maxInputTokens?: number;
-  /** Overlap between chunks of a long document, in tokens (default 64). */
-  overlapTokens?: number;
-  /** Use the prefix cache (default true); false forces a cold prefill (for benchmarks). */
-  prefixReuse?: boolean;
-  /**
-   * A document longer than one pass: `passages` (default) reads its salient passages in one pass
-   * (passages.ts); `chunks` summarizes it part by part, then the parts' summaries.
-   */
-  longDocuments?: 'passages' | 'chunks';
-}
-
-export type PreviewOptions = Omit<SummarizeOptions, 'weights'>;
-
-export interface Timings {
-  totalMs: number;
-  prefillMs: number;
-  decodeMs: number;
-  /** From the call to the first token of the final summary. */
-  firstTokenMs: number;
-  promptTokens: number;
-  generatedTokens: number;
-  decodeTokensPerSecond: number;
-  /** Whether the final stage's prefill came from the prefix cache. */
-  prefixReused: boolean;
-  /** Chunks of the document (1 when it fit at once). */
-  chunks: number;
-}
-
-export interface SummaryResult {
-  summary: string;
-  tokens: number[];
-  weights: WeightRecord;
-  finishReason: FinishReason;
-  timings: Timings;
-}
-
-export interface PreviewItem {
-  weights: WeightRecord;
-  /** Empty when no usable summary came out (see `problem`). */
-  summary: string;
-  tokens: number[];
-  finishReason: FinishReason;
-  /** Why this weighting has no summary: two decodings were empty, looping or markup only. */
-  problem?: string;
-}
-
-export interface PreviewResult {
-  items: PreviewItem[];
-  timings: Timings;
-}
+export type {
+  PreviewItem,
+  PreviewOptions,
+  PreviewResult,
+  ProgressEvent,
+  SummarizeOptions,
+  SummaryResult,
+  Timings,
+  TokenEvent,
+} from './summary-types';
 
 export const DEFAULT_MAX_INPUT_TOKENS = 32768;
 const DEFAULT_OVERLAP_TOKENS = 64;
@@ -123,13 +54,6 @@ const MAX_LEVELS = 6;
 const PASSAGE_TOKENS = 768;
 /** A document of more characters than this many per allowed token is refused before tokenizing it. */
 const CHARS_PER_TOKEN_BOUND = 32;
-
-interface RowOutput {
-  tokens: number[];
-  finishReason: FinishReason;
-  summary: string;
-  problem?: string;
-}
 
 /** Summarizes `text` with one weighting. */
 export async function summarize(
@@ -185,79 +109,10 @@ export async function previewDetailed(
   };
 }
 
-/** The words of the prompt around the document ("You are a helpful assistant ..."), lower case. */
-function promptWords(model: Model): string {
-  const t = model.manifest.prompt.template.replace('{document}', ' ').replace('{weights}', ' ');
-  return ` ${t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-}
-
-/** Whether a summary only repeats the prompt's own words (the system message), which small models do. */
-function echoes(summary: string, prompt: string): boolean {
-  const words = summary
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  return words.length > 0 && prompt.includes(` ${words} `);
-}
-
-/**
- * A row's text. One cut off at the token limit, or ended by the model after a finished sentence and a
- * fragment, ends at its last finished sentence; a character left
- * incomplete is dropped; and under grounding, a last term left unfinished (the decoding ended inside a name
- * it could not complete) is cut off too, so the summary never ends in "Davi" for "David".
- */
-function finished(
-  model: Model,
-  tokens: number[],
-  finishReason: FinishReason,
-  grounding?: Grounding,
-): RowOutput {
-  let text =
-    tokens.length === 0
-      ? ''
-      : model.tokenizer
-          .decode(tokens)
-          .replace(/\uFFFD+$/u, '')
-          .trim();
-  // cut at the token limit, or ended without finishing its sentence: end at the last finished one
-  if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
-  if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
-  return { tokens, finishReason, summary: text };
-}
-
 /** Grounded decoding's view of `document`, unless the options turn it off. */
 function groundingFor(model: Model, document: string, sampling: ResolvedSampling): Grounding | undefined {
   if (!sampling.grounded) return undefined;
   return documentGrounding(model.tokenizer, document);
-}
-
-/** A way to decode a row again: its sampling, and whether the summary opens with `proseOpener`'s words. */
-interface RetryWay {
-  sampling: ResolvedSampling;
-  opener: boolean;
-}
-
-/**
- * The other ways a row is decoded when its summary is unusable, in order: greedy, opening with the words of
- * `proseOpener` ("This function ..."); then greedy with repeats penalised harder, in the model's own words.
- * On 16 test documents of the docs and code kinds at 16 weightings, the penalised way alone left 27% of
- * the summaries unusable; the opener first left 0.4%. (Sampling was tried as another way: on source files it
- * wrote code-like text that passed every check.)
- */
-function retryWays(s: ResolvedSampling): RetryWay[] {
-  return [
-    { sampling: { ...s, temperature: 0 }, opener: true },
-    {
-      sampling: {
-        ...s,
-        temperature: 0,
-        repetitionPenalty: Math.max(s.repetitionPenalty, 1.3),
-        noRepeatNgramSize: s.noRepeatNgramSize > 0 ? Math.min(s.noRepeatNgramSize, 3) : 3,
-        minNewTokens: Math.max(s.minNewTokens, 8),
-      },
-      opener: false,
-    },
-  ];
 }
 
 async function run(
@@ -427,54 +282,4 @@ async function run(
     await retryUnusable(model, document, requests, outputs, batchOptions, options.onProgress);
   timings.totalMs = performance.now() - start;
   return { rows: outputs, timings };
-}
-
-/**
- * The last check: a row whose summary is empty, looping or markup only is decoded again in other ways (from
- * the cached prefill); if they all fail the row carries a `problem` instead of a summary.
- */
-async function retryUnusable(
-  model: Model,
-  document: string,
-  requests: readonly BatchRequest[],
-  outputs: RowOutput[],
-  batchOptions: BatchOptions,
-  onProgress: SummarizeOptions['onProgress'],
-): Promise<void> {
-  const prompt = promptWords(model);
-  const check = (summary: string): Unusable | null =>
-    unusable(summary) ?? (echoes(summary, prompt) ? 'empty' : null);
-  const reasons = outputs.map((o) => check(o.summary));
-  const opener = model.tokenizer.encode(proseOpener(document), false);
-  for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
-    const bad = reasons.flatMap((reason, r) => (reason === null ? [] : [r]));
-    if (bad.length === 0) return;
-    onProgress?.({
-      stage: 'retry',
-      done: 0,
-      total: bad.length,
-      message: 'Rewriting the summary: the first attempt was not usable prose',
-    });
-    const { rows } = await generateBatch(
-      model,
-      bad.map((r) => requests[r]!),
-      { ...batchOptions, sampling, ...(opens ? { start: opener } : {}) },
-    );
-    rows.forEach((row, i) => {
-      const r = bad[i]!;
-      const out = finished(model, row.tokens, row.finishReason, batchOptions.grounding);
-      const again = check(out.summary);
-      if (again === null) outputs[r] = out;
-      reasons[r] = again;
-    });
-  }
-  reasons.forEach((reason, r) => {
-    if (reason !== null)
-      outputs[r] = {
-        tokens: [],
-        finishReason: outputs[r]!.finishReason,
-        summary: '',
-        problem: unusableMessage(reason),
-      };
-  });
 }
