@@ -78,36 +78,38 @@ def _skip_literal(text: str, i: int, prev: str) -> int | None:
     return None
 
 
-def _match_brace(text: str, i: int, limit: int = 60_000) -> int | None:
-    """text[i] is '{': the index after its matching '}', skipping strings, comments and regexes."""
-    depth, prev, j, end = 0, "", i, min(len(text), i + limit)
+def _code_chars(text: str, start: int, end: int):
+    """(index, character) of JavaScript source from `start` to `end`, skipping strings, comments and regexes."""
+    prev, j = "", start
     while j < end:
         c = text[j]
         skipped = _skip_literal(text, j, prev) if c in "'\"`/" else None
         if skipped is not None:
             j, prev = skipped, "a"
             continue
+        yield j, c
+        if not c.isspace():
+            prev = c
+        j += 1
+
+
+def _match_brace(text: str, i: int, limit: int = 60_000) -> int | None:
+    """text[i] is '{': the index after its matching '}', skipping strings, comments and regexes."""
+    depth = 0
+    for j, c in _code_chars(text, i, min(len(text), i + limit)):
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
             if depth == 0:
                 return j + 1
-        if not c.isspace():
-            prev = c
-        j += 1
     return None
 
 
 def _js_body_end(text: str, start: int) -> int | None:
     """The end of the declaration starting at `start`: the '}' closing the first '{' outside parentheses."""
-    paren, prev, j, end = 0, "", start, min(len(text), start + 4000)
-    while j < end:
-        c = text[j]
-        skipped = _skip_literal(text, j, prev) if c in "'\"`/" else None
-        if skipped is not None:
-            j, prev = skipped, "a"
-            continue
+    paren = 0
+    for j, c in _code_chars(text, start, min(len(text), start + 4000)):
         if c in "([":
             paren += 1
         elif c in ")]":
@@ -116,9 +118,6 @@ def _js_body_end(text: str, start: int) -> int | None:
             return _match_brace(text, j)
         elif c == ";" and paren == 0:
             return None  # a declaration without a body (overload, abstract, expression arrow)
-        if not c.isspace():
-            prev = c
-        j += 1
     return None
 
 

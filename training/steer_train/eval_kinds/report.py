@@ -33,6 +33,67 @@ def _share_cell(g: dict, key: str) -> str:
     return f"{100 * share:.1f}% ({round(share * n)}/{n})"
 
 
+# The share tables of "Grounding and form": (title, key in each group, note).
+SHARE_TABLES: list[tuple[str, str, str]] = [
+    (
+        "Summaries with a name or a number the document lacks",
+        "name_or_number_share",
+        "Share of delivered summaries (all 16 weightings) with a term that `grounding.unsupported_terms` "
+        "finds and `eval_kinds.unsupported_class` calls a name (upper case) or a number (digits, number "
+        "words).",
+    ),
+    (
+        "… with an identifier the document lacks",
+        "identifier_share",
+        "Lower-case terms with `_ / : @ +` or a dot inside (paths, URLs, dotted or snake_case names).",
+    ),
+    (
+        "… with an invented word",
+        "invented_word_share",
+        "A plain lower-case word in neither rules/vocabulary.txt nor the document (the rule of commit "
+        "302574b, newer than the engine that decoded these: see the notes).",
+    ),
+    (
+        "… with any unsupported term (all of the above)",
+        "unsupported_share",
+        "",
+    ),
+    (
+        "Summaries that loop or contain markup",
+        "looping_or_markup_share",
+        "Looping: `text_quality.degeneracy` says `looping`. Markup: a code fence, heading line, list-marker "
+        "line, table bar, HTML tag, link or image syntax, or inline code in backticks.",
+    ),
+    (
+        "… of which loop",
+        "looping_share",
+        "",
+    ),
+    (
+        "… of which contain markup",
+        "markup_share",
+        "",
+    ),
+    (
+        "Summaries with stray characters",
+        "stray_share",
+        "U+FFFD (broken UTF-8), control characters, or emoji, symbols, private-use or unassigned characters "
+        "that the document lacks (`eval_kinds.stray_characters`); not counted as markup above.",
+    ),
+    (
+        "Weightings with no usable summary",
+        "no_summary_share",
+        "The engine's last check decoded again and still found the text empty, looping or markup only "
+        "(`problem` set), or the engine failed on the document.",
+    ),
+    (
+        "Degenerate by the training rule (empty, looping or cut off)",
+        "degenerate_share",
+        "`text_quality.degeneracy` with the token limit: these score 0 on every reward.",
+    ),
+]
+
+
 def _table(results: dict, title: str, value, fmt: str = "num", note: str = "", lead=None) -> list[str]:
     methods = results["methods"]
     head = ["kind", *methods] + (["lead baseline"] if lead else [])
@@ -71,68 +132,8 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
     )
     L += [f"Documents per kind: {docs_line}.", ""]
     L += ["## Grounding and form", ""]
-    L += _table(
-        results,
-        "Summaries with a name or a number the document lacks",
-        lambda g: g["name_or_number_share"],
-        "share:name_or_number_share",
-        "Share of delivered summaries (all 16 weightings) with a term that `grounding.unsupported_terms` finds "
-        "and `eval_kinds.unsupported_class` calls a name (upper case) or a number (digits, number words).",
-    )
-    L += _table(
-        results,
-        "… with an identifier the document lacks",
-        lambda g: g["identifier_share"],
-        "share:identifier_share",
-        "Lower-case terms with `_ / : @ +` or a dot inside (paths, URLs, dotted or snake_case names).",
-    )
-    L += _table(
-        results,
-        "… with an invented word",
-        lambda g: g["invented_word_share"],
-        "share:invented_word_share",
-        "A plain lower-case word in neither rules/vocabulary.txt nor the document (the rule of commit 302574b, "
-        "newer than the engine that decoded these: see the notes).",
-    )
-    L += _table(
-        results,
-        "… with any unsupported term (all of the above)",
-        lambda g: g["unsupported_share"],
-        "share:unsupported_share",
-    )
-    L += _table(
-        results,
-        "Summaries that loop or contain markup",
-        lambda g: g["looping_or_markup_share"],
-        "share:looping_or_markup_share",
-        "Looping: `text_quality.degeneracy` says `looping`. Markup: a code fence, heading line, list-marker "
-        "line, table bar, HTML tag, link or image syntax, or inline code in backticks.",
-    )
-    L += _table(results, "… of which loop", lambda g: g["looping_share"], "share:looping_share")
-    L += _table(results, "… of which contain markup", lambda g: g["markup_share"], "share:markup_share")
-    L += _table(
-        results,
-        "Summaries with stray characters",
-        lambda g: g["stray_share"],
-        "share:stray_share",
-        "U+FFFD (broken UTF-8), control characters, or emoji, symbols, private-use or unassigned characters "
-        "that the document lacks (`eval_kinds.stray_characters`); not counted as markup above.",
-    )
-    L += _table(
-        results,
-        "Weightings with no usable summary",
-        lambda g: g["no_summary_share"],
-        "share:no_summary_share",
-        "The engine's last check decoded again and still found the text empty, looping or markup only "
-        "(`problem` set), or the engine failed on the document.",
-    )
-    L += _table(
-        results,
-        "Degenerate by the training rule (empty, looping or cut off)",
-        lambda g: g["degenerate_share"],
-        "share:degenerate_share",
-        "`text_quality.degeneracy` with the token limit: these score 0 on every reward.",
-    )
+    for title, key, note in SHARE_TABLES:
+        L += _table(results, title, lambda g, k=key: g[k], f"share:{key}", note)
     L += ["## Length", ""]
     for point, label in (
         ("concise", "at the concise vertex"),
