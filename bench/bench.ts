@@ -30,6 +30,8 @@ export interface BenchOptions {
   runs: number;
   maxNewTokens: number;
   inputFile: string | null;
+  /** Measure even when the load average says other work shares the cores. */
+  allowBusy?: boolean;
   /** Peers to run (default: DEFAULT_PEERS; a peer whose package is missing is skipped with a reason). */
   peers?: readonly PeerName[];
   gguf?: string | null;
@@ -49,6 +51,18 @@ function medianTimings(runs: readonly RunTimings[]): RunTimings {
 }
 
 const PEER_LABEL: Record<string, string> = PEER_LABELS;
+
+/**
+ * The 1-minute load average above which the machine counts as busy: a ratio measured while training shared
+ * the cores (bench/results.md of an earlier commit) did not hold on an idle machine.
+ */
+export const BUSY_LOAD = 0.75;
+
+/** Why the benchmark must not run now (other work shares the cores), or null. */
+export function busyReason(load: readonly number[], allowBusy: boolean): string | null {
+  if (allowBusy || load[0]! <= BUSY_LOAD) return null;
+  return `the load average is ${load[0]!.toFixed(2)} (above ${BUSY_LOAD}): other work shares the cores, and ratios measured so do not hold on an idle machine. Wait for it to finish, or pass --allow-busy (the results then say the machine was busy).`;
+}
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log;
@@ -75,6 +89,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     gguf,
   };
   const loadBefore = loadavg();
+  const busy = busyReason(loadBefore, options.allowBusy ?? false);
+  if (busy) throw new Error(busy);
 
   log(`memory bandwidth (${threads} threads) ...`);
   const before = await measureBandwidth(threads);
@@ -198,6 +214,38 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         target: 'cold summary ms / summary after a change of weights alone (prefix reused) ms ≥ 2',
       };
 
+    if (ratios.decodeVsLlamaCpp !== undefined)
+      acceptance.decodeAtLeastLlamaCpp = {
+        pass: ratios.decodeVsLlamaCpp >= 1,
+        value: ratios.decodeVsLlamaCpp,
+        target: 'decode tokens/s of our engine / llama.cpp on the base GGUF, same threads ≥ 1',
+      };
+    if (ratios.decodeVsTransformersJs !== undefined)
+      acceptance.decodeOneAndAHalfTransformersJs = {
+        pass: ratios.decodeVsTransformersJs >= 1.5,
+        value: ratios.decodeVsTransformersJs,
+        target: 'decode tokens/s of our engine / transformers.js on the same graph ≥ 1.5',
+      };
+    const coldDecodeMs = steer.cold.totalMs - steer.cold.firstTokenMs;
+    if (e.resteerWithReuseMs && coldDecodeMs > 0)
+      acceptance.resteerCostsDecodingOnly = {
+        pass: e.resteerWithReuseMs / coldDecodeMs <= 1.1,
+        value: e.resteerWithReuseMs / coldDecodeMs,
+        target: 'summary after a change of weights alone ms / decode ms of a cold summary ≤ 1.1',
+      };
+    if (e.preview4BatchedMs && e.resteerWithReuseMs)
+      acceptance.previewOfFourCheap = {
+        pass: e.preview4BatchedMs / e.resteerWithReuseMs <= 1.5,
+        value: e.preview4BatchedMs / e.resteerWithReuseMs,
+        target: 'preview of 4 weightings ms / one summary ms (both with the document read) ≤ 1.5',
+      };
+    if (e.wholeFileFirstTokenMs !== undefined && e.wholeFileTotalMs !== undefined)
+      acceptance.wholeFileInSeconds = {
+        pass: e.wholeFileFirstTokenMs <= 3000 && e.wholeFileTotalMs <= 10000,
+        value: e.wholeFileTotalMs / 1000,
+        target: `a ${e.wholeFileWords ?? '?'}-word Markdown file: first token ≤ 3 s (${Math.round(e.wholeFileFirstTokenMs)} ms) and finished ≤ 10 s (value: seconds)`,
+      };
+
     const cpu = cpus();
     return {
       date: new Date().toISOString(),
@@ -210,6 +258,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         node: process.version,
         loadAverageBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
         loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100),
+        busy: loadBefore[0]! > BUSY_LOAD,
       },
       settings: {
         modelDir,

@@ -2,15 +2,19 @@
  * `steer bench`: the speed benchmark against its peers, or the summary-length check. A subcommand the
  * executable (src/bin/steer.ts) adds to the CLI, so the CLI itself never imports the benchmarks.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../src/engine/manifest';
 import type { Io, Subcommand } from '../src/shared/command';
 import { modelDir, packageRoot } from '../src/shared/paths';
 import { BENCH_HELP, BENCH_USAGE, parseBenchArgs, type BenchArgs } from './args';
-import { runBench } from './bench';
+import { busyReason, runBench } from './bench';
 import { installPeers } from './install-peers';
 import { formatLengths, runLengths, writeLengths } from './lengths';
 import { formatBenchSummary, writeBenchResults } from './results';
+
+/** Exit status when the machine is too busy to measure (as for an unusable input: try again later). */
+const BUSY_EXIT = 4;
 
 async function runBenchCommand(args: BenchArgs, io: Io): Promise<number> {
   const dir = modelDir(args.model);
@@ -33,6 +37,11 @@ async function runBenchCommand(args: BenchArgs, io: Io): Promise<number> {
     else io.stdout.write(`${formatLengths(r)}\nWrote ${files.join(', ')}\n`);
     return 0;
   }
+  const busy = busyReason(loadavg(), args.allowBusy);
+  if (busy) {
+    log(busy);
+    return BUSY_EXIT;
+  }
   const results = await runBench({
     modelDir: dir,
     device: args.device,
@@ -41,6 +50,7 @@ async function runBenchCommand(args: BenchArgs, io: Io): Promise<number> {
     runs: args.runs,
     maxNewTokens: args.maxNewTokens,
     inputFile: args.input,
+    allowBusy: args.allowBusy,
     ...(args.peers ? { peers: args.peers } : {}),
     ...(args.gguf ? { gguf: args.gguf } : {}),
     log,

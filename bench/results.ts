@@ -23,6 +23,8 @@ export interface BenchResults {
     node: string;
     loadAverageBefore: number[];
     loadAverageAfter: number[];
+    /** Whether the load average before was above BUSY_LOAD (measured with --allow-busy). */
+    busy: boolean;
   };
   settings: {
     modelDir: string;
@@ -66,7 +68,8 @@ export function formatBenchSummary(r: BenchResults): string {
   const e = r.peers.find((p) => p.name === 'steer-engine')?.extra ?? {};
   const lines = [
     `Benchmark ${r.date} — ${r.machine.cpuModel} (${r.machine.cpus} CPUs), ${r.machine.platform}-${r.machine.arch}, Node ${r.machine.node}; ` +
-      `load average ${r.machine.loadAverageBefore[0]} before, ${r.machine.loadAverageAfter[0]} after.`,
+      `load average ${r.machine.loadAverageBefore[0]} before, ${r.machine.loadAverageAfter[0]} after` +
+      `${r.machine.busy ? ' (BUSY: other work shared the cores; measured with --allow-busy, ratios unreliable)' : ''}.`,
     `Model ${r.settings.modelDir}, ${r.settings.graph} graph; ${r.settings.threads} threads for every peer; input: ${r.settings.input}; ` +
       `${r.settings.maxNewTokens} new tokens per summary (greedy, end-of-sequence suppressed); medians of ${r.settings.runs} interleaved rounds.`,
     '',
@@ -82,7 +85,8 @@ export function formatBenchSummary(r: BenchResults): string {
       `without reuse ${f0(e.resteerWithoutReuseMs)} ms (first token ${f0(e.resteerFirstTokenWithoutReuseMs)} ms): ×${f2(r.ratios.resteerSpeedupFromReuse)}`,
     `- preview of 4 weightings: ${f0(e.preview4BatchedMs)} ms as one batch vs ${f0(e.preview4SequentialMs)} ms one by one (prefix reused): ×${f2(r.ratios.preview4BatchedSpeedup)}` +
       `${e.batchInvariant === 0 ? ' (graph not batch-invariant: rows decoded one by one)' : ''}`,
-    `- peak RSS after these (prefix cache, batch of 4): ${f0(e.peakRssAfterExtrasMb)} MB`,
+    `- a whole ${f0(e.wholeFileWords)}-word Markdown file (its salient passages, in one pass), as a user gets it: first token ${f0(e.wholeFileFirstTokenMs)} ms, finished ${f0(e.wholeFileTotalMs)} ms`,
+    `- peak RSS after these (prefix cache, batch of 4, the whole file): ${f0(e.peakRssAfterExtrasMb)} MB`,
     '',
     `Memory-bandwidth floor: ${mb(r.floor.weightBytesPerToken)} MiB of weights (embedding table of ${mb(r.floor.embeddingBytesNotRead)} MiB not counted: one row per token) ` +
       `+ ${mb(r.floor.kvBytesPerToken)} MiB of key/value cache at a mean past of ${f0(r.floor.meanPast)} = ${mb(r.floor.bytesPerToken)} MiB per token; ` +

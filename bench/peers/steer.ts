@@ -1,12 +1,39 @@
 /**
  * Our engine as a benchmark peer, including the measurements of the steering fast path.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { NoUsableSummary } from '../../src/engine/errors';
+import { packageRoot } from '../../src/shared/paths';
 import { loadModel, type Model } from '../../src/engine/model';
 import { previewDetailed, summarize, type SummarizeOptions } from '../../src/engine/summarize';
 import { spreadWeights } from '../../src/engine/weights';
 import type { DeviceRequest } from '../../src/engine/devices';
 import { median, timingsFrom, type BenchPeer, type PeerConfig, type RunTimings } from '../peer';
+
+/** Words of the whole-file case: the size of a long design document or README. */
+export const WHOLE_FILE_WORDS = 5000;
+
+/**
+ * A Markdown file of `words` words from the package's own documents (README.md, then docs/architecture.md),
+ * cut at the line where the count is reached: what a user opens and summarizes whole.
+ */
+export function wholeMarkdownFile(words = WHOLE_FILE_WORDS): string {
+  const root = packageRoot(__dirname);
+  const lines = ['README.md', join('docs', 'architecture.md')]
+    .map((f) => readFileSync(join(root, f), 'utf8'))
+    .join('\n\n')
+    .split('\n');
+  const kept: string[] = [];
+  let count = 0;
+  for (const line of lines) {
+    if (count >= words) break;
+    kept.push(line);
+    count += line.split(/\s+/).filter((w) => w.length > 0).length;
+  }
+  return kept.join('\n');
+}
 
 export class SteerPeer implements BenchPeer {
   readonly name: string;
@@ -103,7 +130,24 @@ export class SteerPeer implements BenchPeer {
         `preview ×${k} ${i + 1}/${config.runs}: ${b.timings.totalMs.toFixed(0)} ms batched, ${total.toFixed(0)} ms one by one`,
       );
     }
+
+    // A whole file as a user summarizes it: the engine's own decoding (grounded, its stopping rules), cold.
+    const file = wholeMarkdownFile();
+    const fileTimes: number[] = [];
+    const fileStart = performance.now();
+    try {
+      await summarize(m, file, { onToken: () => fileTimes.push(performance.now()) });
+    } catch (e) {
+      if (!(e instanceof NoUsableSummary)) throw e; // saying so is an answer too, and it took this long
+    }
+    const fileEnd = performance.now();
+    log(
+      `whole ${WHOLE_FILE_WORDS}-word file: first token ${((fileTimes[0] ?? fileEnd) - fileStart).toFixed(0)} ms, finished ${(fileEnd - fileStart).toFixed(0)} ms`,
+    );
     return {
+      wholeFileWords: file.split(/\s+/).filter((w) => w.length > 0).length,
+      wholeFileFirstTokenMs: (fileTimes[0] ?? fileEnd) - fileStart,
+      wholeFileTotalMs: fileEnd - fileStart,
       resteerWithReuseMs: median(withReuse),
       resteerWithoutReuseMs: median(withoutReuse),
       resteerFirstTokenWithReuseMs: median(firstTokenReuse),
