@@ -22,7 +22,16 @@ export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
 const MARKUP_CHARS = /[`|<>*[\]{}=^~\\\n\r\t\p{So}]/u;
 const HEADING = /(^|[.!?]\s+)#+\s|##/u;
 /** An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x), f() x). */
-const CODE_SYNTAX = /&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|[\p{L}\p{N}_]\(|\)[\p{L}\p{N}_]/u;
+const CODE_SYNTAX = /&[a-zA-Z]+;|(?<!\S)--?[a-zA-Z]|[\p{L}\p{N}_]\(|\)[\p{L}\p{N}_]/gu;
+
+/**
+ * Whether `text` has code syntax starting at `from` or later. Searched from a position, not in a slice: a
+ * slice's first character would pass for the start of the text, so "hf-xet is used" read as the flag "-xet".
+ */
+function hasCodeSyntax(text: string, from: number): boolean {
+  CODE_SYNTAX.lastIndex = from;
+  return CODE_SYNTAX.test(text);
+}
 /** Quote marks: they do not count in punctuation runs, but two in a row are a run of their own. */
 const QUOTES = /["'’”“‘]/gu;
 /** A possessive split from its word ("steer_train.’ s"). */
@@ -117,7 +126,7 @@ export class Continuation {
     for (const ch of piece)
       if (ch > '\u007f' && !TYPOGRAPHY.has(ch) && !this.doc.nonAscii.has(ch)) return 'markup';
     const combined = ctx.text + piece;
-    if (CODE_SYNTAX.test(combined.slice(Math.max(0, ctx.text.length - 12)))) return 'markup';
+    if (hasCodeSyntax(combined, Math.max(0, ctx.text.length - 12))) return 'markup';
     // '#' only in the document's own speaker tags (#Person1#).
     const inTag = piece.includes('#') || /#[\p{L}\p{N}_]*$/u.test(ctx.text);
     if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';

@@ -22,7 +22,9 @@ _TAG = re.compile(r"#\w*#?")
 _SPLIT_POSSESSIVE = re.compile(r"['’]\s+s\b")
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
 # An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x)).
-_CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(^|\s)--?[a-zA-Z]|\w\(|\)\w")
+# searched from a position (not in a slice: a slice's first character would pass for the start of the text,
+# so "hf-xet is used" read as the flag "-xet")
+_CODE_SYNTAX = re.compile(r"&[a-zA-Z]+;|(?<!\S)--?[a-zA-Z]|\w\(|\)\w")
 # Quote marks: they do not count in punctuation runs, but two in a row are a run of their own.
 _QUOTES = re.compile(r"[\"'’”“‘]")
 _QUOTE_RUN = re.compile(r"[\"'’”“‘]{2}")
@@ -117,7 +119,7 @@ class Continuation:
         if any(ch > "\x7f" and ch not in _TYPOGRAPHY and ch not in self.doc.non_ascii for ch in piece):
             return "markup"
         combined = text + piece
-        if _CODE_SYNTAX.search(combined[max(0, len(text) - 12) :]):
+        if _CODE_SYNTAX.search(combined, max(0, len(text) - 12)):
             return "markup"
         if _bad_punctuation(combined[max(0, len(text) - 6) :]) or _SPLIT_POSSESSIVE.search(combined[-8:]):
             return "markup"
