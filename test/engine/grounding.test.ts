@@ -142,6 +142,9 @@ test('the last check refuses empty, looping and markup-only text and passes pros
 test('the last check refuses a summary that stops mid-clause, and passes a title', () => {
   assert.equal(unusable('The package can be installed with'), 'unfinished');
   assert.equal(unusable('This document summarizes the'), 'unfinished');
+  assert.equal(unusable('This code uses subprocess. and subprocess.'), 'unfinished');
+  assert.equal(unusable('It uses numpy. numpy is fast.'), null);
+  assert.equal(unusable('The U.S. and China agreed on a deal, e.g. the tariffs.'), null);
   assert.equal(unusable('Simple, flexible, fun JavaScript test framework for Node.js'), null);
   assert.equal(unusable('The farm opens next spring.'), null);
   assert.ok(endsSentence('The farm opens "next spring."'));

@@ -79,7 +79,7 @@ function badPunctuation(recent: string): boolean {
   return false;
 }
 /** Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS). */
-const ABBREVIATIONS = new Set(
+export const ABBREVIATIONS: ReadonlySet<string> = new Set(
   'mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep'.split(
     ' ',
   ),

@@ -3,6 +3,7 @@
  * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); a summary
  * cut off at the token limit is still shown.
  */
+import { ABBREVIATIONS } from './continuation';
 import { termsOf, type DocumentTerms } from './terms';
 
 export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list';
@@ -63,6 +64,19 @@ export function isLooping(text: string): boolean {
   return false;
 }
 
+/**
+ * Whether a sentence after the first opens with a lower-case closed-class word ("It uses subprocess. and
+ * ..."); a full stop after an abbreviation, an initial or a dotted word ("the U.S. and China") ends none.
+ */
+function opensSentenceMidClause(text: string): boolean {
+  for (const m of text.matchAll(/([\p{L}\p{N}_.]*)[.!?]["'’”)]*\s+([a-z]+)\b/gu)) {
+    const before = m[1]!.toLowerCase();
+    const notAnEnd = ABBREVIATIONS.has(before) || before.length <= 1 || before.includes('.');
+    if (!notAnEnd && DANGLING.has(m[2]!)) return true;
+  }
+  return false;
+}
+
 /** Whether `text` is mostly a comma-separated list of names ("src, engine, src, editor, cutter, ..."). */
 export function isWordList(text: string): boolean {
   const items = text.split(/[,;]/u).map((item) => words(item).length);
@@ -81,6 +95,7 @@ export function unusable(summary: string): Unusable | null {
   if (letters < MIN_LETTER_FRACTION * visible.length) return 'markup';
   if (isLooping(text)) return 'looping';
   if (DANGLING.has(words(text).at(-1) ?? '') && !endsSentence(text)) return 'unfinished';
+  if (opensSentenceMidClause(text)) return 'unfinished';
   if (isWordList(text)) return 'list';
   return null;
 }
