@@ -19,10 +19,12 @@ import type {
   LoadResult,
   PreviewParams,
   PreviewResultMessage,
+  ProgressEvent,
   RequestId,
   SummarizeParams,
-} from '../engine/protocol';
-import type { ProgressEvent, SummaryResult, TokenEvent } from '../engine/summarize';
+  SummaryResult,
+  TokenEvent,
+} from '../engine/extension-api';
 
 export type ClientState = 'stopped' | 'starting' | 'loading' | 'ready' | 'failed';
 
