@@ -42,8 +42,7 @@ export default tseslint.config(
         message: 'The extension imports the engine through src/engine/extension-api.ts only.',
       },
     ],
-    // The engine client's imports move to the entry with its own rework (it is being changed elsewhere).
-    { vscode: false, ignores: ['src/extension/engine-client.ts'] },
+    { vscode: false },
   ),
 );
 

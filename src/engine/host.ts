@@ -10,10 +10,15 @@ import {
   MAX_CONCURRENT_REQUESTS,
   parseRequest,
   type Outgoing,
+  type PreviewResultMessage,
   type Request,
   type RequestId,
+  type SummarizeResult,
 } from './protocol';
-import { previewDetailed, summarize } from './summarize';
+import { previewDetailed, summarize, type SummarizeOptions } from './summarize';
+
+/** What a summary or a preview reports back while it runs, and the signal that cancels it. */
+type GenerationEvents = Pick<SummarizeOptions, 'signal' | 'onProgress' | 'onToken'>;
 
 export class EngineHost {
   private model: Model | null = null;
@@ -85,38 +90,17 @@ export class EngineHost {
         return;
       }
       case 'summarize': {
-        // tracked before any await, so that a cancel sent right behind the request finds it
-        const controller = this.track(request.id);
-        const model = await this.ready();
-        throwIfAborted(controller.signal);
         const { text, weights, stream, ...rest } = request.params;
-        const result = await summarize(model, text, {
-          ...rest,
-          ...(weights ? { weights } : {}),
-          signal: controller.signal,
-          onProgress: (data) => this.send({ id: request.id, event: 'progress', data }),
-          ...(stream === false
-            ? {}
-            : { onToken: (data) => this.send({ id: request.id, event: 'token', data }) }),
-        });
-        this.send({ id: request.id, result });
+        await this.generate(request.id, stream !== false, (model, events) =>
+          summarize(model, text, { ...rest, ...(weights ? { weights } : {}), ...events }),
+        );
         return;
       }
       case 'preview': {
-        // tracked before any await, so that a cancel sent right behind the request finds it
-        const controller = this.track(request.id);
-        const model = await this.ready();
-        throwIfAborted(controller.signal);
         const { text, weightsList, stream, ...rest } = request.params;
-        const result = await previewDetailed(model, text, weightsList, {
-          ...rest,
-          signal: controller.signal,
-          onProgress: (data) => this.send({ id: request.id, event: 'progress', data }),
-          ...(stream === true
-            ? { onToken: (data) => this.send({ id: request.id, event: 'token', data }) }
-            : {}),
-        });
-        this.send({ id: request.id, result });
+        await this.generate(request.id, stream === true, (model, events) =>
+          previewDetailed(model, text, weightsList, { ...rest, ...events }),
+        );
         return;
       }
       case 'cancel': {
@@ -134,6 +118,27 @@ export class EngineHost {
         return;
       }
     }
+  }
+
+  /**
+   * Runs a summary or a preview and answers with its result. It is tracked before any await, so that a
+   * cancel sent right behind the request finds it; its progress, and its tokens when `stream`, go out as
+   * events.
+   */
+  private async generate(
+    id: RequestId,
+    stream: boolean,
+    run: (model: Model, events: GenerationEvents) => Promise<SummarizeResult | PreviewResultMessage>,
+  ): Promise<void> {
+    const controller = this.track(id);
+    const model = await this.ready();
+    throwIfAborted(controller.signal);
+    const result = await run(model, {
+      signal: controller.signal,
+      onProgress: (data) => this.send({ id, event: 'progress', data }),
+      ...(stream ? { onToken: (data) => this.send({ id, event: 'token', data }) } : {}),
+    });
+    this.send({ id, result });
   }
 
   private track(id: RequestId): AbortController {

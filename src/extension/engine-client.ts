@@ -10,6 +10,8 @@
  *   stop it, and if it has not within a grace period it is taken for stuck as well;
  * - after a crash the process is restarted with exponential backoff; more than three crashes in two
  *   minutes stop the automatic restarts until the next request.
+ * The requests themselves (deadlines, supersede, cancels, the watchdog, reading replies) live in
+ * engine-requests.ts; the shared types and deadlines in engine-client-options.ts.
  * No `vscode` import: unit tests drive it with the real engine host and with fake ones.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -19,94 +21,22 @@ import type {
   LoadResult,
   PreviewParams,
   PreviewResultMessage,
-  RequestId,
   SummarizeParams,
-} from '../engine/protocol';
-import type { ProgressEvent, SummaryResult, TokenEvent } from '../engine/summarize';
+  SummaryResult,
+} from '../engine/extension-api';
+import { DEFAULT_TIMEOUTS, EngineError } from './engine-client-options';
+import type { ClientState, EngineClientOptions, RequestHandlers, Timeouts } from './engine-client-options';
+import { RequestTable } from './engine-requests';
 
-export type ClientState = 'stopped' | 'starting' | 'loading' | 'ready' | 'failed';
-
-export class EngineError extends Error {
-  override name = 'EngineError';
-  constructor(
-    /** An engine error code (MODEL_NOT_FOUND, ...), or CANCELLED, TIMEOUT, ENGINE_EXITED. */
-    readonly code: string,
-    message: string,
-    /** The supervisor has told the user already (onCrash): whoever catches it need not say it again. */
-    readonly reported = false,
-  ) {
-    super(message);
-  }
-  get cancelled(): boolean {
-    return this.code === 'CANCELLED';
-  }
-}
-
-export interface RequestHandlers {
-  onToken?: (event: TokenEvent) => void;
-  onProgress?: (event: ProgressEvent) => void;
-  /** Aborting rejects the request at once with code CANCELLED and cancels it in the engine. */
-  signal?: AbortSignal;
-  /**
-   * Requests sharing a key supersede each other: starting one cancels the previous (the slider's latest
-   * position wins).
-   */
-  supersede?: string;
-}
-
-/** Deadlines and delays of the supervisor, in milliseconds. */
-export interface Timeouts {
-  /** Starting the process and loading the model. */
-  loadMs: number;
-  /** One summary or preview, from sending it to its answer. */
-  requestMs: number;
-  /** Silence: no line at all from the engine while a request is outstanding. */
-  idleMs: number;
-  /** How long a cancelled request may take to stop before the engine is taken for stuck. */
-  cancelGraceMs: number;
-  /** A polite shutdown, before the process is killed. */
-  shutdownMs: number;
-  /** The first restart delay after a crash; it doubles with each crash in the window, up to maxBackoffMs. */
-  backoffMs: number;
-  maxBackoffMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: Timeouts = {
-  loadMs: 180_000,
-  requestMs: 900_000,
-  idleMs: 120_000,
-  cancelGraceMs: 5_000,
-  shutdownMs: 3_000,
-  backoffMs: 500,
-  maxBackoffMs: 30_000,
-};
-
-export interface EngineClientOptions {
-  /** Path of dist/engine-host.js. */
-  hostScript: string;
-  load: LoadParams;
-  log?: (line: string) => void;
-  onState?: (state: ClientState, detail?: LoadResult) => void;
-  /** Called once per unexpected exit (or a stuck engine killed), before the process is restarted. */
-  onCrash?: (message: string) => void;
-  timeouts?: Partial<Timeouts>;
-}
-
-interface Pending {
-  method: string;
-  child: ChildProcess;
-  resolve: (value: unknown) => void;
-  reject: (error: EngineError) => void;
-  handlers: RequestHandlers;
-  timer: ReturnType<typeof setTimeout>;
-}
+// The client's callers import these from here.
+export { DEFAULT_TIMEOUTS, EngineError } from './engine-client-options';
+export type { ClientState, EngineClientOptions, RequestHandlers, Timeouts } from './engine-client-options';
 
 /** Restarting more often than this is a crash loop: stop and report instead. */
 const MAX_CRASHES = 3;
 const CRASH_WINDOW_MS = 120_000;
 
 const stopped = () => new EngineError('CANCELLED', 'The engine was stopped.');
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export class EngineClient {
   private child: ChildProcess | null = null;
@@ -119,21 +49,23 @@ export class EngineClient {
   private loadSeq = 0;
   /** Bumped by stop(): loads begun before it must not start processes after it. */
   private epoch = 0;
-  private nextId = 1;
-  private readonly pending = new Map<RequestId, Pending>();
-  /** Cancelled requests the engine has not answered yet, with the timer that declares it stuck. */
-  private readonly draining = new Map<RequestId, ReturnType<typeof setTimeout>>();
-  private readonly superseding = new Map<string, RequestId>();
-  private watchdog: ReturnType<typeof setTimeout> | null = null;
   private crashes: number[] = [];
   private restartAt = 0;
   private backoff: { timer: ReturnType<typeof setTimeout>; wake: () => void } | null = null;
   private _state: ClientState = 'stopped';
   private _info: LoadResult | null = null;
   private readonly t: Timeouts;
+  private readonly requests: RequestTable;
 
   constructor(private options: EngineClientOptions) {
     this.t = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.requests = new RequestTable(this.t, {
+      current: () => this.child,
+      accepts: (child) => child === this.child && !this.ended.has(child),
+      write: (child, message) => this.write(child, message),
+      stuck: (child, why, restart) => this.stuck(child, why, restart),
+      log: (line) => this.options.log?.(line),
+    });
   }
 
   get state(): ClientState {
@@ -184,8 +116,7 @@ export class EngineClient {
 
   /** Cancels the request running under a supersede key, if any: it rejects at once with CANCELLED. */
   cancel(supersede: string): void {
-    const id = this.superseding.get(supersede);
-    if (id !== undefined) this.abandon(id, new EngineError('CANCELLED', 'Cancelled.'));
+    this.requests.cancel(supersede);
   }
 
   /** Shuts every engine process down (politely, then by force); pending requests reject with CANCELLED. */
@@ -314,15 +245,12 @@ export class EngineClient {
             reported,
           )
         : stopped();
-    for (const [id, p] of this.pending) if (p.child === child) this.settle(id, p, () => p.reject(error));
+    this.requests.rejectAll(child, error);
     if (this.child !== child) return; // an engine already replaced
     this.child = null;
     this.loaded = null;
     this._info = null;
-    for (const timer of this.draining.values()) clearTimeout(timer);
-    this.draining.clear();
-    this.superseding.clear();
-    this.armWatchdog();
+    this.requests.forgetEngine();
     if (ended && !ended.restart) {
       // ended on purpose, or a load that never finished (its request has the error; the next one retries)
       this.setState(ended.stuck ? 'failed' : 'stopped');
@@ -359,112 +287,7 @@ export class EngineClient {
     const child = this.child;
     if (!child || !this.alive.has(child) || this.ended.has(child))
       return Promise.reject(new EngineError('ENGINE_EXITED', 'The engine is not running.'));
-    const { signal, supersede } = handlers;
-    if (signal?.aborted) return Promise.reject(new EngineError('CANCELLED', 'Cancelled.'));
-    const id = this.nextId++;
-    if (supersede !== undefined) {
-      const previous = this.superseding.get(supersede);
-      if (previous !== undefined)
-        this.abandon(previous, new EngineError('CANCELLED', 'Superseded by a newer request.'));
-      this.superseding.set(supersede, id);
-    }
-    const onAbort = () => this.abandon(id, new EngineError('CANCELLED', 'Cancelled.'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => {
-      signal?.removeEventListener('abort', onAbort);
-      if (supersede !== undefined && this.superseding.get(supersede) === id)
-        this.superseding.delete(supersede);
-    };
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.timedOut(id), timeoutMs);
-      this.pending.set(id, {
-        method,
-        child,
-        resolve: (v) => {
-          done();
-          resolve(v);
-        },
-        reject: (e) => {
-          done();
-          reject(e);
-        },
-        handlers,
-        timer,
-      });
-      this.write(child, { id, method, params });
-      this.armWatchdog(true);
-    });
-  }
-
-  private settle(id: RequestId, p: Pending, how: () => void): void {
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    how();
-  }
-
-  /**
-   * Gives up on a request: it rejects now, the engine is asked to cancel it, and must answer within the
-   * grace period or be taken for stuck.
-   */
-  private abandon(id: RequestId, error: EngineError): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.settle(id, p, () => p.reject(error));
-    if (p.child !== this.child || this.ended.has(p.child)) return;
-    this.write(p.child, { id: `cancel-${id}`, method: 'cancel', params: { id } });
-    const child = p.child;
-    this.draining.set(
-      id,
-      setTimeout(
-        () => this.stuck(child, `a cancelled request did not stop within ${seconds(this.t.cancelGraceMs)}`),
-        this.t.cancelGraceMs,
-      ),
-    );
-    this.armWatchdog();
-  }
-
-  private timedOut(id: RequestId): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    if (p.method === 'load') {
-      this.settle(id, p, () =>
-        p.reject(
-          new EngineError(
-            'TIMEOUT',
-            `The engine did not load the model within ${seconds(this.t.loadMs)}; it was stopped.`,
-          ),
-        ),
-      );
-      this.stuck(p.child, `no model after ${seconds(this.t.loadMs)}`, false);
-      return;
-    }
-    this.abandon(
-      id,
-      new EngineError(
-        'TIMEOUT',
-        `The ${p.method} took longer than ${seconds(this.t.requestMs)} and was stopped.`,
-      ),
-    );
-  }
-
-  /**
-   * The watchdog runs while summaries, previews or cancels are outstanding (loads have their own
-   * deadline); every line from the engine, and every new request, winds it up again.
-   */
-  private armWatchdog(restart = false): void {
-    let outstanding = this.draining.size;
-    for (const p of this.pending.values()) if (p.method !== 'load') outstanding++;
-    if (outstanding === 0) {
-      if (this.watchdog) clearTimeout(this.watchdog);
-      this.watchdog = null;
-      return;
-    }
-    if (this.watchdog && restart) this.watchdog.refresh();
-    else if (!this.watchdog)
-      this.watchdog = setTimeout(() => {
-        this.watchdog = null;
-        if (this.child) this.stuck(this.child, `no answer for ${seconds(this.t.idleMs)}`);
-      }, this.t.idleMs);
+    return this.requests.send(child, method, params, handlers, timeoutMs);
   }
 
   private write(child: ChildProcess, message: object): void {
@@ -477,60 +300,6 @@ export class EngineClient {
 
   private receive(child: ChildProcess, line: string): void {
     if (child !== this.child) return; // an old process's last words
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch {
-      this.options.log?.(line); // not protocol: a stray print
-      return;
-    }
-    if (typeof message !== 'object' || message === null || !('id' in message)) {
-      this.options.log?.(line);
-      return;
-    }
-    this.armWatchdog(true);
-    const m = message as { id: unknown; event?: unknown; data?: unknown; error?: unknown; result?: unknown };
-    if (m.id === null) {
-      if (isErrorBody(m.error)) this.options.log?.(`engine: ${m.error.message}`);
-      return;
-    }
-    if (typeof m.id !== 'string' && typeof m.id !== 'number') return;
-    const final = !('event' in m) && ('result' in m || 'error' in m);
-    const draining = this.draining.get(m.id);
-    if (draining !== undefined && final) {
-      clearTimeout(draining);
-      this.draining.delete(m.id);
-      this.armWatchdog();
-      return;
-    }
-    const p = this.pending.get(m.id);
-    if (!p) return; // replies to cancel/shutdown, or to a request that has already failed
-    if ('event' in m) {
-      if (typeof m.data !== 'object' || m.data === null) return;
-      if (m.event === 'token') p.handlers.onToken?.(m.data as TokenEvent);
-      else if (m.event === 'progress') p.handlers.onProgress?.(m.data as ProgressEvent);
-      return;
-    }
-    if (!final) return;
-    if ('error' in m) {
-      const body = m.error;
-      if (!isErrorBody(body)) {
-        this.options.log?.(`engine: malformed error ignored: ${line.slice(0, 200)}`);
-        return;
-      }
-      this.settle(m.id, p, () => p.reject(new EngineError(body.code, body.message)));
-    } else {
-      this.settle(m.id, p, () => p.resolve(m.result));
-    }
-    this.armWatchdog();
+    this.requests.receive(line);
   }
-}
-
-function isErrorBody(v: unknown): v is { code: string; message: string } {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as { code?: unknown }).code === 'string' &&
-    typeof (v as { message?: unknown }).message === 'string'
-  );
 }

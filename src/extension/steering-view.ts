@@ -128,18 +128,15 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const weightsList = spreadWeights(objectives, this.state.previewCount, this.state.weights);
     const { id, signal } = this.begin();
     this.post({ type: 'previewStart', requestId: id, weightsList });
-    try {
-      const items = await whileBusy(signal, () =>
-        this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
-      );
-      this.update({ previews: items });
-      this.post({ type: 'previewDone', requestId: id, items });
-      this.finish(id);
-      return items;
-    } catch (e) {
-      this.fail('preview', id, e);
-      return null;
-    }
+    return this.latest(
+      'preview',
+      { id, signal },
+      () => this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
+      (items) => {
+        this.update({ previews: items });
+        this.post({ type: 'previewDone', requestId: id, items });
+      },
+    );
   }
 
   /** Summarizes the current source with the sliders' weights; null when superseded, cancelled or failed. */
@@ -149,22 +146,20 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const weights = this.state.weights;
     const { id, signal } = this.begin();
     this.post({ type: 'summaryStart', requestId: id, weights });
-    try {
-      const summary = await whileBusy(signal, () =>
+    return this.latest(
+      'summary',
+      { id, signal },
+      () =>
         this.deps.summarizer.summarize(source, weights, {
           signal,
           supersede: SUPERSEDE,
           onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
         }),
-      );
-      this.update({ summary });
-      this.post({ type: 'summaryDone', requestId: id, summary });
-      this.finish(id);
-      return summary;
-    } catch (e) {
-      this.fail('summary', id, e);
-      return null;
-    }
+      (summary) => {
+        this.update({ summary });
+        this.post({ type: 'summaryDone', requestId: id, summary });
+      },
+    );
   }
 
   postStatus(): void {
@@ -198,6 +193,27 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     this.running = controller;
     this.postStatus();
     return { id: ++this.requestId, signal: controller.signal };
+  }
+
+  /**
+   * Runs the view's request `id` (waiting while the engine is busy) and shows its outcome with `done`; a
+   * failure (superseded, cancelled or an error) goes to fail() and gives null.
+   */
+  private async latest<T>(
+    kind: 'summary' | 'preview',
+    { id, signal }: { id: number; signal: AbortSignal },
+    work: () => Promise<T>,
+    done: (result: T) => void,
+  ): Promise<T | null> {
+    try {
+      const result = await whileBusy(signal, work);
+      done(result);
+      this.finish(id);
+      return result;
+    } catch (e) {
+      this.fail(kind, id, e);
+      return null;
+    }
   }
 
   private fail(kind: 'summary' | 'preview', id: number, e: unknown): void {

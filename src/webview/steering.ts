@@ -49,11 +49,29 @@ let ids: string[] = [];
 let source: SourceInfo | null = null;
 let lastStatus: EngineStatus | null = null;
 
-// The latest request of each kind; older ones' messages are dropped.
-let summaryReq = -Infinity;
-let summaryActive = false;
-let previewReq = -Infinity;
-let previewActive = false;
+/**
+ * The latest request of one kind (summary or preview) and whether it still runs; the messages of older
+ * ones are dropped.
+ */
+class LatestRequest {
+  id = -Infinity;
+  active = false;
+  /** A start or a result: false if it is older than the latest (drop it), else it is now the latest. */
+  take(requestId: number, active: boolean): boolean {
+    if (requestId < this.id) return false;
+    this.id = requestId;
+    this.active = active;
+    return true;
+  }
+  /** A failure: true, and the request no longer runs, if it is the running latest one. */
+  fail(requestId: number): boolean {
+    if (!this.active || requestId !== this.id) return false;
+    this.active = false;
+    return true;
+  }
+}
+const summaryReq = new LatestRequest();
+const previewReq = new LatestRequest();
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pending: number[] | null = null;
@@ -218,8 +236,8 @@ function build(next: Persisted): void {
   }
   view.setSource(source);
   view.setStatus(lastStatus);
-  if (!summaryActive) view.showSummary(next.view.summary);
-  if (!previewActive) view.showPreviews(next.view.previews);
+  if (!summaryReq.active) view.showSummary(next.view.summary);
+  if (!previewReq.active) view.showPreviews(next.view.previews);
   save();
 }
 
@@ -264,51 +282,35 @@ function onMessage(msg: ToWebview): void {
       return;
     }
     case 'summaryStart':
-      if (msg.requestId < summaryReq) return;
-      summaryReq = msg.requestId;
-      summaryActive = true;
-      view.summaryStart();
+      if (summaryReq.take(msg.requestId, true)) view.summaryStart();
       return;
     case 'summaryText':
-      if (msg.requestId < summaryReq || (msg.requestId === summaryReq && !summaryActive)) return;
-      if (msg.requestId > summaryReq) {
-        // Its start was missed (e.g. the view was recreated meanwhile): start now.
-        summaryReq = msg.requestId;
-        summaryActive = true;
-        view.summaryStart();
-      }
+      if (msg.requestId < summaryReq.id || (msg.requestId === summaryReq.id && !summaryReq.active)) return;
+      // Its start was missed (e.g. the view was recreated meanwhile): start now.
+      if (msg.requestId > summaryReq.id && summaryReq.take(msg.requestId, true)) view.summaryStart();
       view.summaryAppend(msg.text);
       return;
     case 'summaryDone':
-      if (msg.requestId < summaryReq) return;
-      summaryReq = msg.requestId;
-      summaryActive = false;
+      if (!summaryReq.take(msg.requestId, false)) return;
       m.view.summary = msg.summary;
       view.showSummary(msg.summary);
       save();
       return;
     case 'previewStart':
-      if (msg.requestId < previewReq) return;
-      previewReq = msg.requestId;
-      previewActive = true;
-      view.previewStart(msg.weightsList);
+      if (previewReq.take(msg.requestId, true)) view.previewStart(msg.weightsList);
       return;
     case 'previewDone':
-      if (msg.requestId < previewReq) return;
-      previewReq = msg.requestId;
-      previewActive = false;
+      if (!previewReq.take(msg.requestId, false)) return;
       m.view.previews = msg.items;
       view.showPreviews(msg.items);
       save();
       return;
     case 'requestFailed':
-      if (msg.kind === 'summary' && summaryActive && msg.requestId === summaryReq) {
-        summaryActive = false;
+      if (msg.kind === 'summary' && summaryReq.fail(msg.requestId)) {
         view.summaryFailed(msg.message, msg.cancelled, m.view.summary);
-      } else if (msg.kind === 'preview' && previewActive && msg.requestId === previewReq) {
-        previewActive = false;
+      } else if (msg.kind === 'preview' && previewReq.fail(msg.requestId)) {
         view.previewFailed(msg.message, msg.cancelled, m.view.previews);
-      } else if (msg.requestId > Math.max(summaryReq, previewReq)) {
+      } else if (msg.requestId > Math.max(summaryReq.id, previewReq.id)) {
         // Refused before it started (e.g. no source): a note where it was asked for, content kept.
         if (msg.kind === 'preview') view.previewNotice(msg.message, msg.cancelled);
         else view.summaryNotice(msg.message, msg.cancelled);
