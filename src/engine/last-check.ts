@@ -112,7 +112,7 @@ export async function retryUnusable(
   const check = (summary: string): Unusable | null =>
     unusable(summary) ?? (echoes(summary, prompt) ? 'empty' : null);
   const reasons = outputs.map((o) => check(o.summary));
-  const opener = model.tokenizer.encode(proseOpener(document), false);
+  let opener: number[] | undefined; // only when a row needs another way
   for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
     const bad = reasons.flatMap((reason, r) => (reason === null ? [] : [r]));
     if (bad.length === 0) return;
@@ -125,7 +125,11 @@ export async function retryUnusable(
     const { rows } = await generateBatch(
       model,
       bad.map((r) => requests[r]!),
-      { ...batchOptions, sampling, ...(opens ? { start: opener } : {}) },
+      {
+        ...batchOptions,
+        sampling,
+        ...(opens ? { start: (opener ??= model.tokenizer.encode(proseOpener(document), false)) } : {}),
+      },
     );
     rows.forEach((row, i) => {
       const r = bad[i]!;

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from .config import RunConfig, load_config
 from .data import Example, build_prompt, load_split, sample_examples
 from .generate import left_pad
 from .grounding import Continuation, DocumentTerms
+from .grounding.continuation import SENTENCE_END
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
 
 # The shared delta alone, in bfloat16 (~12 MB, committed): what another session resumes from, since the full
@@ -51,7 +51,7 @@ def as_sentence(e: Example) -> Example:
     """The reference ended as a sentence (package descriptions often lack the full stop): grounded decoding
     ends a summary only at the end of a sentence, so that is what the model learns to write."""
     text = e.summary.strip()
-    return e if re.search(r"[.!?][\"'’”)]*$", text) else replace(e, summary=text + ".")
+    return e if SENTENCE_END.search(text) else replace(e, summary=text + ".")
 
 
 def grounded_reference(e: Example) -> bool:

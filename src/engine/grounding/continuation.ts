@@ -88,7 +88,7 @@ export const MIN_SENTENCE_TERMS = 3;
 /** Typography a summary may use even when the document does not. */
 const TYPOGRAPHY = new Set(['’', '‘', '“', '”', '–', '—', '…']);
 /** The end of a sentence, perhaps inside quotes or brackets. */
-const SENTENCE_END = /[.!?]["'’”)]*\s*$/u;
+export const SENTENCE_END = /[.!?]["'’”)]*\s*$/u;
 const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
 
 /** What the checks need to know about the text written so far; computed once per step. */

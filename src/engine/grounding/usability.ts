@@ -3,7 +3,7 @@
  * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); a summary
  * cut off at the token limit is still shown.
  */
-import { ABBREVIATIONS } from './continuation';
+import { ABBREVIATIONS, SENTENCE_END } from './continuation';
 import { termsOf, type DocumentTerms } from './terms';
 
 export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list';
@@ -114,7 +114,7 @@ export function unusableMessage(reason: Unusable): string {
 
 /** Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets. */
 export function endsSentence(text: string): boolean {
-  return /[.!?]["'’”)]*$/u.test(text.trim());
+  return SENTENCE_END.test(text);
 }
 
 /**

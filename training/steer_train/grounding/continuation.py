@@ -90,7 +90,7 @@ def _ends_short_sentence(text: str, start_at: int, end: bool) -> bool:
 # Typography a summary may use even when the document does not.
 _TYPOGRAPHY = set("’‘“”–—…")
 # The end of a sentence, perhaps inside quotes or brackets.
-_SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
+SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
 
 
@@ -146,6 +146,6 @@ class Continuation:
                 if (form == seq[-1]) if finished else seq[-1].startswith(form):
                     return "repeat"
             seq.append(form)
-        if end and combined.strip() and not _SENTENCE_END.search(combined):
+        if end and combined.strip() and not SENTENCE_END.search(combined):
             return "fragment"  # the summary ends anywhere but at the end of a sentence
         return None
