@@ -57,7 +57,8 @@ fi
 
 # The extension in a real VS Code server with the real model (test/vscode/runner/run-server.ts): the command
 # suites on the development copy; engine faults (killed, frozen, garbage) with deadlines short enough to
-# wait for; the Steering view's Replace and a 60 s soak of its slider, driven in the browser; then the VSIX
+# wait for; the Steering view's Replace, a summary inserted into a notebook cell and taken back with one
+# Ctrl+Z, and a 60 s soak of the view's slider, driven in the browser; then the VSIX
 # as a user installs it: the Steering view (sliders, live summary, preview, reload) and a summary from the
 # packaged engine and model.
 stage 'slow: the extension in VS Code'
@@ -66,6 +67,7 @@ SERVER=dist/test/vscode/runner/run-server.js
 STEER_ENGINE_TIMEOUTS='{"loadMs":30000,"idleMs":10000}' STEER_TEST_GREP='engine faults' \
   "${offline[@]}" node $SERVER --tests dist/test/vscode/suite
 "${offline[@]}" node $SERVER --ui dist/test/vscode/ui/steering-replace.ui.js
+"${offline[@]}" node $SERVER --ui dist/test/vscode/ui/notebook-undo.ui.js
 "${offline[@]}" node $SERVER --ui dist/test/vscode/ui/steering-soak.ui.js
 VSIX=dist/steer-$(node -p "require('./package.json').version")-linux-x64.vsix
 python scripts/vsix_is_current.py "$VSIX" || bash scripts/package.sh linux-x64 # missing, or older bundles
