@@ -91,7 +91,8 @@ describe('Steer with unusual inputs', function () {
   /**
    * One undo in the editor that was edited brings the original text back. In a notebook cell the `undo`
    * command, run from here, does not reach the cell's text (tried in edit mode, markup and code cells), so
-   * there the text is put back by an edit and the undo is left to a browser-driven test.
+   * there the text is put back by an edit; the undo itself, one Ctrl+Z in the cell, is checked in the
+   * browser by test/vscode/ui/notebook-undo.ui.ts.
    */
   async function takeBack(editor: vscode.TextEditor, original: string): Promise<void> {
     const doc = editor.document;
