@@ -14,6 +14,7 @@ import {
   type ViewState,
   type WeightRecord,
 } from '../common/messages';
+import { RequestLifecycle, retryWhileRefused, type Ticket } from '../common/request-lifecycle';
 import { normaliseWeights, spreadWeights, type Manifest } from '../engine/extension-api';
 import type { EngineClient, EngineError } from './engine-client';
 import { deliver } from './output';
@@ -23,6 +24,7 @@ import { WebviewViewBase } from './webview-view-base';
 
 export const STEERING_VIEW_ID = 'steer.steering';
 const STATE_KEY = 'steer.viewState';
+/** The view's one key: a summary and a preview supersede each other, in the view and in the engine. */
 const SUPERSEDE = 'steering-view';
 
 export interface SteeringViewDeps {
@@ -39,8 +41,8 @@ export interface SteeringViewDeps {
 export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   private state: ViewState;
   private editor: vscode.TextEditor | undefined;
-  private requestId = 0;
-  private running: AbortController | null = null;
+  /** The view's requests; their numbers are the request ids the webview sees. */
+  private readonly requests = new RequestLifecycle<typeof SUPERSEDE>();
   private sourceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners: vscode.Disposable[] = [];
 
@@ -104,7 +106,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
         this.update({ live: m.live });
         return;
       case 'cancel':
-        this.running?.abort();
+        this.requests.cancel(SUPERSEDE);
         return;
       case 'action':
         await this.act(m.action, m.summaryId);
@@ -126,11 +128,12 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     if (!source) return this.noSource('preview');
     const objectives = this.deps.manifest().objectives;
     const weightsList = spreadWeights(objectives, this.state.previewCount, this.state.weights);
-    const { id, signal } = this.begin();
+    const ticket = this.begin();
+    const { seq: id, signal } = ticket;
     this.post({ type: 'previewStart', requestId: id, weightsList });
     return this.latest(
       'preview',
-      { id, signal },
+      ticket,
       () => this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
       (items) => {
         this.update({ previews: items });
@@ -144,11 +147,12 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const source = this.currentSource();
     if (!source) return this.noSource('summary');
     const weights = this.state.weights;
-    const { id, signal } = this.begin();
+    const ticket = this.begin();
+    const { seq: id, signal } = ticket;
     this.post({ type: 'summaryStart', requestId: id, weights });
     return this.latest(
       'summary',
-      { id, signal },
+      ticket,
       () =>
         this.deps.summarizer.summarize(source, weights, {
           signal,
@@ -175,64 +179,58 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     this.post({
       type: 'status',
       status: {
-        state: this.running && state === 'ready' ? 'busy' : state,
+        state: this.requests.busy(SUPERSEDE) && state === 'ready' ? 'busy' : state,
         ...(c.info ? { device: c.info.device } : {}),
       },
     });
   }
 
   override dispose(): void {
-    this.running?.abort();
+    this.requests.cancelAll();
     for (const l of this.listeners) l.dispose();
     super.dispose();
   }
 
-  private begin(): { id: number; signal: AbortSignal } {
-    this.running?.abort();
-    const controller = new AbortController();
-    this.running = controller;
+  /** A new request of the view; the running one, summary or preview, is superseded. */
+  private begin(): Ticket<typeof SUPERSEDE> {
+    const ticket = this.requests.start(SUPERSEDE);
     this.postStatus();
-    return { id: ++this.requestId, signal: controller.signal };
+    return ticket;
   }
 
   /**
-   * Runs the view's request `id` (waiting while the engine is busy) and shows its outcome with `done`; a
-   * failure (superseded, cancelled or an error) goes to fail() and gives null.
+   * Runs the view's request (waiting while the engine is busy) and shows its outcome with `done`; a failure
+   * (superseded, cancelled or an error) goes to fail() and gives null. A result is shown even when a
+   * request of the other kind has superseded it meanwhile: the webview keeps the latest of each kind.
    */
   private async latest<T>(
     kind: 'summary' | 'preview',
-    { id, signal }: { id: number; signal: AbortSignal },
+    ticket: Ticket<typeof SUPERSEDE>,
     work: () => Promise<T>,
     done: (result: T) => void,
   ): Promise<T | null> {
     try {
-      const result = await whileBusy(signal, work);
+      const result = await retryWhileRefused(work, isBusy, { signal: ticket.signal, waitMs: BUSY_WAIT_MS });
       done(result);
-      this.finish(id);
+      // the view is idle again once its latest request ends
+      if (this.requests.settle(ticket)) this.postStatus();
       return result;
     } catch (e) {
-      this.fail(kind, id, e);
+      this.fail(kind, ticket, e);
       return null;
     }
   }
 
-  private fail(kind: 'summary' | 'preview', id: number, e: unknown): void {
+  private fail(kind: 'summary' | 'preview', ticket: Ticket<typeof SUPERSEDE>, e: unknown): void {
     const cancelled = (e as Partial<EngineError>).cancelled === true;
     const message = e instanceof Error ? e.message : String(e);
     if (!cancelled) this.deps.log(`steering view: ${message}`);
-    this.post({ type: 'requestFailed', kind, requestId: id, message, cancelled });
-    this.finish(id);
-  }
-
-  /** The view is idle again once its latest request ends. */
-  private finish(id: number): void {
-    if (id !== this.requestId) return;
-    this.running = null;
-    this.postStatus();
+    this.post({ type: 'requestFailed', kind, requestId: ticket.seq, message, cancelled });
+    if (this.requests.fail(ticket)) this.postStatus();
   }
 
   private noSource(kind: 'summary' | 'preview'): null {
-    const id = ++this.requestId;
+    const id = this.requests.next();
     this.post({
       type: 'requestFailed',
       kind,
@@ -348,26 +346,14 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   }
 }
 
-/** How long the view's latest request waits for the engine to take it (see whileBusy). */
-const BUSY_WAIT_MS = 30_000;
-
 /**
- * Runs a request of the view again while the engine answers BUSY. A slider moving many times a second
+ * How long the view's latest request waits for the engine to take it. A slider moving many times a second
  * supersedes request after request; the engine stops each at its next step, but until then they count
- * against its cap, and the latest position's request, refused, would leave the view on an error. It waits
- * instead (unless superseded or cancelled: then `run` rejects with CANCELLED), up to BUSY_WAIT_MS.
+ * against its cap, and the latest position's request, refused with BUSY, would leave the view on an error.
+ * It waits instead (unless superseded or cancelled: then the request rejects with CANCELLED).
  */
-async function whileBusy<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + BUSY_WAIT_MS;
-  for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1000)) {
-    try {
-      return await run();
-    } catch (e) {
-      if ((e as Partial<EngineError>).code !== 'BUSY' || signal.aborted || Date.now() > deadline) throw e;
-    }
-    await new Promise((r) => setTimeout(r, delayMs));
-  }
-}
+const BUSY_WAIT_MS = 30_000;
+const isBusy = (e: unknown): boolean => (e as Partial<EngineError>).code === 'BUSY';
 
 /** Editors whose text can be summarized (not our own summary documents or output panes). */
 function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {

@@ -16,6 +16,7 @@ import {
   type ToWebview,
   type ViewState,
 } from '../common/messages';
+import { RequestLifecycle } from '../common/request-lifecycle';
 import { fromRecord, rounded, sameWeights, toRecord } from './simplex';
 import { showLoading, SteeringView, type ViewCallbacks } from './view';
 
@@ -50,28 +51,10 @@ let source: SourceInfo | null = null;
 let lastStatus: EngineStatus | null = null;
 
 /**
- * The latest request of one kind (summary or preview) and whether it still runs; the messages of older
- * ones are dropped.
+ * The extension's requests as this page follows them, numbered by the extension: per kind, the latest
+ * summary or preview and whether it still runs; the messages of older ones are dropped.
  */
-class LatestRequest {
-  id = -Infinity;
-  active = false;
-  /** A start or a result: false if it is older than the latest (drop it), else it is now the latest. */
-  take(requestId: number, active: boolean): boolean {
-    if (requestId < this.id) return false;
-    this.id = requestId;
-    this.active = active;
-    return true;
-  }
-  /** A failure: true, and the request no longer runs, if it is the running latest one. */
-  fail(requestId: number): boolean {
-    if (!this.active || requestId !== this.id) return false;
-    this.active = false;
-    return true;
-  }
-}
-const summaryReq = new LatestRequest();
-const previewReq = new LatestRequest();
+const requests = new RequestLifecycle<'summary' | 'preview'>();
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pending: number[] | null = null;
@@ -236,8 +219,8 @@ function build(next: Persisted): void {
   }
   view.setSource(source);
   view.setStatus(lastStatus);
-  if (!summaryReq.active) view.showSummary(next.view.summary);
-  if (!previewReq.active) view.showPreviews(next.view.previews);
+  if (!requests.busy('summary')) view.showSummary(next.view.summary);
+  if (!requests.busy('preview')) view.showPreviews(next.view.previews);
   save();
 }
 
@@ -282,35 +265,35 @@ function onMessage(msg: ToWebview): void {
       return;
     }
     case 'summaryStart':
-      if (summaryReq.take(msg.requestId, true)) view.summaryStart();
+      if (requests.follow('summary', msg.requestId)) view.summaryStart();
       return;
-    case 'summaryText':
-      if (msg.requestId < summaryReq.id || (msg.requestId === summaryReq.id && !summaryReq.active)) return;
+    case 'summaryText': {
+      const ref = { key: 'summary', seq: msg.requestId } as const;
       // Its start was missed (e.g. the view was recreated meanwhile): start now.
-      if (msg.requestId > summaryReq.id && summaryReq.take(msg.requestId, true)) view.summaryStart();
-      view.summaryAppend(msg.text);
+      if (ref.seq > requests.latest('summary') && requests.follow('summary', ref.seq)) view.summaryStart();
+      if (requests.isRunning(ref)) view.summaryAppend(msg.text);
       return;
+    }
     case 'summaryDone':
-      if (!summaryReq.take(msg.requestId, false)) return;
+      if (!requests.settle({ key: 'summary', seq: msg.requestId })) return;
       m.view.summary = msg.summary;
       view.showSummary(msg.summary);
       save();
       return;
     case 'previewStart':
-      if (previewReq.take(msg.requestId, true)) view.previewStart(msg.weightsList);
+      if (requests.follow('preview', msg.requestId)) view.previewStart(msg.weightsList);
       return;
     case 'previewDone':
-      if (!previewReq.take(msg.requestId, false)) return;
+      if (!requests.settle({ key: 'preview', seq: msg.requestId })) return;
       m.view.previews = msg.items;
       view.showPreviews(msg.items);
       save();
       return;
     case 'requestFailed':
-      if (msg.kind === 'summary' && summaryReq.fail(msg.requestId)) {
-        view.summaryFailed(msg.message, msg.cancelled, m.view.summary);
-      } else if (msg.kind === 'preview' && previewReq.fail(msg.requestId)) {
-        view.previewFailed(msg.message, msg.cancelled, m.view.previews);
-      } else if (msg.requestId > Math.max(summaryReq.id, previewReq.id)) {
+      if (requests.fail({ key: msg.kind, seq: msg.requestId })) {
+        if (msg.kind === 'summary') view.summaryFailed(msg.message, msg.cancelled, m.view.summary);
+        else view.previewFailed(msg.message, msg.cancelled, m.view.previews);
+      } else if (msg.requestId > Math.max(requests.latest('summary'), requests.latest('preview'))) {
         // Refused before it started (e.g. no source): a note where it was asked for, content kept.
         if (msg.kind === 'preview') view.previewNotice(msg.message, msg.cancelled);
         else view.summaryNotice(msg.message, msg.cancelled);
