@@ -1,8 +1,7 @@
 /**
  * The "Steering" view: sliders over the objectives, live re-summarizing of the current selection or file,
  * and the trade-off preview. The latest slider position wins: each new request supersedes the running one.
- * Its state (weights, live, last summary and preview) is kept in the workspace state, so it survives hiding
- * the view and reloading the window.
+ * It owns the view's state (view-state.ts): the webview gets it in `init` and sends the user's changes here.
  */
 import * as vscode from 'vscode';
 import {
@@ -11,7 +10,6 @@ import {
   type ObjectiveInfo,
   type SummaryView,
   type ToWebview,
-  type ViewState,
   type WeightRecord,
 } from '../common/messages';
 import { RequestLifecycle, retryWhileRefused, type Ticket } from '../common/request-lifecycle';
@@ -20,10 +18,10 @@ import type { EngineClient, EngineError } from './engine-client';
 import { deliver } from './output';
 import { sourceFromEditor, type Source } from './source';
 import type { Summarizer } from './summarizer';
+import { ViewStateStore } from './view-state';
 import { WebviewViewBase } from './webview-view-base';
 
 export const STEERING_VIEW_ID = 'steer.steering';
-const STATE_KEY = 'steer.viewState';
 /** The view's one key: a summary and a preview supersede each other, in the view and in the engine. */
 const SUPERSEDE = 'steering-view';
 
@@ -39,7 +37,7 @@ export interface SteeringViewDeps {
 }
 
 export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
-  private state: ViewState;
+  private readonly store: ViewStateStore;
   private editor: vscode.TextEditor | undefined;
   /** The view's requests; their numbers are the request ids the webview sees. */
   private readonly requests = new RequestLifecycle<typeof SUPERSEDE>();
@@ -52,7 +50,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       { title: 'Steering', script: 'dist/webview/steering.js', styles: ['media/steering.css'] },
       deps.log,
     );
-    this.state = this.restoreOrEmpty();
+    this.store = new ViewStateStore(deps);
     this.editor = usable(vscode.window.activeTextEditor);
     this.listeners.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -71,8 +69,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
 
   /** Weights currently on the sliders (none while the model cannot be read: the engine reports why). */
   get weights(): WeightRecord {
-    if (Object.keys(this.state.weights).length === 0) this.state = this.restoreOrEmpty();
-    return this.state.weights;
+    return this.store.weights;
   }
 
   protected parse(message: unknown): FromWebview | null {
@@ -88,22 +85,22 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
         this.sendInit();
         return;
       case 'weightsChanged':
-        this.update({ weights: m.weights });
+        this.store.update({ weights: m.weights });
         if (m.live) await this.summarize();
         return;
       case 'summarize':
-        this.update({ weights: m.weights });
+        this.store.update({ weights: m.weights });
         await this.summarize();
         return;
       case 'preview':
-        this.update({ previewCount: m.count });
+        this.store.update({ previewCount: m.count });
         await this.preview();
         return;
       case 'setPreviewCount':
-        this.update({ previewCount: m.count });
+        this.store.update({ previewCount: m.count });
         return;
       case 'setLive':
-        this.update({ live: m.live });
+        this.store.update({ live: m.live });
         return;
       case 'cancel':
         this.requests.cancel(SUPERSEDE);
@@ -117,9 +114,9 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   /** Sets the sliders (a preset from the command palette) and summarizes when live. */
   async setWeights(weights: WeightRecord): Promise<void> {
     const w = normaliseWeights(this.deps.manifest().objectives, weights).record;
-    this.update({ weights: w });
+    this.store.update({ weights: w });
     this.post({ type: 'setWeights', weights: w });
-    if (this.state.live) await this.summarize();
+    if (this.store.state.live) await this.summarize();
   }
 
   /** The trade-off preview of the current source (from the command palette). */
@@ -127,7 +124,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     const source = this.currentSource();
     if (!source) return this.noSource('preview');
     const objectives = this.deps.manifest().objectives;
-    const weightsList = spreadWeights(objectives, this.state.previewCount, this.state.weights);
+    const weightsList = spreadWeights(objectives, this.store.state.previewCount, this.store.state.weights);
     const ticket = this.begin();
     const { seq: id, signal } = ticket;
     this.post({ type: 'previewStart', requestId: id, weightsList });
@@ -136,7 +133,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       ticket,
       () => this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
       (items) => {
-        this.update({ previews: items });
+        this.store.update({ previews: items });
         this.post({ type: 'previewDone', requestId: id, items });
       },
     );
@@ -146,7 +143,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   async summarize(): Promise<SummaryView | null> {
     const source = this.currentSource();
     if (!source) return this.noSource('summary');
-    const weights = this.state.weights;
+    const weights = this.store.state.weights;
     const ticket = this.begin();
     const { seq: id, signal } = ticket;
     this.post({ type: 'summaryStart', requestId: id, weights });
@@ -160,7 +157,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
           onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
         }),
       (summary) => {
-        this.update({ summary });
+        this.store.update({ summary });
         this.post({ type: 'summaryDone', requestId: id, summary });
       },
     );
@@ -300,49 +297,11 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       modelName: m.id,
       objectives,
       presets: Object.entries(m.presets).map(([name, weights]) => ({ name, weights })),
-      state: this.state,
+      state: this.store.state,
       liveDebounceMs: this.deps.liveDebounceMs(),
     });
     this.postSource();
     this.postStatus();
-  }
-
-  private update(patch: Partial<ViewState>): void {
-    this.state = { ...this.state, ...patch };
-    void this.deps.memento.update(STATE_KEY, this.state);
-  }
-
-  /**
-   * The saved state, or an empty one while the model's manifest cannot be read (a bad steer.modelPath):
-   * activation must not fail on it, so that the commands can report the problem.
-   */
-  private restoreOrEmpty(): ViewState {
-    try {
-      return this.restore();
-    } catch (e) {
-      this.deps.log(`the Steering view waits for a model: ${e instanceof Error ? e.message : String(e)}`);
-      return { weights: {}, live: true, previewCount: 4, summary: null, previews: [] };
-    }
-  }
-
-  private restore(): ViewState {
-    const objectives = this.deps.manifest().objectives;
-    const saved = this.deps.memento.get<Partial<ViewState>>(STATE_KEY);
-    let weights = this.deps.defaultWeights();
-    try {
-      if (saved?.weights) weights = normaliseWeights(objectives, saved.weights).record;
-    } catch {
-      // saved for another model's objectives
-    }
-    const sameModel = (s: SummaryView | null | undefined) =>
-      s && Object.keys(s.weights).every((k) => objectives.some((o) => o.id === k)) ? s : null;
-    return {
-      weights,
-      live: saved?.live ?? true,
-      previewCount: saved?.previewCount ?? 4,
-      summary: sameModel(saved?.summary),
-      previews: (saved?.previews ?? []).filter((p) => sameModel(p) !== null),
-    };
   }
 }
 
