@@ -36,6 +36,15 @@ export interface SteeringViewDeps {
   log: (line: string) => void;
 }
 
+/** A summary or preview of the view, as latest() runs it. */
+interface ViewRequest<T> {
+  /** The webview's message that it started. */
+  start: (requestId: number) => ToWebview;
+  work: (ticket: Ticket<typeof SUPERSEDE>) => Promise<T>;
+  /** Keeps the result in the view's state and shows it. */
+  done: (result: T, requestId: number) => void;
+}
+
 export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   private readonly store: ViewStateStore;
   private editor: vscode.TextEditor | undefined;
@@ -120,47 +129,40 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   }
 
   /** The trade-off preview of the current source (from the command palette). */
-  async preview(): Promise<SummaryView[] | null> {
-    const source = this.currentSource();
-    if (!source) return this.noSource('preview');
-    const objectives = this.deps.manifest().objectives;
-    const weightsList = spreadWeights(objectives, this.store.state.previewCount, this.store.state.weights);
-    const ticket = this.begin();
-    const { seq: id, signal } = ticket;
-    this.post({ type: 'previewStart', requestId: id, weightsList });
-    return this.latest(
-      'preview',
-      ticket,
-      () => this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
-      (items) => {
-        this.store.update({ previews: items });
-        this.post({ type: 'previewDone', requestId: id, items });
-      },
-    );
+  preview(): Promise<SummaryView[] | null> {
+    return this.latest('preview', (source) => {
+      const { previewCount, weights } = this.store.state;
+      const weightsList = spreadWeights(this.deps.manifest().objectives, previewCount, weights);
+      return {
+        start: (requestId) => ({ type: 'previewStart', requestId, weightsList }),
+        work: ({ signal }) =>
+          this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
+        done: (items, requestId) => {
+          this.store.update({ previews: items });
+          this.post({ type: 'previewDone', requestId, items });
+        },
+      };
+    });
   }
 
   /** Summarizes the current source with the sliders' weights; null when superseded, cancelled or failed. */
-  async summarize(): Promise<SummaryView | null> {
-    const source = this.currentSource();
-    if (!source) return this.noSource('summary');
-    const weights = this.store.state.weights;
-    const ticket = this.begin();
-    const { seq: id, signal } = ticket;
-    this.post({ type: 'summaryStart', requestId: id, weights });
-    return this.latest(
-      'summary',
-      ticket,
-      () =>
-        this.deps.summarizer.summarize(source, weights, {
-          signal,
-          supersede: SUPERSEDE,
-          onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
-        }),
-      (summary) => {
-        this.store.update({ summary });
-        this.post({ type: 'summaryDone', requestId: id, summary });
-      },
-    );
+  summarize(): Promise<SummaryView | null> {
+    return this.latest('summary', (source) => {
+      const weights = this.store.state.weights;
+      return {
+        start: (requestId) => ({ type: 'summaryStart', requestId, weights }),
+        work: ({ seq: requestId, signal }) =>
+          this.deps.summarizer.summarize(source, weights, {
+            signal,
+            supersede: SUPERSEDE,
+            onText: (text) => this.post({ type: 'summaryText', requestId, text }),
+          }),
+        done: (summary, requestId) => {
+          this.store.update({ summary });
+          this.post({ type: 'summaryDone', requestId, summary });
+        },
+      };
+    });
   }
 
   postStatus(): void {
@@ -188,27 +190,28 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     super.dispose();
   }
 
-  /** A new request of the view; the running one, summary or preview, is superseded. */
-  private begin(): Ticket<typeof SUPERSEDE> {
-    const ticket = this.requests.start(SUPERSEDE);
-    this.postStatus();
-    return ticket;
-  }
-
   /**
-   * Runs the view's request (waiting while the engine is busy) and shows its outcome with `done`; a failure
-   * (superseded, cancelled or an error) goes to fail() and gives null. A result is shown even when a
-   * request of the other kind has superseded it meanwhile: the webview keeps the latest of each kind.
+   * Runs a request of the view on the current source: it supersedes the running one, summary or preview,
+   * waits while the engine is busy, and shows its outcome with `done`. A failure (superseded, cancelled or
+   * an error) goes to fail() and gives null. A result is shown even when a request of the other kind has
+   * superseded it meanwhile: the webview keeps the latest of each kind.
    */
   private async latest<T>(
     kind: 'summary' | 'preview',
-    ticket: Ticket<typeof SUPERSEDE>,
-    work: () => Promise<T>,
-    done: (result: T) => void,
+    make: (source: Source) => ViewRequest<T>,
   ): Promise<T | null> {
+    const source = this.currentSource();
+    if (!source) return this.noSource(kind);
+    const request = make(source);
+    const ticket = this.requests.start(SUPERSEDE);
+    this.postStatus();
+    this.post(request.start(ticket.seq));
     try {
-      const result = await retryWhileRefused(work, isBusy, { signal: ticket.signal, waitMs: BUSY_WAIT_MS });
-      done(result);
+      const result = await retryWhileRefused(() => request.work(ticket), isBusy, {
+        signal: ticket.signal,
+        waitMs: BUSY_WAIT_MS,
+      });
+      request.done(result, ticket.seq);
       // the view is idle again once its latest request ends
       if (this.requests.settle(ticket)) this.postStatus();
       return result;

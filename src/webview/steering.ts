@@ -33,8 +33,14 @@ interface Page {
 }
 let page: Page | null = null;
 
+type Kind = 'summary' | 'preview';
+
 /** The last finished summary and preview, as the extension stored and sent them. */
-let finished: { summary: SummaryView | null; previews: SummaryView[] } = { summary: null, previews: [] };
+interface Finished {
+  summary: SummaryView | null;
+  preview: SummaryView[];
+}
+let finished: Finished = { summary: null, preview: [] };
 let source: SourceInfo | null = null;
 let lastStatus: EngineStatus | null = null;
 
@@ -42,7 +48,7 @@ let lastStatus: EngineStatus | null = null;
  * The extension's requests as this page follows them, numbered by the extension: per kind, the latest
  * summary or preview and whether it still runs; the messages of older ones are dropped.
  */
-const requests = new RequestLifecycle<'summary' | 'preview'>();
+const requests = new RequestLifecycle<Kind>();
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pending: number[] | null = null;
@@ -124,7 +130,7 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   const { state } = msg;
   cancelPending();
   lastPosted = null;
-  finished = { summary: state.summary, previews: state.previews };
+  finished = { summary: state.summary, preview: state.previews };
   const view = new SteeringView(
     root,
     {
@@ -141,7 +147,14 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   view.setSource(source);
   view.setStatus(lastStatus);
   if (!requests.busy('summary')) view.showSummary(finished.summary);
-  if (!requests.busy('preview')) view.showPreviews(finished.previews);
+  if (!requests.busy('preview')) view.showPreviews(finished.preview);
+}
+
+/** A request of `kind` finished: false if it is stale (drop it); else the page keeps its result to show. */
+function settled<K extends Kind>(kind: K, requestId: number, result: Finished[K]): boolean {
+  if (!requests.settle({ key: kind, seq: requestId })) return false;
+  finished[kind] = result;
+  return true;
 }
 
 function onMessage(msg: ToWebview): void {
@@ -182,22 +195,18 @@ function onMessage(msg: ToWebview): void {
       return;
     }
     case 'summaryDone':
-      if (!requests.settle({ key: 'summary', seq: msg.requestId })) return;
-      finished.summary = msg.summary;
-      view.showSummary(msg.summary);
+      if (settled('summary', msg.requestId, msg.summary)) view.showSummary(msg.summary);
       return;
     case 'previewStart':
       if (requests.follow('preview', msg.requestId)) view.previewStart(msg.weightsList);
       return;
     case 'previewDone':
-      if (!requests.settle({ key: 'preview', seq: msg.requestId })) return;
-      finished.previews = msg.items;
-      view.showPreviews(msg.items);
+      if (settled('preview', msg.requestId, msg.items)) view.showPreviews(msg.items);
       return;
     case 'requestFailed':
       if (requests.fail({ key: msg.kind, seq: msg.requestId })) {
         if (msg.kind === 'summary') view.summaryFailed(msg.message, msg.cancelled, finished.summary);
-        else view.previewFailed(msg.message, msg.cancelled, finished.previews);
+        else view.previewFailed(msg.message, msg.cancelled, finished.preview);
       } else if (msg.requestId > Math.max(requests.latest('summary'), requests.latest('preview'))) {
         // Refused before it started (e.g. no source): a note where it was asked for, content kept.
         if (msg.kind === 'preview') view.previewNotice(msg.message, msg.cancelled);

@@ -145,6 +145,28 @@ describe('retry while refused', () => {
   const busy = new Error('BUSY');
   const isBusy = (e: unknown) => e === busy;
 
+  /** Retries an attempt the other side always refuses; `tries` counts them. */
+  function alwaysRefused(signal: AbortSignal, waitMs: number) {
+    const counter = { tries: 0 };
+    const done = retryWhileRefused(
+      async () => {
+        counter.tries++;
+        throw busy;
+      },
+      isBusy,
+      { signal, waitMs },
+    );
+    return { counter, outcome: assert.rejects(done, (e) => e === busy) };
+  }
+
+  /** Lets each wait of the backoff pass in turn. */
+  async function waits(...delays: number[]) {
+    for (const ms of delays) {
+      await settleMicrotasks();
+      mock.timers.tick(ms);
+    }
+  }
+
   test('tries again, backing off, until the attempt is taken', async () => {
     let tries = 0;
     const times: number[] = [];
@@ -157,10 +179,7 @@ describe('retry while refused', () => {
       isBusy,
       { signal: new AbortController().signal, waitMs: 30_000 },
     );
-    for (const ms of [50, 100, 200]) {
-      await settleMicrotasks();
-      mock.timers.tick(ms);
-    }
+    await waits(50, 100, 200);
     assert.equal(await done, 'taken');
     assert.deepEqual(
       times.map((t) => t - times[0]!),
@@ -169,42 +188,21 @@ describe('retry while refused', () => {
   });
 
   test('gives up with the refusal once the wait passed its deadline', async () => {
-    let tries = 0;
-    const done = retryWhileRefused(
-      async () => {
-        tries++;
-        throw busy;
-      },
-      isBusy,
-      { signal: new AbortController().signal, waitMs: 1_000 },
-    );
-    const outcome = assert.rejects(done, (e) => e === busy);
-    for (const ms of [50, 100, 200, 400, 800]) {
-      await settleMicrotasks();
-      mock.timers.tick(ms);
-    }
+    const { counter, outcome } = alwaysRefused(new AbortController().signal, 1_000);
+    await waits(50, 100, 200, 400, 800);
     await outcome;
     // tries at 0, 50, 150, 350 and 750 ms wait again; the one at 1,550 ms is past the deadline
-    assert.equal(tries, 6);
+    assert.equal(counter.tries, 6);
   });
 
   test('stops at once when superseded or cancelled, and never retries another error', async () => {
     const controller = new AbortController();
-    let tries = 0;
-    const done = retryWhileRefused(
-      async () => {
-        tries++;
-        throw busy;
-      },
-      isBusy,
-      { signal: controller.signal, waitMs: 30_000 },
-    );
-    const outcome = assert.rejects(done, (e) => e === busy);
+    const { counter, outcome } = alwaysRefused(controller.signal, 30_000);
     await settleMicrotasks();
     controller.abort();
     mock.timers.tick(50);
     await outcome;
-    assert.equal(tries, 2, 'the try after the abort is its last');
+    assert.equal(counter.tries, 2, 'the try after the abort is its last');
 
     const other = new Error('no model');
     await assert.rejects(
