@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import type { SummaryView, ViewState } from '../../src/common/messages';
 import { parseManifest } from '../../src/engine/manifest-parse';
 import { ViewStateStore } from '../../src/extension/view-state';
-import { manifestJson } from './helpers';
+import { manifestJson } from '../support/helpers';
 
 const MANIFEST = parseManifest(manifestJson());
 const DEFAULT_WEIGHTS = { concise: 0.5, faithful: 0.5, complete: 0 };
