@@ -2,7 +2,7 @@
 // external), the webview (browser), and with `--tests` the test bundles. onnxruntime-node stays external:
 // it loads its native binary from node_modules.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The files of `dir` ending in `suffix` (Node 20 has no fs.globSync). */
@@ -14,6 +14,15 @@ const files = (dir, suffix) =>
     : [];
 
 const withTests = process.argv.includes('--tests');
+/**
+ * The unit tests' folders: test/<layer>/ mirrors src/<layer>/ (and bench/), each bundled to
+ * dist/test/<layer>/; test/vscode runs inside VS Code and is bundled on its own below.
+ */
+const unitTestDirs = readdirSync('test', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'vscode')
+  .map((d) => join('test', d.name));
+// The test runs glob dist/test: a test moved or deleted since the last build must not run from an old bundle.
+if (withTests) rmSync(join('dist', 'test'), { recursive: true, force: true });
 const node = {
   bundle: true,
   platform: 'node',
@@ -53,7 +62,12 @@ const jobs = [
 ];
 if (withTests) {
   jobs.push(
-    build({ ...node, entryPoints: files('test/engine', '.test.ts'), outdir: 'dist/test/engine' }),
+    build({
+      ...node,
+      entryPoints: unitTestDirs.flatMap((d) => files(d, '.test.ts')),
+      outbase: 'test',
+      outdir: 'dist/test',
+    }),
     build({
       ...node,
       entryPoints: ['suite', 'ui', 'runner'].flatMap((d) => files(`test/vscode/${d}`, '.ts')),

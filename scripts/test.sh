@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite in two stages. The fast first stage (linters, TypeScript and Python types, the Python
-# and engine unit tests that need no real model; a few minutes) fails before the slow stage starts: the whole
+# and TypeScript unit tests that need no real model; a few minutes) fails before the slow stage starts: the whole
 # pipeline on a tiny model, the real model's tests, and the extension in a real VS Code (the suites, engine
 # faults, the browser-driven steering tests, the installed VSIX). `bash scripts/test.sh --fast`
 # (`npm run test:fast`) runs the first stage only.
@@ -35,13 +35,15 @@ stage 'fast: Python unit tests'
 [ -f models/tiny-random/manifest.json ] || python -m steer_train.build_tiny --out models/tiny-random
 python -m pytest training/tests -q "${PY_SLOW[@]/#/--ignore=}"
 
-stage 'fast: engine and CLI unit tests (tiny model)'
+stage 'fast: TypeScript unit tests (tiny model)'
 npm run --silent build:test
-engine_unit=()
-for f in dist/test/engine/*.test.js; do
-  [[ " ${ENGINE_REAL[*]} " == *" $f "* ]] || engine_unit+=("$f")
+# every unit test folder (test/<layer>/, bundled to dist/test/<layer>/; test/vscode's bundles sit a level
+# deeper and run in VS Code below), less the real model's
+unit=()
+for f in dist/test/*/*.test.js; do
+  [[ " ${ENGINE_REAL[*]} " == *" $f "* ]] || unit+=("$f")
 done
-"${offline[@]}" node --test --test-reporter=spec --test-concurrency=1 "${engine_unit[@]}"
+"${offline[@]}" node --test --test-reporter=spec --test-concurrency=1 "${unit[@]}"
 
 [ "${1:-}" = --fast ] && exit 0
 

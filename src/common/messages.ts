@@ -46,7 +46,10 @@ export interface EngineStatus {
   message?: string;
 }
 
-/** What the view restores after it is hidden or the window reloads. */
+/**
+ * The Steering view's state. The extension owns it (src/extension/view-state.ts: its defaults, kept in the
+ * workspace state) and sends it whole in `init`; the webview shows it and sends the user's changes back.
+ */
 export interface ViewState {
   weights: WeightRecord;
   live: boolean;
@@ -61,6 +64,7 @@ export type ToWebview =
       modelName: string;
       objectives: ObjectiveInfo[];
       presets: PresetInfo[];
+      /** Complete and checked by the extension: the webview uses it as it is. */
       state: ViewState;
       /** How long after the last slider movement a live summary is asked for (setting steer.liveDebounceMs). */
       liveDebounceMs: number;

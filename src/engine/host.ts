@@ -3,6 +3,7 @@
  * out of its extension host). One model at a time; requests run concurrently and each can be cancelled.
  */
 import { createInterface } from 'node:readline';
+import { RequestLifecycle, type Ticket } from '../common/request-lifecycle';
 import { SteerError, errorMessage, throwIfAborted } from './errors';
 import { loadModel, type Model } from './model';
 import {
@@ -23,7 +24,8 @@ type GenerationEvents = Pick<SummarizeOptions, 'signal' | 'onProgress' | 'onToke
 export class EngineHost {
   private model: Model | null = null;
   private loading: Promise<Model> | null = null;
-  private readonly running = new Map<RequestId, AbortController>();
+  /** Summaries and previews by request id: a request that reuses a running one's id supersedes it. */
+  private readonly running = new RequestLifecycle<RequestId>({ forget: true });
 
   constructor(
     private readonly send: (message: Outgoing) => void,
@@ -51,8 +53,6 @@ export class EngineHost {
       await this.handle(request);
     } catch (e) {
       this.send({ id: request.id, error: toErrorBody(e) });
-    } finally {
-      if (request.method === 'summarize' || request.method === 'preview') this.running.delete(request.id);
     }
   }
 
@@ -104,13 +104,12 @@ export class EngineHost {
         return;
       }
       case 'cancel': {
-        const target = this.running.get(request.params.id);
-        target?.abort();
-        this.send({ id: request.id, result: { cancelled: target !== undefined } });
+        const cancelled = this.running.cancel(request.params.id);
+        this.send({ id: request.id, result: { cancelled } });
         return;
       }
       case 'shutdown': {
-        for (const c of this.running.values()) c.abort();
+        this.running.cancelAll();
         await this.model?.dispose();
         this.model = null;
         this.send({ id: request.id, result: null });
@@ -130,27 +129,30 @@ export class EngineHost {
     stream: boolean,
     run: (model: Model, events: GenerationEvents) => Promise<SummarizeResult | PreviewResultMessage>,
   ): Promise<void> {
-    const controller = this.track(id);
-    const model = await this.ready();
-    throwIfAborted(controller.signal);
-    const result = await run(model, {
-      signal: controller.signal,
-      onProgress: (data) => this.send({ id, event: 'progress', data }),
-      ...(stream ? { onToken: (data) => this.send({ id, event: 'token', data }) } : {}),
-    });
-    this.send({ id, result });
+    const ticket = this.track(id);
+    try {
+      const model = await this.ready();
+      throwIfAborted(ticket.signal);
+      const result = await run(model, {
+        signal: ticket.signal,
+        onProgress: (data) => this.send({ id, event: 'progress', data }),
+        ...(stream ? { onToken: (data) => this.send({ id, event: 'token', data }) } : {}),
+      });
+      this.send({ id, result });
+    } finally {
+      // a superseded request's end leaves its successor under the same id running
+      this.running.settle(ticket);
+    }
   }
 
-  private track(id: RequestId): AbortController {
-    if (this.running.size >= MAX_CONCURRENT_REQUESTS && !this.running.has(id)) throw new Busy();
-    this.running.get(id)?.abort();
-    const controller = new AbortController();
-    this.running.set(id, controller);
-    return controller;
+  /** A cancelled request counts against the cap until it has stopped: it still holds the model's time. */
+  private track(id: RequestId): Ticket<RequestId> {
+    if (this.running.size >= MAX_CONCURRENT_REQUESTS && !this.running.busy(id)) throw new Busy();
+    return this.running.start(id);
   }
 
   async close(): Promise<void> {
-    for (const c of this.running.values()) c.abort();
+    this.running.cancelAll();
     await this.model?.dispose();
     this.model = null;
   }

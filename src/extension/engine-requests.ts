@@ -1,11 +1,13 @@
 /**
  * The engine client's request table: the requests sent to the engine process and not yet answered, with
- * their deadlines, the latest request per supersede key, the cancelled ones the engine still has to stop,
- * and the watchdog that takes a silent engine for stuck. It reads the engine's replies (protocol in
+ * their deadlines and the latest request per supersede key (both kept by the shared request lifecycle,
+ * src/common/request-lifecycle.ts), the cancelled ones the engine still has to stop, and the watchdog that
+ * takes a silent engine for stuck. It reads the engine's replies (protocol in
  * src/engine/protocol.ts) and settles each request once; what to do with a process (write to it, kill it)
  * stays with the supervisor in engine-client.ts.
  */
 import type { ChildProcess } from 'node:child_process';
+import { RequestEnded, RequestLifecycle, type Ticket } from '../common/request-lifecycle';
 import type { ProgressEvent, RequestId, TokenEvent } from '../engine/extension-api';
 import { EngineError, seconds, type RequestHandlers, type Timeouts } from './engine-client-options';
 
@@ -27,15 +29,17 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: EngineError) => void;
   handlers: RequestHandlers;
-  timer: ReturnType<typeof setTimeout>;
 }
 
+/** A request's key in the lifecycle: its supersede key, or a key of its own when it has none. */
+type Key = string | symbol;
+
 export class RequestTable {
-  private nextId = 1;
+  /** Request ids are the lifecycle's numbers; a request's deadline and supersede key are kept there. */
+  private readonly lifecycle = new RequestLifecycle<Key>({ forget: true });
   private readonly pending = new Map<RequestId, Pending>();
   /** Cancelled requests the engine has not answered yet, with the timer that declares it stuck. */
   private readonly draining = new Map<RequestId, ReturnType<typeof setTimeout>>();
-  private readonly superseding = new Map<string, RequestId>();
   private watchdog: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -53,22 +57,19 @@ export class RequestTable {
   ): Promise<unknown> {
     const { signal, supersede } = handlers;
     if (signal?.aborted) return Promise.reject(new EngineError('CANCELLED', 'Cancelled.'));
-    const id = this.nextId++;
-    if (supersede !== undefined) {
-      const previous = this.superseding.get(supersede);
-      if (previous !== undefined)
-        this.abandon(previous, new EngineError('CANCELLED', 'Superseded by a newer request.'));
-      this.superseding.set(supersede, id);
-    }
+    // starting it supersedes the previous request with its key, whose ticket's signal fires ended() now
+    const ticket = this.lifecycle.start(supersede ?? Symbol('request'), { deadlineMs: timeoutMs });
+    const id = ticket.seq;
     const onAbort = () => this.abandon(id, new EngineError('CANCELLED', 'Cancelled.'));
+    const onEnded = () => this.ended(ticket);
     signal?.addEventListener('abort', onAbort, { once: true });
+    ticket.signal.addEventListener('abort', onEnded, { once: true });
     const done = () => {
       signal?.removeEventListener('abort', onAbort);
-      if (supersede !== undefined && this.superseding.get(supersede) === id)
-        this.superseding.delete(supersede);
+      ticket.signal.removeEventListener('abort', onEnded);
+      this.lifecycle.settle(ticket);
     };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.timedOut(id), timeoutMs);
       this.pending.set(id, {
         method,
         child,
@@ -81,7 +82,6 @@ export class RequestTable {
           reject(e);
         },
         handlers,
-        timer,
       });
       this.processes.write(child, { id, method, params });
       this.armWatchdog(true);
@@ -90,8 +90,7 @@ export class RequestTable {
 
   /** Cancels the request running under a supersede key, if any: it rejects at once with CANCELLED. */
   cancel(supersede: string): void {
-    const id = this.superseding.get(supersede);
-    if (id !== undefined) this.abandon(id, new EngineError('CANCELLED', 'Cancelled.'));
+    this.lifecycle.cancel(supersede);
   }
 
   /** A process has exited: each of its requests rejects with `error`. */
@@ -99,11 +98,13 @@ export class RequestTable {
     for (const [id, p] of this.pending) if (p.child === child) this.settle(id, p, () => p.reject(error));
   }
 
-  /** The current engine is gone: the cancels it still owed and the supersede keys go with it. */
+  /**
+   * The current engine is gone: the cancels it still owed go with it. (Its requests were rejected by
+   * rejectAll, which settled them and so freed their supersede keys.)
+   */
   forgetEngine(): void {
     for (const timer of this.draining.values()) clearTimeout(timer);
     this.draining.clear();
-    this.superseding.clear();
     this.armWatchdog();
   }
 
@@ -159,8 +160,21 @@ export class RequestTable {
 
   private settle(id: RequestId, p: Pending, how: () => void): void {
     this.pending.delete(id);
-    clearTimeout(p.timer);
     how();
+  }
+
+  /** The lifecycle ended a request: a newer one with its key started, cancel(), or its deadline passed. */
+  private ended(ticket: Ticket<Key>): void {
+    const reason = ticket.signal.reason instanceof RequestEnded ? ticket.signal.reason.reason : 'cancelled';
+    if (reason === 'deadline') this.timedOut(ticket.seq);
+    else
+      this.abandon(
+        ticket.seq,
+        new EngineError(
+          'CANCELLED',
+          reason === 'superseded' ? 'Superseded by a newer request.' : 'Cancelled.',
+        ),
+      );
   }
 
   /**

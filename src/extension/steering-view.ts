@@ -1,8 +1,7 @@
 /**
  * The "Steering" view: sliders over the objectives, live re-summarizing of the current selection or file,
  * and the trade-off preview. The latest slider position wins: each new request supersedes the running one.
- * Its state (weights, live, last summary and preview) is kept in the workspace state, so it survives hiding
- * the view and reloading the window.
+ * It owns the view's state (view-state.ts): the webview gets it in `init` and sends the user's changes here.
  */
 import * as vscode from 'vscode';
 import {
@@ -11,18 +10,19 @@ import {
   type ObjectiveInfo,
   type SummaryView,
   type ToWebview,
-  type ViewState,
   type WeightRecord,
 } from '../common/messages';
+import { RequestLifecycle, retryWhileRefused, type Ticket } from '../common/request-lifecycle';
 import { normaliseWeights, spreadWeights, type Manifest } from '../engine/extension-api';
 import type { EngineClient, EngineError } from './engine-client';
 import { deliver } from './output';
 import { sourceFromEditor, type Source } from './source';
 import type { Summarizer } from './summarizer';
+import { ViewStateStore } from './view-state';
 import { WebviewViewBase } from './webview-view-base';
 
 export const STEERING_VIEW_ID = 'steer.steering';
-const STATE_KEY = 'steer.viewState';
+/** The view's one key: a summary and a preview supersede each other, in the view and in the engine. */
 const SUPERSEDE = 'steering-view';
 
 export interface SteeringViewDeps {
@@ -36,11 +36,20 @@ export interface SteeringViewDeps {
   log: (line: string) => void;
 }
 
+/** A summary or preview of the view, as latest() runs it. */
+interface ViewRequest<T> {
+  /** The webview's message that it started. */
+  start: (requestId: number) => ToWebview;
+  work: (ticket: Ticket<typeof SUPERSEDE>) => Promise<T>;
+  /** Keeps the result in the view's state and shows it. */
+  done: (result: T, requestId: number) => void;
+}
+
 export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
-  private state: ViewState;
+  private readonly store: ViewStateStore;
   private editor: vscode.TextEditor | undefined;
-  private requestId = 0;
-  private running: AbortController | null = null;
+  /** The view's requests; their numbers are the request ids the webview sees. */
+  private readonly requests = new RequestLifecycle<typeof SUPERSEDE>();
   private sourceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners: vscode.Disposable[] = [];
 
@@ -50,7 +59,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       { title: 'Steering', script: 'dist/webview/steering.js', styles: ['media/steering.css'] },
       deps.log,
     );
-    this.state = this.restoreOrEmpty();
+    this.store = new ViewStateStore(deps);
     this.editor = usable(vscode.window.activeTextEditor);
     this.listeners.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -69,8 +78,7 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
 
   /** Weights currently on the sliders (none while the model cannot be read: the engine reports why). */
   get weights(): WeightRecord {
-    if (Object.keys(this.state.weights).length === 0) this.state = this.restoreOrEmpty();
-    return this.state.weights;
+    return this.store.weights;
   }
 
   protected parse(message: unknown): FromWebview | null {
@@ -86,25 +94,25 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
         this.sendInit();
         return;
       case 'weightsChanged':
-        this.update({ weights: m.weights });
+        this.store.update({ weights: m.weights });
         if (m.live) await this.summarize();
         return;
       case 'summarize':
-        this.update({ weights: m.weights });
+        this.store.update({ weights: m.weights });
         await this.summarize();
         return;
       case 'preview':
-        this.update({ previewCount: m.count });
+        this.store.update({ previewCount: m.count });
         await this.preview();
         return;
       case 'setPreviewCount':
-        this.update({ previewCount: m.count });
+        this.store.update({ previewCount: m.count });
         return;
       case 'setLive':
-        this.update({ live: m.live });
+        this.store.update({ live: m.live });
         return;
       case 'cancel':
-        this.running?.abort();
+        this.requests.cancel(SUPERSEDE);
         return;
       case 'action':
         await this.act(m.action, m.summaryId);
@@ -115,51 +123,46 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
   /** Sets the sliders (a preset from the command palette) and summarizes when live. */
   async setWeights(weights: WeightRecord): Promise<void> {
     const w = normaliseWeights(this.deps.manifest().objectives, weights).record;
-    this.update({ weights: w });
+    this.store.update({ weights: w });
     this.post({ type: 'setWeights', weights: w });
-    if (this.state.live) await this.summarize();
+    if (this.store.state.live) await this.summarize();
   }
 
   /** The trade-off preview of the current source (from the command palette). */
-  async preview(): Promise<SummaryView[] | null> {
-    const source = this.currentSource();
-    if (!source) return this.noSource('preview');
-    const objectives = this.deps.manifest().objectives;
-    const weightsList = spreadWeights(objectives, this.state.previewCount, this.state.weights);
-    const { id, signal } = this.begin();
-    this.post({ type: 'previewStart', requestId: id, weightsList });
-    return this.latest(
-      'preview',
-      { id, signal },
-      () => this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
-      (items) => {
-        this.update({ previews: items });
-        this.post({ type: 'previewDone', requestId: id, items });
-      },
-    );
+  preview(): Promise<SummaryView[] | null> {
+    return this.latest('preview', (source) => {
+      const { previewCount, weights } = this.store.state;
+      const weightsList = spreadWeights(this.deps.manifest().objectives, previewCount, weights);
+      return {
+        start: (requestId) => ({ type: 'previewStart', requestId, weightsList }),
+        work: ({ signal }) =>
+          this.deps.summarizer.preview(source, weightsList, { signal, supersede: SUPERSEDE }),
+        done: (items, requestId) => {
+          this.store.update({ previews: items });
+          this.post({ type: 'previewDone', requestId, items });
+        },
+      };
+    });
   }
 
   /** Summarizes the current source with the sliders' weights; null when superseded, cancelled or failed. */
-  async summarize(): Promise<SummaryView | null> {
-    const source = this.currentSource();
-    if (!source) return this.noSource('summary');
-    const weights = this.state.weights;
-    const { id, signal } = this.begin();
-    this.post({ type: 'summaryStart', requestId: id, weights });
-    return this.latest(
-      'summary',
-      { id, signal },
-      () =>
-        this.deps.summarizer.summarize(source, weights, {
-          signal,
-          supersede: SUPERSEDE,
-          onText: (text) => this.post({ type: 'summaryText', requestId: id, text }),
-        }),
-      (summary) => {
-        this.update({ summary });
-        this.post({ type: 'summaryDone', requestId: id, summary });
-      },
-    );
+  summarize(): Promise<SummaryView | null> {
+    return this.latest('summary', (source) => {
+      const weights = this.store.state.weights;
+      return {
+        start: (requestId) => ({ type: 'summaryStart', requestId, weights }),
+        work: ({ seq: requestId, signal }) =>
+          this.deps.summarizer.summarize(source, weights, {
+            signal,
+            supersede: SUPERSEDE,
+            onText: (text) => this.post({ type: 'summaryText', requestId, text }),
+          }),
+        done: (summary, requestId) => {
+          this.store.update({ summary });
+          this.post({ type: 'summaryDone', requestId, summary });
+        },
+      };
+    });
   }
 
   postStatus(): void {
@@ -175,64 +178,59 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
     this.post({
       type: 'status',
       status: {
-        state: this.running && state === 'ready' ? 'busy' : state,
+        state: this.requests.busy(SUPERSEDE) && state === 'ready' ? 'busy' : state,
         ...(c.info ? { device: c.info.device } : {}),
       },
     });
   }
 
   override dispose(): void {
-    this.running?.abort();
+    this.requests.cancelAll();
     for (const l of this.listeners) l.dispose();
     super.dispose();
   }
 
-  private begin(): { id: number; signal: AbortSignal } {
-    this.running?.abort();
-    const controller = new AbortController();
-    this.running = controller;
-    this.postStatus();
-    return { id: ++this.requestId, signal: controller.signal };
-  }
-
   /**
-   * Runs the view's request `id` (waiting while the engine is busy) and shows its outcome with `done`; a
-   * failure (superseded, cancelled or an error) goes to fail() and gives null.
+   * Runs a request of the view on the current source: it supersedes the running one, summary or preview,
+   * waits while the engine is busy, and shows its outcome with `done`. A failure (superseded, cancelled or
+   * an error) goes to fail() and gives null. A result is shown even when a request of the other kind has
+   * superseded it meanwhile: the webview keeps the latest of each kind.
    */
   private async latest<T>(
     kind: 'summary' | 'preview',
-    { id, signal }: { id: number; signal: AbortSignal },
-    work: () => Promise<T>,
-    done: (result: T) => void,
+    make: (source: Source) => ViewRequest<T>,
   ): Promise<T | null> {
+    const source = this.currentSource();
+    if (!source) return this.noSource(kind);
+    const request = make(source);
+    const ticket = this.requests.start(SUPERSEDE);
+    this.postStatus();
+    this.post(request.start(ticket.seq));
     try {
-      const result = await whileBusy(signal, work);
-      done(result);
-      this.finish(id);
+      const result = await retryWhileRefused(() => request.work(ticket), isBusy, {
+        signal: ticket.signal,
+        waitMs: BUSY_WAIT_MS,
+      });
+      request.done(result, ticket.seq);
+      // the view is idle again once its latest request ends
+      if (this.requests.settle(ticket)) this.postStatus();
       return result;
     } catch (e) {
-      this.fail(kind, id, e);
+      this.fail(kind, ticket, e);
       return null;
     }
   }
 
-  private fail(kind: 'summary' | 'preview', id: number, e: unknown): void {
+  private fail(kind: 'summary' | 'preview', ticket: Ticket<typeof SUPERSEDE>, e: unknown): void {
     const cancelled = (e as Partial<EngineError>).cancelled === true;
     const message = e instanceof Error ? e.message : String(e);
     if (!cancelled) this.deps.log(`steering view: ${message}`);
-    this.post({ type: 'requestFailed', kind, requestId: id, message, cancelled });
-    this.finish(id);
-  }
-
-  /** The view is idle again once its latest request ends. */
-  private finish(id: number): void {
-    if (id !== this.requestId) return;
-    this.running = null;
-    this.postStatus();
+    this.post({ type: 'requestFailed', kind, requestId: ticket.seq, message, cancelled });
+    if (this.requests.fail(ticket)) this.postStatus();
   }
 
   private noSource(kind: 'summary' | 'preview'): null {
-    const id = ++this.requestId;
+    const id = this.requests.next();
     this.post({
       type: 'requestFailed',
       kind,
@@ -302,72 +300,22 @@ export class SteeringView extends WebviewViewBase<ToWebview, FromWebview> {
       modelName: m.id,
       objectives,
       presets: Object.entries(m.presets).map(([name, weights]) => ({ name, weights })),
-      state: this.state,
+      state: this.store.state,
       liveDebounceMs: this.deps.liveDebounceMs(),
     });
     this.postSource();
     this.postStatus();
   }
-
-  private update(patch: Partial<ViewState>): void {
-    this.state = { ...this.state, ...patch };
-    void this.deps.memento.update(STATE_KEY, this.state);
-  }
-
-  /**
-   * The saved state, or an empty one while the model's manifest cannot be read (a bad steer.modelPath):
-   * activation must not fail on it, so that the commands can report the problem.
-   */
-  private restoreOrEmpty(): ViewState {
-    try {
-      return this.restore();
-    } catch (e) {
-      this.deps.log(`the Steering view waits for a model: ${e instanceof Error ? e.message : String(e)}`);
-      return { weights: {}, live: true, previewCount: 4, summary: null, previews: [] };
-    }
-  }
-
-  private restore(): ViewState {
-    const objectives = this.deps.manifest().objectives;
-    const saved = this.deps.memento.get<Partial<ViewState>>(STATE_KEY);
-    let weights = this.deps.defaultWeights();
-    try {
-      if (saved?.weights) weights = normaliseWeights(objectives, saved.weights).record;
-    } catch {
-      // saved for another model's objectives
-    }
-    const sameModel = (s: SummaryView | null | undefined) =>
-      s && Object.keys(s.weights).every((k) => objectives.some((o) => o.id === k)) ? s : null;
-    return {
-      weights,
-      live: saved?.live ?? true,
-      previewCount: saved?.previewCount ?? 4,
-      summary: sameModel(saved?.summary),
-      previews: (saved?.previews ?? []).filter((p) => sameModel(p) !== null),
-    };
-  }
 }
-
-/** How long the view's latest request waits for the engine to take it (see whileBusy). */
-const BUSY_WAIT_MS = 30_000;
 
 /**
- * Runs a request of the view again while the engine answers BUSY. A slider moving many times a second
+ * How long the view's latest request waits for the engine to take it. A slider moving many times a second
  * supersedes request after request; the engine stops each at its next step, but until then they count
- * against its cap, and the latest position's request, refused, would leave the view on an error. It waits
- * instead (unless superseded or cancelled: then `run` rejects with CANCELLED), up to BUSY_WAIT_MS.
+ * against its cap, and the latest position's request, refused with BUSY, would leave the view on an error.
+ * It waits instead (unless superseded or cancelled: then the request rejects with CANCELLED).
  */
-async function whileBusy<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + BUSY_WAIT_MS;
-  for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1000)) {
-    try {
-      return await run();
-    } catch (e) {
-      if ((e as Partial<EngineError>).code !== 'BUSY' || signal.aborted || Date.now() > deadline) throw e;
-    }
-    await new Promise((r) => setTimeout(r, delayMs));
-  }
-}
+const BUSY_WAIT_MS = 30_000;
+const isBusy = (e: unknown): boolean => (e as Partial<EngineError>).code === 'BUSY';
 
 /** Editors whose text can be summarized (not our own summary documents or output panes). */
 function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {

@@ -20,7 +20,8 @@ export class PreviewPanel extends Panel {
     super(ctx);
     this.count = h('select', { id: 'preview-count' });
     for (let k = MIN_PREVIEW; k <= MAX_PREVIEW; k++) this.count.append(h('option', { value: k }, String(k)));
-    this.setCount(count);
+    // the extension's state: an integer from MIN_PREVIEW to MAX_PREVIEW
+    this.count.value = String(count);
     this.count.addEventListener('change', () => ctx.cb.setPreviewCount(Number(this.count.value)));
     this.progress = progressRow('Generating…', () => ctx.cb.cancel(), { 'aria-label': 'Cancel the preview' });
     this.note = h('p', { id: 'preview-note', class: 'note', role: 'status' });
@@ -39,11 +40,6 @@ export class PreviewPanel extends Panel {
       this.note,
       this.list,
     );
-  }
-
-  setCount(count: number): void {
-    const k = Math.min(MAX_PREVIEW, Math.max(MIN_PREVIEW, Math.round(count)));
-    this.count.value = String(Number.isFinite(k) ? k : MIN_PREVIEW);
   }
 
   getCount(): number {

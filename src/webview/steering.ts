@@ -1,77 +1,54 @@
 /**
- * Entry of the "Steering" webview (bundled as an IIFE for the browser): message handling with the extension,
- * debounced weight posting, and the state kept with `vscode.setState` so the view comes back at once after
- * it was hidden.
+ * Entry of the "Steering" webview (bundled as an IIFE for the browser): message handling with the extension
+ * and debounced weight posting. The extension owns the view's state (weights, Live, preview size, the last
+ * summary and preview): this page gets it in `init`, shows it, and sends the user's changes back; it keeps
+ * no state or defaults of its own, so there is one truth and the extension restores it after a reload.
  */
 
-import {
-  MAX_PREVIEW,
-  MIN_PREVIEW,
-  type EngineStatus,
-  type FromWebview,
-  type ObjectiveInfo,
-  type PresetInfo,
-  type SourceInfo,
-  type SummaryAction,
-  type ToWebview,
-  type ViewState,
+import type {
+  EngineStatus,
+  FromWebview,
+  SourceInfo,
+  SummaryAction,
+  SummaryView,
+  ToWebview,
 } from '../common/messages';
+import { RequestLifecycle } from '../common/request-lifecycle';
 import { fromRecord, rounded, sameWeights, toRecord } from './simplex';
 import { showLoading, SteeringView, type ViewCallbacks } from './view';
 
-interface VsCodeApi<S> {
+interface VsCodeApi {
   postMessage(message: FromWebview): void;
-  getState(): S | undefined;
-  setState(state: S): S;
 }
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
+declare function acquireVsCodeApi(): VsCodeApi;
 
-/** What the webview keeps in `vscode.setState`. */
-interface Persisted {
-  v: 1;
-  modelName: string;
-  objectives: ObjectiveInfo[];
-  presets: PresetInfo[];
-  view: ViewState;
-  source: SourceInfo | null;
-}
-
-/** Live posting waits this long after the last input event. */
-const DEFAULT_DEBOUNCE_MS = 300;
-let debounceMs = DEFAULT_DEBOUNCE_MS; // from init (setting steer.liveDebounceMs)
-
-const vscode = acquireVsCodeApi<Persisted>();
+const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') ?? document.body;
 
-let model: Persisted | null = null;
-let view: SteeringView | null = null;
-let ids: string[] = [];
+/** What `init` set up: the view, the objectives' ids and the debounce of live posting. */
+interface Page {
+  view: SteeringView;
+  ids: string[];
+  debounceMs: number;
+}
+let page: Page | null = null;
+
+type Kind = 'summary' | 'preview';
+
+/** The last finished summary and preview, as the extension stored and sent them. */
+interface Finished {
+  summary: SummaryView | null;
+  preview: SummaryView[];
+}
+let finished: Finished = { summary: null, preview: [] };
 let source: SourceInfo | null = null;
 let lastStatus: EngineStatus | null = null;
 
 /**
- * The latest request of one kind (summary or preview) and whether it still runs; the messages of older
- * ones are dropped.
+ * The extension's requests as this page follows them, numbered by the extension: per kind, the latest
+ * summary or preview and whether it still runs; the messages of older ones are dropped.
  */
-class LatestRequest {
-  id = -Infinity;
-  active = false;
-  /** A start or a result: false if it is older than the latest (drop it), else it is now the latest. */
-  take(requestId: number, active: boolean): boolean {
-    if (requestId < this.id) return false;
-    this.id = requestId;
-    this.active = active;
-    return true;
-  }
-  /** A failure: true, and the request no longer runs, if it is the running latest one. */
-  fail(requestId: number): boolean {
-    if (!this.active || requestId !== this.id) return false;
-    this.active = false;
-    return true;
-  }
-}
-const summaryReq = new LatestRequest();
-const previewReq = new LatestRequest();
+const requests = new RequestLifecycle<Kind>();
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pending: number[] | null = null;
@@ -83,57 +60,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function clampCount(n: unknown): number {
-  const k = typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : MIN_PREVIEW;
-  return Math.min(MAX_PREVIEW, Math.max(MIN_PREVIEW, k));
-}
-
-/** A complete ViewState for these objectives from one that may be partial or from an older version. */
-function normaliseViewState(s: Partial<ViewState> | undefined, objectiveIds: readonly string[]): ViewState {
-  return {
-    weights: toRecord(objectiveIds, fromRecord(objectiveIds, s?.weights)),
-    live: s?.live === true,
-    previewCount: clampCount(s?.previewCount),
-    summary: isRecord(s?.summary) ? s.summary : null,
-    previews: Array.isArray(s?.previews) ? s.previews : [],
-  };
-}
-
-function restore(raw: unknown): Persisted | null {
-  if (!isRecord(raw) || raw.v !== 1 || !Array.isArray(raw.objectives) || !Array.isArray(raw.presets))
-    return null;
-  if (!isRecord(raw.view) || typeof raw.modelName !== 'string') return null;
-  const objectives = raw.objectives as ObjectiveInfo[];
-  if (objectives.some((o) => !isRecord(o) || typeof o.id !== 'string' || typeof o.label !== 'string'))
-    return null;
-  return {
-    v: 1,
-    modelName: raw.modelName,
-    objectives,
-    presets: raw.presets as PresetInfo[],
-    view: normaliseViewState(
-      raw.view as Partial<ViewState>,
-      objectives.map((o) => o.id),
-    ),
-    source: isRecord(raw.source) ? (raw.source as unknown as SourceInfo) : null,
-  };
-}
-
-function save(): void {
-  if (!model) return;
-  if (view) model.view.weights = toRecord(ids, view.getWeights());
-  model.source = source;
-  vscode.setState(model);
-}
-
 // ---- weights going out ----
 
-function sendWeights(weights: readonly number[]): void {
-  const live = model?.view.live === true;
+function sendWeights(p: Page, weights: readonly number[]): void {
+  const live = p.view.isLive();
   const w = rounded(weights);
   if (lastPosted && lastPosted.live === live && sameWeights(lastPosted.weights, w, 1e-9)) return;
   lastPosted = { weights: w, live };
-  post({ type: 'weightsChanged', weights: toRecord(ids, w), live });
+  post({ type: 'weightsChanged', weights: toRecord(p.ids, w), live });
 }
 
 function cancelPending(): void {
@@ -145,172 +79,135 @@ function cancelPending(): void {
 function flushPending(): void {
   const w = pending;
   cancelPending();
-  if (w) sendWeights(w);
-}
-
-function weightsMoved(): void {
-  save();
-  if (model && view) view.refreshStale(model.view.summary);
+  if (w && page) sendWeights(page, w);
 }
 
 const callbacks: ViewCallbacks = {
   weightsInput(weights: number[]): void {
-    weightsMoved();
+    if (!page) return;
+    page.view.refreshStale(finished.summary);
     pending = weights;
     if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(flushPending, debounceMs);
+    timer = setTimeout(flushPending, page.debounceMs);
   },
   weightsCommit(weights: number[]): void {
-    weightsMoved();
+    if (!page) return;
+    page.view.refreshStale(finished.summary);
     cancelPending();
-    sendWeights(weights);
+    sendWeights(page, weights);
   },
   summarize(): void {
-    if (!view || !model) return;
+    if (!page) return;
+    const live = page.view.isLive();
     // In live mode the summarize request covers the pending weights; otherwise let the extension record them.
-    if (model.view.live) cancelPending();
+    if (live) cancelPending();
     else flushPending();
-    const w = rounded(view.getWeights());
-    lastPosted = { weights: w, live: model.view.live };
-    post({ type: 'summarize', weights: toRecord(ids, w) });
+    const w = rounded(page.view.getWeights());
+    lastPosted = { weights: w, live };
+    post({ type: 'summarize', weights: toRecord(page.ids, w) });
   },
   cancel(): void {
     post({ type: 'cancel' });
   },
   setLive(live: boolean): void {
-    if (!model) return;
-    model.view.live = live;
-    save();
     post({ type: 'setLive', live });
   },
   setPreviewCount(count: number): void {
-    if (!model) return;
-    model.view.previewCount = clampCount(count);
-    save();
-    post({ type: 'setPreviewCount', count: model.view.previewCount });
+    post({ type: 'setPreviewCount', count });
   },
   preview(): void {
-    if (!view) return;
-    post({ type: 'preview', count: clampCount(view.getPreviewCount()) });
+    if (page) post({ type: 'preview', count: page.view.getPreviewCount() });
   },
   action(action: SummaryAction, summaryId: number): void {
     post({ type: 'action', action, summaryId });
   },
 };
 
-// ---- building ----
+// ---- messages from the extension ----
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-function build(next: Persisted): void {
-  const old = model;
-  model = next;
-  ids = next.objectives.map((o) => o.id);
-  const weights = fromRecord(ids, next.view.weights);
-  lastPosted = null;
+function init(msg: Extract<ToWebview, { type: 'init' }>): void {
+  const ids = msg.objectives.map((o) => o.id);
+  const { state } = msg;
   cancelPending();
-  const sameShape =
-    view &&
-    old &&
-    old.modelName === next.modelName &&
-    sameJson(old.objectives, next.objectives) &&
-    sameJson(old.presets, next.presets);
-  if (view && sameShape) {
-    // Restored from setState and init agrees: update in place, keeping focus.
-    view.setWeights(weights);
-    view.setLive(next.view.live);
-    view.setPreviewCount(next.view.previewCount);
-  } else {
-    view = new SteeringView(
-      root,
-      {
-        modelName: next.modelName,
-        objectives: next.objectives,
-        presets: next.presets,
-        weights,
-        live: next.view.live,
-        previewCount: next.view.previewCount,
-      },
-      callbacks,
-    );
-  }
+  lastPosted = null;
+  finished = { summary: state.summary, preview: state.previews };
+  const view = new SteeringView(
+    root,
+    {
+      modelName: msg.modelName,
+      objectives: msg.objectives,
+      presets: msg.presets,
+      weights: fromRecord(ids, state.weights),
+      live: state.live,
+      previewCount: state.previewCount,
+    },
+    callbacks,
+  );
+  page = { view, ids, debounceMs: msg.liveDebounceMs };
   view.setSource(source);
   view.setStatus(lastStatus);
-  if (!summaryReq.active) view.showSummary(next.view.summary);
-  if (!previewReq.active) view.showPreviews(next.view.previews);
-  save();
+  if (!requests.busy('summary')) view.showSummary(finished.summary);
+  if (!requests.busy('preview')) view.showPreviews(finished.preview);
 }
 
-// ---- messages from the extension ----
+/** A request of `kind` finished: false if it is stale (drop it); else the page keeps its result to show. */
+function settled<K extends Kind>(kind: K, requestId: number, result: Finished[K]): boolean {
+  if (!requests.settle({ key: kind, seq: requestId })) return false;
+  finished[kind] = result;
+  return true;
+}
 
 function onMessage(msg: ToWebview): void {
   switch (msg.type) {
-    case 'init': {
-      debounceMs = msg.liveDebounceMs;
-      const objectiveIds = msg.objectives.map((o) => o.id);
-      build({
-        v: 1,
-        modelName: msg.modelName,
-        objectives: msg.objectives,
-        presets: msg.presets,
-        view: normaliseViewState(msg.state, objectiveIds),
-        source,
-      });
+    case 'init':
+      init(msg);
       return;
-    }
     case 'source':
       source = msg.source;
-      view?.setSource(source);
-      save();
+      page?.view.setSource(source);
       return;
     case 'status':
       lastStatus = msg.status;
-      view?.setStatus(msg.status);
+      page?.view.setStatus(msg.status);
       return;
     default:
       break;
   }
-  if (!view || !model) return;
-  const m = model;
+  if (!page) return;
+  const { view } = page;
   switch (msg.type) {
     case 'setWeights': {
-      const w = fromRecord(ids, msg.weights);
+      const w = fromRecord(page.ids, msg.weights);
       cancelPending();
       view.setWeights(w);
-      lastPosted = { weights: rounded(w), live: m.view.live };
-      weightsMoved();
+      lastPosted = { weights: rounded(w), live: view.isLive() };
+      view.refreshStale(finished.summary);
       return;
     }
     case 'summaryStart':
-      if (summaryReq.take(msg.requestId, true)) view.summaryStart();
+      if (requests.follow('summary', msg.requestId)) view.summaryStart();
       return;
-    case 'summaryText':
-      if (msg.requestId < summaryReq.id || (msg.requestId === summaryReq.id && !summaryReq.active)) return;
+    case 'summaryText': {
+      const ref = { key: 'summary', seq: msg.requestId } as const;
       // Its start was missed (e.g. the view was recreated meanwhile): start now.
-      if (msg.requestId > summaryReq.id && summaryReq.take(msg.requestId, true)) view.summaryStart();
-      view.summaryAppend(msg.text);
+      if (ref.seq > requests.latest('summary') && requests.follow('summary', ref.seq)) view.summaryStart();
+      if (requests.isRunning(ref)) view.summaryAppend(msg.text);
       return;
+    }
     case 'summaryDone':
-      if (!summaryReq.take(msg.requestId, false)) return;
-      m.view.summary = msg.summary;
-      view.showSummary(msg.summary);
-      save();
+      if (settled('summary', msg.requestId, msg.summary)) view.showSummary(msg.summary);
       return;
     case 'previewStart':
-      if (previewReq.take(msg.requestId, true)) view.previewStart(msg.weightsList);
+      if (requests.follow('preview', msg.requestId)) view.previewStart(msg.weightsList);
       return;
     case 'previewDone':
-      if (!previewReq.take(msg.requestId, false)) return;
-      m.view.previews = msg.items;
-      view.showPreviews(msg.items);
-      save();
+      if (settled('preview', msg.requestId, msg.items)) view.showPreviews(msg.items);
       return;
     case 'requestFailed':
-      if (msg.kind === 'summary' && summaryReq.fail(msg.requestId)) {
-        view.summaryFailed(msg.message, msg.cancelled, m.view.summary);
-      } else if (msg.kind === 'preview' && previewReq.fail(msg.requestId)) {
-        view.previewFailed(msg.message, msg.cancelled, m.view.previews);
-      } else if (msg.requestId > Math.max(summaryReq.id, previewReq.id)) {
+      if (requests.fail({ key: msg.kind, seq: msg.requestId })) {
+        if (msg.kind === 'summary') view.summaryFailed(msg.message, msg.cancelled, finished.summary);
+        else view.previewFailed(msg.message, msg.cancelled, finished.preview);
+      } else if (msg.requestId > Math.max(requests.latest('summary'), requests.latest('preview'))) {
         // Refused before it started (e.g. no source): a note where it was asked for, content kept.
         if (msg.kind === 'preview') view.previewNotice(msg.message, msg.cancelled);
         else view.summaryNotice(msg.message, msg.cancelled);
@@ -327,12 +224,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   onMessage(data as unknown as ToWebview);
 });
 
-// Show the saved state at once (the view was hidden and shown again), else "Loading…" until init.
-const saved = restore(vscode.getState());
-if (saved) {
-  source = saved.source;
-  build(saved);
-} else {
-  showLoading(root);
-}
+// "Loading…" until the extension sends the view's state.
+showLoading(root);
 post({ type: 'ready' });

@@ -76,13 +76,14 @@ export class SteeringView {
     return this.weightsPanel.getWeights();
   }
 
-  /** Sets the weights from outside (setWeights, restored state): no callbacks. */
+  /** Sets the weights from outside (the extension's setWeights): no callbacks. */
   setWeights(weights: readonly number[]): void {
     this.weightsPanel.setWeights(weights);
   }
 
-  setLive(live: boolean): void {
-    this.weightsPanel.setLive(live);
+  /** Whether Live is checked now: the user's latest choice, which the extension has been sent. */
+  isLive(): boolean {
+    return this.weightsPanel.isLive();
   }
 
   // ---- summary ----
@@ -116,10 +117,6 @@ export class SteeringView {
   }
 
   // ---- preview ----
-
-  setPreviewCount(count: number): void {
-    this.previewPanel.setCount(count);
-  }
 
   getPreviewCount(): number {
     return this.previewPanel.getCount();

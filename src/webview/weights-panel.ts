@@ -78,15 +78,15 @@ export class WeightsPanel extends Panel {
     return [...this.weights];
   }
 
-  /** Sets the weights from outside (setWeights, restored state): no callbacks. */
+  /** Sets the weights from outside (the extension's setWeights): no callbacks. */
   setWeights(weights: readonly number[]): void {
     this.dragBase = null;
     this.weights = [...weights];
     this.showWeights();
   }
 
-  setLive(live: boolean): void {
-    this.liveBox.checked = live;
+  isLive(): boolean {
+    return this.liveBox.checked;
   }
 
   private buildPresets(): HTMLSelectElement | null {

@@ -22,7 +22,7 @@ import {
   withoutUnfinishedEnd,
 } from '../../src/engine/grounding/usability';
 import { argmax } from '../../src/engine/generation/sampling';
-import { ROOT } from './helpers';
+import { ROOT } from '../support/helpers';
 
 interface Cases {
   unsupported: { document: string; summary: string; unsupported: string[] }[];

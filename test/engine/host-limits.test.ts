@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EngineHost } from '../../src/engine/host';
 import { MAX_CONCURRENT_REQUESTS, MAX_WEIGHTINGS, type Outgoing } from '../../src/engine/protocol';
-import { SKIP_NO_MODEL, TINY_DIR } from './helpers';
+import { SKIP_NO_MODEL, TINY_DIR } from '../support/helpers';
 
 const line = (id: number | string, method: string, params: object) => JSON.stringify({ id, method, params });
 const TEXT = 'The council met on Tuesday and talked for a long time about the bridge.';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, SKIP_NO_MODEL, TINY_DIR } from './helpers';
+import { ROOT, SKIP_NO_MODEL, TINY_DIR } from '../support/helpers';
 
 interface Message {
   id: number | string | null;

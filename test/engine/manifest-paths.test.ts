@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { PathOutsideModel } from '../../src/engine/errors';
 import { loadManifest, modelFile, parseManifest } from '../../src/engine/manifest';
 import { loadModel } from '../../src/engine/model';
-import { SKIP_NO_MODEL, TINY_DIR, manifestJson } from './helpers';
+import { SKIP_NO_MODEL, TINY_DIR, manifestJson } from '../support/helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'steer-paths-'));
 const outside = (e: unknown) => e instanceof PathOutsideModel && e.code === 'BAD_MANIFEST';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { BadManifest, ModelNotFound } from '../../src/engine/errors';
 import { layerName, loadManifest, parseManifest } from '../../src/engine/manifest';
-import { manifestJson } from './helpers';
+import { manifestJson } from '../support/helpers';
 
 test('a valid manifest parses into typed fields', () => {
   const m = parseManifest(manifestJson());

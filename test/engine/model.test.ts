@@ -21,7 +21,7 @@ import { preview, previewDetailed, summarize, type ProgressEvent } from '../../s
 import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
 import type { WeightRecord } from '../../src/engine/manifest';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from './helpers';
+import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from '../support/helpers';
 
 // The tiny model is random: its text breaks every grounding rule, so the mechanics are tested without them.
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EngineHost } from '../../src/engine/host';
 import { BadRequest, MAX_WEIGHTINGS, parseRequest, type Outgoing } from '../../src/engine/protocol';
-import { Gen, N, absent, finite, isObj, rng, type Json } from './fuzz';
+import { Gen, N, absent, finite, isObj, rng, type Json } from '../support/fuzz';
 
 const numbers = (v: unknown) => isObj(v) && Object.values(v).every(finite);
 const opt = (v: unknown, ok: (v: unknown) => boolean) => absent(v) || ok(v);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
 import { isLooping, unusable } from '../../src/engine/grounding/usability';
-import { CLI, ROOT } from './helpers';
+import { CLI, ROOT } from '../support/helpers';
 
 const MODEL = join(ROOT, 'models', 'clp-smollm2-135m');
 const ARTICLE = join(ROOT, 'examples', 'article.txt');

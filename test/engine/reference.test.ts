@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { generateBatch } from '../../src/engine/decode';
 import { loadModel } from '../../src/engine/model';
 import { buildPrompt } from '../../src/engine/prompt';
-import { referenceDecoding, type Reference } from './helpers';
+import { referenceDecoding, type Reference } from '../support/helpers';
 
 const dirs = (process.env.STEER_REFERENCE_MODELS ?? '')
   .split(',')

@@ -6,7 +6,7 @@ import { Tensor } from 'onnxruntime-node';
 import { KvCache } from '../../src/engine/kvcache';
 import { PrefixCache, prefixKey } from '../../src/engine/prefix-cache';
 import { parseManifest } from '../../src/engine/manifest';
-import { manifestJson } from './helpers';
+import { manifestJson } from '../support/helpers';
 
 test('binary and empty inputs are recognised', () => {
   assert.equal(looksBinaryText('plain text\nwith lines\tand tabs'), false);

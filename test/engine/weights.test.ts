@@ -4,7 +4,7 @@ import { BadWeights } from '../../src/engine/errors';
 import { parseManifest } from '../../src/engine/manifest';
 import { buildPrompt, fixed2, formatPromptWeights } from '../../src/engine/prompt';
 import { normaliseWeights, parseWeightsSpec, spreadWeights } from '../../src/engine/weights';
-import { manifestJson } from './helpers';
+import { manifestJson } from '../support/helpers';
 
 const manifest = parseManifest(manifestJson());
 const objectives = manifest.objectives;

@@ -10,7 +10,7 @@ import { estimateObjectives } from '../../src/engine/estimates';
 import { NUMBER_WORDS as GROUNDING_NUMBER_WORDS } from '../../src/engine/grounding/terms';
 import { splitSentences } from '../../src/engine/sentences';
 import { NUMBER_WORDS, contentStems, stem, tokenCount, tokens } from '../../src/engine/words';
-import { ROOT } from './helpers';
+import { ROOT } from '../support/helpers';
 
 interface Cases {
   tokens: { text: string; tokens: string[]; count: number; contentStems: string[] }[];

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import DATA_DIR, REPO
+from conftest import DATA_DIR, REPO, tiny_budget
 
 from steer_train import compare, rl
 from steer_train.compare.variants import trained_prompt_prefixes
@@ -25,17 +25,7 @@ TINY = [
     f"--data_dir={DATA_DIR}",
     "--clp.rank=2",
     "--clp.shared_rank=2",
-    "--sft_steps=1",
-    "--sft_batch=2",
-    "--sft_max_doc_words=80",
-    "--rl_steps=2",
-    "--rl_prompts=2",
-    "--rl_samples=2",
-    "--rl_max_new_tokens=6",
-    "--rl_max_doc_words=80",
-    "--eval_docs=2",
-    "--eval_divisions=2",
-    "--eval_max_new_tokens=6",
+    *(f"--{key}={value}" for key, value in tiny_budget(sft_steps=1).items()),
     "--timing_repeats=2",
     "--bootstrap=50",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import DATA_DIR
+from conftest import DATA_DIR, tiny_budget
 
 from steer_train import build_model, evaluate, pack, rl, sft
 from steer_train.config import RunConfig
@@ -25,18 +25,8 @@ def tiny_config(tmp: Path, **clp) -> RunConfig:
         tiny=True,
         threads=min(2, os.cpu_count() or 1),
         clp=CLPConfig(rank=2, shared_rank=2, **clp),
-        sft_steps=2,
-        sft_batch=2,
-        sft_max_doc_words=80,
-        rl_steps=2,
-        rl_prompts=2,
-        rl_samples=2,
-        rl_max_new_tokens=6,
-        rl_max_doc_words=80,
         checkpoint_every=1,
-        eval_docs=2,
-        eval_divisions=2,
-        eval_max_new_tokens=6,
+        **tiny_budget(),
     )
 
 

@@ -2,7 +2,7 @@
  * Nothing lost, nothing loaded from where it should not be, in a real VS Code: activation survives a bad
  * model path and the commands report it; a workspace cannot choose the model or force edits; `replace`
  * never overwrites text that changed while the summary was made, nor a whole file when nothing was selected.
- * (Timeouts, the supervisor and the protocol are covered without VS Code in test/engine.)
+ * (Timeouts, the supervisor and the protocol are covered without VS Code in test/extension and test/engine.)
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from './helpers';
+import { ROOT } from '../support/helpers';
 
 interface Lint {
   status: number | null;

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, manifestJson } from './helpers';
+import { CLI, manifestJson } from '../support/helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'steer-cli-'));
 // A model directory with a manifest only: enough for everything checked before the graph is loaded.

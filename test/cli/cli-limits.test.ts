@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { parseBenchArgs } from '../../bench/args';
 import { UsageError, parseCli } from '../../src/cli/args';
 import { main } from '../../src/cli/main';
-import { manifestJson } from './helpers';
+import { manifestJson } from '../support/helpers';
 
 test('a negative number is a clear error, not "argument is ambiguous"', () => {
   for (const argv of [

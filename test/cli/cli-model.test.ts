@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CLI, SKIP_NO_MODEL, TINY_DIR } from './helpers';
+import { CLI, SKIP_NO_MODEL, TINY_DIR } from '../support/helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'steer-cli-model-'));
 const doc = join(work, 'doc.txt');

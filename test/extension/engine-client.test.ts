@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { EngineClient, EngineError, type ClientState } from '../../src/extension/engine-client';
-import { ROOT, SKIP_NO_MODEL, TINY_DIR } from './helpers';
+import { ROOT, SKIP_NO_MODEL, TINY_DIR } from '../support/helpers';
 
 const TEXT =
   'The council met on Monday to discuss the new bridge. Engineers said the old bridge was unsafe. ' +

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_PREVIEW, MIN_PREVIEW, SUMMARY_ACTIONS, parseFromWebview } from '../../src/common/messages';
-import { Gen, N, finite, isObj, rng, type Json } from './fuzz';
+import { Gen, N, finite, isObj, rng, type Json } from '../support/fuzz';
 
 const IDS = ['concise', 'faithful', 'complete'];
 
