@@ -27,12 +27,17 @@ import { ROOT } from '../support/helpers';
 interface Cases {
   unsupported: { document: string; summary: string; unsupported: string[] }[];
   continuation: { document: string; text: string; piece: string; end: boolean; refusal: string | null }[];
+  looping: { text: string; looping: boolean }[];
 }
 const cases = JSON.parse(readFileSync(join(ROOT, 'rules', 'grounding-cases.json'), 'utf8')) as Cases;
 
 test('golden cases: the terms a summary states without support', () => {
   for (const c of cases.unsupported)
     assert.deepEqual(unsupportedTerms(c.summary, new DocumentTerms(c.document)), c.unsupported, c.summary);
+});
+
+test('golden cases: which summaries the last check calls looping', () => {
+  for (const c of cases.looping) assert.equal(isLooping(c.text), c.looping, c.text);
 });
 
 test('golden cases: which pieces may continue a summary', () => {

@@ -187,6 +187,9 @@ def sentence_start_indices(text: str) -> tuple[list[str], set[int]]:
 
 LOOP_REPEATED_TRIGRAMS = 0.5
 """Above this fraction of repeated 3-grams a text is "looping"."""
+NEAR_DUPLICATE_MIN_WORDS = 5
+NEAR_DUPLICATE_SHARE = 0.8
+"""Two sentences of at least 5 distinct words whose smaller word set is 80% in the other say one thing twice."""
 
 _TERMINAL = ".!?…\"'”’)]*"
 _DANGLING_CHARS = ",;:-–—(/&[“‘"
@@ -196,17 +199,29 @@ _DANGLING_WORDS = frozenset(
 )
 
 
+def _says_twice(sents: list[str]) -> bool:
+    sets = [set(s.split()) for s in sents]
+    sets = [s for s in sets if len(s) >= NEAR_DUPLICATE_MIN_WORDS]
+    for i, a in enumerate(sets):
+        for b in sets[i + 1 :]:
+            small, big = (a, b) if len(a) <= len(b) else (b, a)
+            if len(small & big) >= NEAR_DUPLICATE_SHARE * len(small):
+                return True
+    return False
+
+
 def _is_looping(ws: list[str], text: str) -> bool:
+    """The twin of the engine's ``isLooping`` (src/engine/grounding/usability.ts)."""
     n = len(ws)
     # The same token three times in a row ("the the the"), or a short phrase three times in a row.
     for p in range(1, 7):
         for i in range(n - 3 * p + 1):
             if ws[i : i + p] == ws[i + p : i + 2 * p] == ws[i + 2 * p : i + 3 * p]:
                 return True
-    # A sentence of four or more words said twice.
+    # A sentence of four or more words said twice, also in other words.
     sents = [" ".join(words(s)) for s in split_sentences(text)]
     sents = [s for s in sents if len(s.split()) >= 4]
-    if len(set(sents)) < len(sents):
+    if len(set(sents)) < len(sents) or _says_twice(sents):
         return True
     # Mostly recycled phrases (bullet lists of figures reach about 0.4; loops approach 1).
     if n >= 12:

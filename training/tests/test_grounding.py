@@ -6,6 +6,7 @@ import torch
 from conftest import REPO
 
 from steer_train.grounding import Continuation, DocumentTerms, GroundedDecoder, unsupported_terms
+from steer_train.text_quality import degeneracy
 
 CASES = json.loads((REPO / "rules" / "grounding-cases.json").read_text())
 
@@ -13,6 +14,11 @@ CASES = json.loads((REPO / "rules" / "grounding-cases.json").read_text())
 def test_golden_unsupported_terms():
     for c in CASES["unsupported"]:
         assert unsupported_terms(c["summary"], DocumentTerms(c["document"])) == c["unsupported"], c["summary"]
+
+
+def test_golden_looping():
+    for c in CASES["looping"]:
+        assert (degeneracy(c["text"]) == "looping") == c["looping"], c["text"]
 
 
 def test_golden_continuations():

@@ -32,6 +32,12 @@ const MIN_LETTER_FRACTION = 0.5;
 const LIST_ITEMS = 6;
 const LIST_ITEM_WORDS = 2;
 const LOOP_REPEATED_TRIGRAMS = 0.5;
+/**
+ * Two sentences of at least this many words whose smaller word set is mostly in the other say one thing
+ * twice in other words ("Splits a piece that fits by tokens. Splits a piece that matches by tokens.").
+ */
+const NEAR_DUPLICATE_MIN_WORDS = 5;
+const NEAR_DUPLICATE_SHARE = 0.8;
 
 function words(text: string): string[] {
   return termsOf(text).map((t) => t.text.toLowerCase());
@@ -50,13 +56,27 @@ function sentences(text: string): string[] {
     .filter((s) => s.split(' ').length >= 4);
 }
 
-/** Whether the words repeat: a word or phrase of up to 6 words three times in a row, a sentence twice, mostly recycled 3-grams. */
+function saysTwice(sents: readonly string[]): boolean {
+  const sets = sents.map((s) => new Set(s.split(' '))).filter((set) => set.size >= NEAR_DUPLICATE_MIN_WORDS);
+  for (let i = 0; i < sets.length; i++)
+    for (let j = i + 1; j < sets.length; j++) {
+      const [a, b] = sets[i]!.size <= sets[j]!.size ? [sets[i]!, sets[j]!] : [sets[j]!, sets[i]!];
+      const shared = [...a].filter((w) => b.has(w)).length;
+      if (shared >= NEAR_DUPLICATE_SHARE * a.size) return true;
+    }
+  return false;
+}
+
+/**
+ * Whether the words repeat: a word or phrase of up to 6 words three times in a row, a sentence twice (also in
+ * other words), mostly recycled 3-grams. The twin of training's `text_quality._is_looping`.
+ */
 export function isLooping(text: string): boolean {
   const ws = words(text);
   const n = ws.length;
   for (let p = 1; p <= 6; p++) for (let i = 0; i + 3 * p <= n; i++) if (sameRun(ws, i, p)) return true;
   const sents = sentences(text);
-  if (new Set(sents).size < sents.length) return true;
+  if (new Set(sents).size < sents.length || saysTwice(sents)) return true;
   if (n >= 12) {
     const tri = ws.slice(0, n - 2).map((w, i) => `${w} ${ws[i + 1]} ${ws[i + 2]}`);
     if ((tri.length - new Set(tri).size) / tri.length > LOOP_REPEATED_TRIGRAMS) return true;
