@@ -36,8 +36,7 @@ const LOOP_REPEATED_TRIGRAMS = 0.5;
  * Two sentences of at least this many words whose smaller word set is mostly in the other say one thing
  * twice in other words ("Splits a piece that fits by tokens. Splits a piece that matches by tokens.").
  */
-const NEAR_DUPLICATE_MIN_WORDS = 5;
-const NEAR_DUPLICATE_SHARE = 0.8;
+const NEAR_DUPLICATE = { minWords: 5, share: 0.8 } as const;
 
 function words(text: string): string[] {
   return termsOf(text).map((t) => t.text.toLowerCase());
@@ -57,12 +56,12 @@ function sentences(text: string): string[] {
 }
 
 function saysTwice(sents: readonly string[]): boolean {
-  const sets = sents.map((s) => new Set(s.split(' '))).filter((set) => set.size >= NEAR_DUPLICATE_MIN_WORDS);
+  const sets = sents.map((s) => new Set(s.split(' '))).filter((set) => set.size >= NEAR_DUPLICATE.minWords);
   for (let i = 0; i < sets.length; i++)
     for (let j = i + 1; j < sets.length; j++) {
       const [a, b] = sets[i]!.size <= sets[j]!.size ? [sets[i]!, sets[j]!] : [sets[j]!, sets[i]!];
       const shared = [...a].filter((w) => b.has(w)).length;
-      if (shared >= NEAR_DUPLICATE_SHARE * a.size) return true;
+      if (shared >= NEAR_DUPLICATE.share * a.size) return true;
     }
   return false;
 }
