@@ -89,13 +89,15 @@ export class KvCache {
 
   /**
    * A cache of `rows.length` rows taken (copied) from this one, with room for `capacity` positions (default:
-   * this one's); a row may appear more than once. Without spare capacity and with the same rows, this one.
+   * this one's); a row may appear more than once. The same rows at the same capacity: this one.
    */
   selectRows(rows: readonly number[], capacity = this.capacity): KvCache {
-    if (capacity < this.length) throw new RangeError(`capacity ${capacity} < length ${this.length}`);
     const same = rows.length === this.batch && rows.every((r, i) => r === i);
-    // a cache with spare positions is copied even then: two caches writing into one buffer would collide
-    if (same && capacity === this.length && this.capacity === this.length) return this;
+    return same && capacity === this.capacity ? this : this.copyRows(rows, capacity);
+  }
+
+  private copyRows(rows: readonly number[], capacity: number): KvCache {
+    if (capacity < this.length) throw new RangeError(`capacity ${capacity} < length ${this.length}`);
     for (const r of rows) {
       if (!Number.isInteger(r) || r < 0 || r >= this.batch) throw new RangeError(`row ${r} out of range`);
     }
@@ -115,12 +117,15 @@ export class KvCache {
     return new KvCache(rows.length, this.length, this.keys.map(pick), this.values.map(pick), capacity);
   }
 
-  /** `k` copies of this single-row cache (the preview's expansion of one prefill), with room for `capacity`. */
+  /**
+   * `k` copies of this single-row cache (the preview's expansion of one prefill), with room for `capacity`.
+   * Always copied when there is room to write: the copies are stepped, this one (a prefix cache entry) never.
+   */
   expand(k: number, capacity = this.capacity): KvCache {
     if (this.batch !== 1) throw new RangeError('expand() needs a cache of one row');
-    return this.selectRows(
-      Array.from({ length: k }, () => 0),
-      capacity,
-    );
+    const rows = Array.from({ length: k }, () => 0);
+    return capacity === this.length && this.capacity === this.length
+      ? this.selectRows(rows)
+      : this.copyRows(rows, capacity);
   }
 }
