@@ -61,6 +61,13 @@ export async function prefill(
   onPrefill?: (done: number, total: number) => void,
 ): Promise<KvCache> {
   let cache = KvCache.empty(model.manifest.io, weights.length);
+  // a shared cache is sized for the whole prefix at once: no growth copies, and a prefix cache entry holds
+  // no unused positions
+  if (model.runner.sharedCache)
+    cache = cache.selectRows(
+      weights.map((_, r) => r),
+      prefix.length,
+    );
   // GroupQueryAttention (a shared-cache graph) runs several tokens after a past for one row only: several
   // rows (a model without response-only conditioning) are prefilled in one run
   const step =
