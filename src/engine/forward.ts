@@ -2,7 +2,8 @@
  * One forward pass of the graph: builds the feeds of the ONNX contract (input_ids, attention_mask,
  * position_ids, past_key_values.*, clp_weights) and returns the last position's logits and the new cache.
  * With a shared key/value cache (manifest `sharedKvCache`) the present outputs are the past buffers
- * themselves, grown ahead of need, so a decode step neither copies the cache in the graph nor out of it.
+ * themselves, grown ahead of need, so the graph does not copy the cache (onnxruntime-node 1.30 still copies
+ * every output, preallocated ones too, into a new JavaScript buffer after the run: bench/fused-graph.md).
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { InferenceFailed, errorMessage } from './errors';

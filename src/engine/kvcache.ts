@@ -6,9 +6,9 @@
  *
  * For most graphs capacity = length: each step returns new tensors one position longer (the graph copies
  * the cache). A graph with a shared key/value cache (manifest `sharedKvCache`: GroupQueryAttention) is given
- * the same buffers as past and present and writes the new positions into the spare capacity, so a decode
- * step copies nothing; the cache it was given is then spent (its spare positions belong to the new one) and
- * may be read (selectRows, expand) but never stepped again.
+ * the same buffers as past and present and writes the new positions into the spare capacity, so the graph
+ * does not copy the cache; the cache it was given is then spent (its spare positions belong to the new one)
+ * and may be read (selectRows, expand) but never stepped again.
  */
 import { Tensor } from 'onnxruntime-node';
 import { InferenceFailed } from './errors';

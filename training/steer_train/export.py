@@ -23,7 +23,7 @@ from .grounding import grounded_decoder
 from .model import CLPModel
 
 # Graphs written node by node with GroupQueryAttention (fused_graph.py): their past and present key/value
-# tensors may be one preallocated buffer, so a decode step copies no cache.
+# tensors may be one preallocated buffer, so the graph copies no cache.
 FUSED_GRAPHS = {"fused_float32": "onnx/model_fused.onnx", "fast": "onnx/model_fast.onnx"}
 
 
