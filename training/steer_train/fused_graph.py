@@ -1,13 +1,15 @@
-"""The fused graph: the same CLP model as export.py's traced graph, written node by node for onnxruntime's CPU
-kernels, because the traced graph spends its time outside the matrix products (5,800 nodes: attention,
-RMSNorm and rotary decomposed into small ops, one MatMul per projection).
+"""The fused graph: the same CLP model as export.py's traced graph, written node by node in the form
+onnxruntime-genai's model builder gives a Llama, because onnxruntime's GroupQueryAttention can take past and
+present as one preallocated buffer (the traced graph concatenates and copies the cache every step); measured
+in bench/fused-graph.md.
 
-Per layer: SkipSimplifiedLayerNormalization (the residual add fused into the next norm), one 4-bit
-MatMulNBits for q, k and v together and one for gate and up, GroupQueryAttention (com.microsoft) with the
-rotary embedding inside it, and the CLP deltas of each fused group as one float low-rank product whose up
-projection is block-diagonal. The contract is export.py's (same inputs and outputs), with one restriction:
-GroupQueryAttention takes the cache length per row from attention_mask, so there is no left padding (the
-engine never pads: finished rows are dropped, every row has the same length).
+Per layer: SkipSimplifiedLayerNormalization (the residual add fused into the next norm), one MatMul (4-bit
+MatMulNBits once quantized) for q, k and v together and one for gate and up, GroupQueryAttention
+(com.microsoft) with the rotary embedding inside it, and the CLP deltas of each fused group in float: one
+down-projection product for the group, one up-projection per member. The contract is export.py's (same
+inputs and outputs), with one restriction: GroupQueryAttention takes each row's cache length from
+attention_mask and derives the positions from it, so there is no left padding (the engine never pads:
+finished rows are dropped, every row has the same length) and position_ids is accepted but unused.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def io_names(n_layers: int) -> tuple[list[str], list[str]]:
 
 
 def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
-    """The float fused graph of a model whose shared delta is merged (model.merge_shared())."""
+    """The float fused graph of a model whose shared delta is merged (model.merge_shared()). max_positions:
+    rows of the rotary tables, at least the manifest's contextLength (2048)."""
     c, clp = model.cfg, model.clp
     m, r = clp.num_objectives, clp.rank
     g = _Graph()
