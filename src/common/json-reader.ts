@@ -93,6 +93,18 @@ export class JsonReader {
     return v as number[];
   }
 
+  /** A list of distinct non-empty strings (may be empty). */
+  stringList(key: string): string[] {
+    const v = this.obj[key];
+    if (
+      !Array.isArray(v) ||
+      !v.every((x) => typeof x === 'string' && x.length > 0) ||
+      new Set(v).size !== v.length
+    )
+      this.fail(key, 'a list of distinct non-empty strings');
+    return v as string[];
+  }
+
   object(key: string): JsonReader {
     const v = this.obj[key];
     if (!isObject(v)) this.fail(key, 'an object');

@@ -61,7 +61,17 @@ export async function prefill(
   onPrefill?: (done: number, total: number) => void,
 ): Promise<KvCache> {
   let cache = KvCache.empty(model.manifest.io, weights.length);
-  const step = model.prefillChunkTokens;
+  // a shared cache is sized for the whole prefix at once: no growth copies, and a prefix cache entry holds
+  // no unused positions
+  if (model.runner.sharedCache)
+    cache = cache.selectRows(
+      weights.map((_, r) => r),
+      prefix.length,
+    );
+  // GroupQueryAttention (a shared-cache graph) runs several tokens after a past for one row only: several
+  // rows (a model without response-only conditioning) are prefilled in one run
+  const step =
+    model.runner.sharedCache && weights.length > 1 ? Math.max(prefix.length, 1) : model.prefillChunkTokens;
   for (let at = 0; at < prefix.length; at += step) {
     throwIfAborted(signal);
     const piece = prefix.slice(at, at + step);
@@ -127,7 +137,10 @@ export async function generateBatch(
         if (reuse) model.prefixCache.set(key, base);
       }
       made.set(key, base);
-      cache = base.expand(indices.length);
+      // a shared cache gets the room for the whole response now rather than growing during decoding
+      const room = base.length + 1 + options.maxNewTokens + (options.start?.length ?? 0);
+      const capacity = model.runner.sharedCache ? Math.min(room, manifest.contextLength) : base.length;
+      cache = base.expand(indices.length, Math.max(capacity, base.length));
     } else {
       stats.prefixReused = false;
       cache = await prefill(model, prefix, rowWeights, options.signal, options.onPrefill);

@@ -1,6 +1,9 @@
 /**
  * One forward pass of the graph: builds the feeds of the ONNX contract (input_ids, attention_mask,
  * position_ids, past_key_values.*, clp_weights) and returns the last position's logits and the new cache.
+ * With a shared key/value cache (manifest `sharedKvCache`) the present outputs are the past buffers
+ * themselves, grown ahead of need, so the graph does not copy the cache (onnxruntime-node 1.30 still copies
+ * every output, preallocated ones too, into a new JavaScript buffer after the run: bench/fused-graph.md).
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { InferenceFailed, errorMessage } from './errors';
@@ -23,6 +26,9 @@ export interface StepOutput {
   cache: KvCache;
 }
 
+/** Positions of spare capacity a shared cache is given when it grows (a summary's worth of tokens). */
+export const CACHE_HEADROOM = 160;
+
 export class Runner {
   private readonly inputs: Set<string>;
   private readonly presentKeys: string[];
@@ -35,6 +41,8 @@ export class Runner {
   constructor(
     readonly session: InferenceSession,
     readonly manifest: Manifest,
+    /** Whether the graph writes present into the past buffers it is given (manifest `sharedKvCache`). */
+    readonly sharedCache = false,
   ) {
     const { names, numLayers } = manifest.io;
     this.inputs = new Set(session.inputNames);
@@ -59,6 +67,8 @@ export class Runner {
       throw new RangeError(`cache has ${input.cache.batch} rows, input ${batch}`);
     if (input.weights.length !== batch)
       throw new RangeError(`weights has ${input.weights.length} rows, input ${batch}`);
+    if (input.cache.spent)
+      throw new RangeError('this cache was already stepped; step the one that step returned');
     const past = input.cache.length;
 
     const ids = new BigInt64Array(batch * seq);
@@ -86,8 +96,10 @@ export class Runner {
       ]);
     if (this.inputs.has(names.positionIds))
       feeds[names.positionIds] = new Tensor('int64', positions, [batch, seq]);
-    this.pastKeys.forEach((n, i) => (feeds[n] = input.cache.keys[i]!));
-    this.pastValues.forEach((n, i) => (feeds[n] = input.cache.values[i]!));
+    const cache = this.sharedCache ? this.roomFor(input.cache, seq) : input.cache;
+    this.pastKeys.forEach((n, i) => (feeds[n] = cache.keys[i]!));
+    this.pastValues.forEach((n, i) => (feeds[n] = cache.values[i]!));
+    if (this.sharedCache) return this.stepShared(feeds, cache, input);
 
     const fetches = input.logits || !this.partialFetch ? null : [...this.presentKeys, ...this.presentValues];
     let out: InferenceSession.ReturnType;
@@ -106,27 +118,62 @@ export class Runner {
     const values = this.presentValues.map((n) => out[n] as Tensor);
     if (keys.some((k) => !k) || values.some((v) => !v))
       throw new InferenceFailed('The graph returned no present.* outputs.');
-    const cache = KvCache.fromTensors(this.manifest.io, keys, values);
-    if (cache.length !== past + seq)
+    const present = KvCache.fromTensors(this.manifest.io, keys, values);
+    if (present.length !== past + seq)
       throw new InferenceFailed(
-        `The graph returned a cache of length ${cache.length}; expected ${past + seq}.`,
+        `The graph returned a cache of length ${present.length}; expected ${past + seq}.`,
       );
+    return { logits: input.logits ? this.lastLogits(out, batch) : null, cache: present };
+  }
 
-    let logits: Float32Array | null = null;
-    if (input.logits) {
-      const t = out[names.logits] as Tensor | undefined;
-      if (!t || t.type !== 'float32') throw new InferenceFailed('The graph returned no float32 logits.');
-      const vocab = t.dims[2] ?? 0;
-      const tSeq = t.dims[1] ?? 0;
-      if (vocab !== this.vocabSize)
-        throw new InferenceFailed(`The graph's vocabulary is ${vocab}; the manifest says ${this.vocabSize}.`);
-      const data = t.data as Float32Array;
-      logits = new Float32Array(batch * vocab);
-      for (let r = 0; r < batch; r++) {
-        const from = (r * tSeq + (tSeq - 1)) * vocab;
-        logits.set(data.subarray(from, from + vocab), r * vocab);
-      }
+  /** The cache itself when it has room for `seq` more positions, else a copy with headroom. */
+  private roomFor(cache: KvCache, seq: number): KvCache {
+    const need = cache.length + seq;
+    if (need <= cache.capacity) return cache;
+    const grown = Math.max(need + CACHE_HEADROOM, Math.ceil(cache.capacity * 1.5));
+    // positions beyond the context are never used; the cache never needs more than that
+    const capacity = Math.max(need, Math.min(grown, this.manifest.contextLength));
+    return cache.selectRows(
+      Array.from({ length: cache.batch }, (_, r) => r),
+      capacity,
+    );
+  }
+
+  /** A run whose present outputs are the past buffers (GroupQueryAttention writes them in place). */
+  private async stepShared(
+    feeds: Record<string, Tensor>,
+    cache: KvCache,
+    input: StepInput,
+  ): Promise<StepOutput> {
+    const { names } = this.manifest.io;
+    const fetches: Record<string, Tensor | null> = {};
+    if (input.logits) fetches[names.logits] = null;
+    this.presentKeys.forEach((n, i) => (fetches[n] = cache.keys[i]!));
+    this.presentValues.forEach((n, i) => (fetches[n] = cache.values[i]!));
+    let out: InferenceSession.ReturnType;
+    try {
+      out = await this.session.run(feeds, fetches);
+    } catch (e) {
+      throw new InferenceFailed(`onnxruntime failed: ${errorMessage(e)}`, { cause: e });
     }
-    return { logits, cache };
+    const next = cache.advance(input.ids[0]!.length);
+    return { logits: input.logits ? this.lastLogits(out, input.ids.length) : null, cache: next };
+  }
+
+  /** [batch × vocab] logits of each row's last position. */
+  private lastLogits(out: InferenceSession.ReturnType, batch: number): Float32Array {
+    const t = out[this.manifest.io.names.logits] as Tensor | undefined;
+    if (!t || t.type !== 'float32') throw new InferenceFailed('The graph returned no float32 logits.');
+    const vocab = t.dims[2] ?? 0;
+    const tSeq = t.dims[1] ?? 0;
+    if (vocab !== this.vocabSize)
+      throw new InferenceFailed(`The graph's vocabulary is ${vocab}; the manifest says ${this.vocabSize}.`);
+    const data = t.data as Float32Array;
+    const logits = new Float32Array(batch * vocab);
+    for (let r = 0; r < batch; r++) {
+      const from = (r * tSeq + (tSeq - 1)) * vocab;
+      logits.set(data.subarray(from, from + vocab), r * vocab);
+    }
+    return logits;
   }
 }

@@ -1,18 +1,28 @@
 /**
  * The key/value cache of a batch: one key and one value tensor per layer, shaped
- * [batch, kvHeads, length, headDim]. Every row has the same length and no padding (rows that finish are
- * removed with `selectRows`), so the attention mask is all ones.
+ * [batch, kvHeads, capacity, headDim], of which the first `length` positions are filled. Every row has the
+ * same length and no padding (rows that finish are removed with `selectRows`), so the attention mask is all
+ * ones.
+ *
+ * For most graphs capacity = length: each step returns new tensors one position longer (the graph copies
+ * the cache). A graph with a shared key/value cache (manifest `sharedKvCache`: GroupQueryAttention) is given
+ * the same buffers as past and present and writes the new positions into the spare capacity, so the graph
+ * does not copy the cache; the cache it was given is then spent (its spare positions belong to the new one)
+ * and may be read (selectRows, expand) but never stepped again.
  */
 import { Tensor } from 'onnxruntime-node';
 import { InferenceFailed } from './errors';
 import type { IoSpec } from './manifest';
 
 export class KvCache {
+  private spentBy: KvCache | null = null;
+
   private constructor(
     readonly batch: number,
     readonly length: number,
     readonly keys: readonly Tensor[],
     readonly values: readonly Tensor[],
+    readonly capacity: number = length,
   ) {}
 
   /** An empty cache (past = 0) for `batch` rows. */
@@ -46,12 +56,30 @@ export class KvCache {
     return new KvCache(batch, length, keys, values);
   }
 
+  /** Whether a step has written into this cache's spare capacity (then only reading it is safe). */
+  get spent(): boolean {
+    return this.spentBy !== null;
+  }
+
+  /**
+   * The cache after a shared-buffer step has written `added` positions into this one's buffers; this one is
+   * spent from then on.
+   */
+  advance(added: number): KvCache {
+    if (this.spentBy) throw new RangeError('this cache was already stepped; step the one that step returned');
+    if (this.length + added > this.capacity)
+      throw new RangeError(`${this.length + added} positions do not fit a capacity of ${this.capacity}`);
+    const next = new KvCache(this.batch, this.length + added, this.keys, this.values, this.capacity);
+    this.spentBy = next;
+    return next;
+  }
+
   /** Float32 elements of one row of one tensor. */
   private get rowSize(): number {
     const t = this.keys[0];
     if (!t) return 0;
     const [, heads = 0, , headDim = 0] = t.dims;
-    return heads * this.length * headDim;
+    return heads * this.capacity * headDim;
   }
 
   /** Bytes held by this cache (for the prefix cache's budget). */
@@ -59,26 +87,45 @@ export class KvCache {
     return this.rowSize * this.batch * 4 * 2 * this.keys.length;
   }
 
-  /** A cache of `rows.length` rows taken (copied) from this one; a row may appear more than once. */
-  selectRows(rows: readonly number[]): KvCache {
-    if (rows.length === this.batch && rows.every((r, i) => r === i)) return this;
+  /**
+   * A cache of `rows.length` rows taken (copied) from this one, with room for `capacity` positions (default:
+   * this one's); a row may appear more than once. The same rows at the same capacity: this one.
+   */
+  selectRows(rows: readonly number[], capacity = this.capacity): KvCache {
+    const same = rows.length === this.batch && rows.every((r, i) => r === i);
+    return same && capacity === this.capacity ? this : this.copyRows(rows, capacity);
+  }
+
+  private copyRows(rows: readonly number[], capacity: number): KvCache {
+    if (capacity < this.length) throw new RangeError(`capacity ${capacity} < length ${this.length}`);
     for (const r of rows) {
       if (!Number.isInteger(r) || r < 0 || r >= this.batch) throw new RangeError(`row ${r} out of range`);
     }
-    const size = this.rowSize;
     const pick = (t: Tensor): Tensor => {
-      const src = t.data as Float32Array;
-      const out = new Float32Array(size * rows.length);
-      rows.forEach((r, i) => out.set(src.subarray(r * size, (r + 1) * size), i * size));
       const [, heads = 0, , headDim = 0] = t.dims;
-      return new Tensor('float32', out, [rows.length, heads, this.length, headDim]);
+      const src = t.data as Float32Array;
+      const out = new Float32Array(rows.length * heads * capacity * headDim);
+      const filled = this.length * headDim;
+      rows.forEach((r, i) => {
+        for (let h = 0; h < heads; h++) {
+          const from = (r * heads + h) * this.capacity * headDim;
+          out.set(src.subarray(from, from + filled), (i * heads + h) * capacity * headDim);
+        }
+      });
+      return new Tensor('float32', out, [rows.length, heads, capacity, headDim]);
     };
-    return new KvCache(rows.length, this.length, this.keys.map(pick), this.values.map(pick));
+    return new KvCache(rows.length, this.length, this.keys.map(pick), this.values.map(pick), capacity);
   }
 
-  /** `k` copies of this single-row cache (the preview's expansion of one prefill). */
-  expand(k: number): KvCache {
+  /**
+   * `k` copies of this single-row cache (the preview's expansion of one prefill), with room for `capacity`.
+   * Always copied when there is room to write: the copies are stepped, this one (a prefix cache entry) never.
+   */
+  expand(k: number, capacity = this.capacity): KvCache {
     if (this.batch !== 1) throw new RangeError('expand() needs a cache of one row');
-    return this.selectRows(Array.from({ length: k }, () => 0));
+    const rows = Array.from({ length: k }, () => 0);
+    return capacity === this.length && this.capacity === this.length
+      ? this.selectRows(rows)
+      : this.copyRows(rows, capacity);
   }
 }

@@ -97,6 +97,10 @@ export function parseManifest(json: unknown): Manifest {
   const graphs: Record<string, string> = {};
   for (const k of graphsR.keys()) graphs[k] = insideModel(`graphs.${k}`, graphsR.string(k));
   if (Object.keys(graphs).length === 0) throw new BadManifest('manifest.json: "graphs" names no graph.');
+  // a name that is not a graph is ignored (the schema cannot tie the two fields together)
+  const sharedKvCache = (root.has('sharedKvCache') ? root.stringList('sharedKvCache') : []).filter(
+    (g) => g in graphs,
+  );
 
   const io = root.object('io');
   const inputs = io.optObject('inputs');
@@ -142,6 +146,7 @@ export function parseManifest(json: unknown): Manifest {
     specialTokens,
     contextLength: root.int('contextLength', 16),
     graphs,
+    sharedKvCache,
     tokenizer: insideModel('tokenizer', root.optString('tokenizer', 'tokenizer.json')),
     io: {
       numLayers: io.int('numLayers', 1),

@@ -82,6 +82,11 @@ export interface Manifest {
   contextLength: number;
   /** Variant name (`float32`, `quantized`, ...) → path relative to the model directory. */
   graphs: Record<string, string>;
+  /**
+   * Graphs whose past and present key/value tensors may be one preallocated buffer (GroupQueryAttention):
+   * the runner writes each step into the cache's spare capacity instead of copying it (see KvCache).
+   */
+  sharedKvCache: string[];
   tokenizer: string;
   io: IoSpec;
   generation: GenerationDefaults;

@@ -68,7 +68,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     (!Number.isInteger(options.prefillChunkTokens) || options.prefillChunkTokens < 1)
   )
     throw new BadOptions(`prefillChunkTokens must be a positive integer, got ${options.prefillChunkTokens}.`);
-  const runner = new Runner(opened.session, manifest);
+  const runner = new Runner(opened.session, manifest, manifest.sharedKvCache.includes(opened.graph));
   const prefixCache = new PrefixCache({ ...DEFAULT_PREFIX_CACHE, ...options.prefixCache });
   const batching = options.batching ?? 'auto';
   const batchInvariant =

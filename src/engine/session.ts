@@ -23,7 +23,10 @@ export { DEVICE_REQUESTS, GPU_PROVIDERS, type DeviceRequest, type GpuProvider, t
 
 export interface SessionRequest {
   device?: DeviceRequest;
-  /** A key of `manifest.graphs`; default: `quantized` on cpu (when present), `float32` otherwise. */
+  /**
+   * A key of `manifest.graphs`; default on cpu: `fast` (the fused graph, when its file is present), then
+   * `quantized`; `float32` elsewhere.
+   */
   graph?: string;
   /** onnxruntime intra-op threads (default: onnxruntime's choice, one per physical core). */
   threads?: number;
@@ -101,8 +104,10 @@ function safeBackends(): string[] {
 }
 
 /**
- * The requested graph, or by default: `quantized` on cpu, `float32` elsewhere, among the graphs whose file is
- * present (a packaged extension ships only the quantized graph); `dir` undefined: don't look at files.
+ * The requested graph, or by default: `fast` then `quantized` on cpu, `float32` elsewhere, among the graphs
+ * whose file is present (a packaged extension ships only the quantized graph); `dir` undefined: don't look at
+ * files. `fast` (GroupQueryAttention, 4-bit, int8 compute) is written for onnxruntime's CPU kernels: GPU
+ * providers run GroupQueryAttention in float16 only.
  */
 export function chooseGraph(
   manifest: Manifest,
@@ -119,7 +124,7 @@ export function chooseGraph(
   }
   const present = (g: string) =>
     g in manifest.graphs && (dir === undefined || existsSync(join(dir, manifest.graphs[g]!)));
-  const order = provider === 'cpu' ? ['quantized', 'float32'] : ['float32', 'quantized'];
+  const order = provider === 'cpu' ? ['fast', 'quantized', 'float32'] : ['float32', 'quantized'];
   return (
     order.find(present) ?? Object.keys(manifest.graphs).find(present) ?? Object.keys(manifest.graphs)[0]!
   );

@@ -53,14 +53,14 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
 
   before(async () => {
     f32 = await loadModel(TINY_DIR, { device: 'cpu', graph: 'float32', threads: 1 });
-    quant = await loadModel(TINY_DIR, { device: 'cpu', threads: 1 });
+    quant = await loadModel(TINY_DIR, { device: 'cpu', graph: 'quantized', threads: 1 });
   });
   after(async () => {
     await f32?.dispose();
     await quant?.dispose();
   });
 
-  test('loads on cpu; the quantized graph is the cpu default', () => {
+  test('loads on cpu (the cpu default, the fused graph: fused-graph.test.ts)', () => {
     assert.equal(f32.device, 'cpu');
     assert.equal(f32.graph, 'float32');
     assert.equal(quant.graph, 'quantized');

@@ -2,9 +2,10 @@
 
     python -m steer_train.build_model --model-dir models/clp-smollm2-135m
 
-Writes onnx/model.onnx (float32), onnx/model_quantized.onnx (int8, CPU), tokenizer.json and
+Writes onnx/model.onnx (float32), onnx/model_quantized.onnx (4-bit, CPU), onnx/model_fused.onnx and
+onnx/model_fast.onnx (the fused graphs: float32, and 4-bit for the CPU), tokenizer.json and
 reference_tokens.json next to the committed manifest.json and deltas.safetensors, then checks that the
-ONNX graph reproduces the PyTorch model's greedy tokens.
+float graphs reproduce the PyTorch model's greedy tokens.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def build(model_dir: Path) -> dict:
     export_model_dir(model, tok, model_dir, manifest["id"], manifest["base"], manifest["evaluation"])
     float_graph = OnnxModel(model_dir, "float32")  # loaded once for both checks
     check = {**check_parity(model_dir, n=2, om=float_graph), **logit_parity(model, model_dir, float_graph)}
+    # the fused graph is written node by node, not traced: every reference, and its logits, like the traced one
+    fused = OnnxModel(model_dir, "fused_float32")
+    check["fused_float32_greedy_equal"] = check_parity(model_dir, om=fused)["greedy_equal"]
+    check.update(logit_parity(model, model_dir, fused, graphs=("fused_float32", "fast")))
     sizes = {p.name: round(p.stat().st_size / 2**20, 1) for p in (model_dir / "onnx").glob("*.onnx")}
     print(
         json.dumps(
@@ -58,9 +63,15 @@ def check_parity(model_dir: Path, n: int | None = None, om: OnnxModel | None = N
     return {"greedy_equal": f"{same}/{len(refs)}"}
 
 
-def logit_parity(model: CLPModel, model_dir: Path, float_graph: OnnxModel | None = None) -> dict:
+def logit_parity(
+    model: CLPModel,
+    model_dir: Path,
+    float_graph: OnnxModel | None = None,
+    graphs: tuple[str, ...] = ("float32", "quantized"),
+) -> dict:
     """Largest difference between PyTorch and ONNX next-token logits (float and quantized graphs) on the
-    reference prompts, each run whole with its reference weighting; and how often the top token agrees."""
+    reference prompts, each run whole with its reference weighting; and how often the top token agrees.
+    float_graph: the already loaded session of graphs[0]."""
     # grounded references repeat the same prompts
     refs = [r for r in json.loads((model_dir / "reference_tokens.json").read_text()) if not r.get("grounded")]
     model = model.float().eval()
@@ -78,8 +89,8 @@ def logit_parity(model: CLPModel, model_dir: Path, float_graph: OnnxModel | None
             want, _ = model(*t, model.empty_past(1), torch.from_numpy(args[3]), last_logits=1)
         cases.append((args, want.numpy()))
     out = {}
-    for graph in ("float32", "quantized"):
-        om = float_graph if graph == "float32" and float_graph else OnnxModel(model_dir, graph)
+    for graph in graphs:
+        om = float_graph if graph == graphs[0] and float_graph else OnnxModel(model_dir, graph)
         diffs, agree = [], []
         for args, want in cases:
             got, _ = om.forward(*args, om.empty_past(1))

@@ -15,6 +15,7 @@ from .build_model import check_parity
 from .config import RunConfig
 from .export import export_model_dir
 from .model import CLPConfig
+from .onnx_runner import OnnxModel
 from .pack import BASE
 from .runtime import build_model
 
@@ -36,6 +37,7 @@ def build_tiny(out: Path, response_only: bool = True, prompt_conditioning: bool 
         model, tok, out, "tiny-random", {**BASE, "name": "tiny random (test only)"}, {}, ref_tokens=12
     )
     check_parity(out)
+    check_parity(out, om=OnnxModel(out, "fused_float32"))
     return manifest
 
 

@@ -1,5 +1,6 @@
-"""Export: one ONNX graph whose inputs include the objective weights, a quantized CPU variant, the
-tokenizer, the manifest, and greedy reference tokens for the engine's parity tests.
+"""Export: one ONNX graph whose inputs include the objective weights, a quantized CPU variant, the fused
+graphs for onnxruntime's CPU kernels (fused_graph.py), the tokenizer, the manifest, and greedy reference
+tokens for the engine's parity tests.
 
     python -m steer_train.export --model-dir models/clp-smollm2-135m [--tiny]
 """
@@ -16,11 +17,14 @@ import torch
 from torch import nn
 
 from .data import INSTRUCTION, SYSTEM, TEMPLATE, WEIGHTS_FORMAT, WEIGHTS_PREFIX, build_prompt
+from .fused_graph import CLP_PREFIX, OPSET, build_fused, io_names
 from .generate import build_prefix, decode
 from .grounding import grounded_decoder
 from .model import CLPModel
 
-OPSET = 18  # the 4-bit Gather quantizer needs ReduceMean with axes as an input (opset 18)
+# Graphs written node by node with GroupQueryAttention (fused_graph.py): their past and present key/value
+# tensors may be one preallocated buffer, so the graph copies no cache.
+FUSED_GRAPHS = {"fused_float32": "onnx/model_fused.onnx", "fast": "onnx/model_fast.onnx"}
 
 
 class OnnxWrapper(nn.Module):
@@ -36,12 +40,6 @@ class OnnxWrapper(nn.Module):
         # logits would be hundreds of MB
         logits, present = self.model(input_ids, attention_mask, position_ids, past, clp_weights, last_logits=1)
         return (logits, *[t for kv in present for t in kv])
-
-
-def io_names(n_layers: int) -> tuple[list[str], list[str]]:
-    past = [f"past_key_values.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
-    present = [f"present.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
-    return ["input_ids", "attention_mask", "position_ids", "clp_weights", *past], ["logits", *present]
 
 
 def export_float(model: CLPModel, path: Path) -> None:
@@ -81,10 +79,12 @@ def export_float(model: CLPModel, path: Path) -> None:
         )
 
 
-def quantize(src: Path, dst: Path) -> None:
+def quantize(src: Path, dst: Path, accuracy_level: int | None = None) -> None:
     """Weight-only 4-bit blocks (block 32, with a minimum per block, like the base's Q4_1 GGUF) for every
     large MatMul and the embedding Gather. Weight-only keeps batch rows independent (dynamic activation
-    quantization would couple them through a shared scale); the small CLP deltas stay float."""
+    quantization would couple them through a shared scale); the small CLP deltas stay float.
+    accuracy_level 4: int8 activations inside MatMulNBits, quantized per row, so rows stay independent
+    (1.25x faster decoding, same evaluation within noise: training/reports)."""
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
     logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
@@ -94,13 +94,15 @@ def quantize(src: Path, dst: Path) -> None:
     tiny = [
         n.name
         for n in model.graph.node
-        if n.op_type == "MatMul" and any(i in inits and min(inits[i].dims) <= 64 for i in n.input)
+        if n.op_type == "MatMul"
+        and (n.name.startswith(CLP_PREFIX) or any(i in inits and min(inits[i].dims) <= 64 for i in n.input))
     ]
     q = MatMulNBitsQuantizer(
         model,
         bits=4,
         block_size=32,
         is_symmetric=False,
+        accuracy_level=accuracy_level,
         nodes_to_exclude=tiny,
         op_types_to_quantize=("MatMul", "Gather"),
         quant_axes=(("MatMul", 0), ("Gather", 1)),
@@ -199,7 +201,8 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
         "decoding": {"strategy": "greedy", "noRepeatNgram": 4, "maxNewTokens": 128},
         "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
         "contextLength": 2048,
-        "graphs": {"float32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx"},
+        "graphs": {"float32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx", **FUSED_GRAPHS},
+        "sharedKvCache": list(FUSED_GRAPHS),
         "tokenizer": "tokenizer.json",
         "io": {
             "numLayers": c.num_layers,
@@ -231,6 +234,9 @@ def export_model_dir(
     onnx_dir = model_dir / "onnx"
     export_float(model, onnx_dir / "model.onnx")
     quantize(onnx_dir / "model.onnx", onnx_dir / "model_quantized.onnx")
+    fused = model_dir / FUSED_GRAPHS["fused_float32"]
+    onnx.save(build_fused(model), str(fused))
+    quantize(fused, model_dir / FUSED_GRAPHS["fast"], accuracy_level=4)
     tok.backend_tokenizer.save(str(model_dir / "tokenizer.json"))
     manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation)
     refs = reference_tokens(model, tok, ref_tokens)

@@ -1,0 +1,150 @@
+/**
+ * The fused graphs (training/steer_train/fused_graph.py: GroupQueryAttention, whose past and present are one
+ * buffer the engine preallocates) on the tiny model: the cpu default when present, the Python reference
+ * reproduced through the in-place cache, the in-place cache equal to the copied one, batch rows independent,
+ * and model directories without them still loading the quantized graph.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { generateBatch } from '../../src/engine/decode';
+import { KvCache } from '../../src/engine/kvcache';
+import type { WeightRecord } from '../../src/engine/manifest';
+import { loadModel, type Model } from '../../src/engine/model';
+import { preview, summarize } from '../../src/engine/summarize';
+import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from './helpers';
+
+const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
+const DOC =
+  'The city council voted on Tuesday to build a new library in the north district. The project will cost ' +
+  '12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a wing.';
+const W: WeightRecord[] = [{ concise: 1 }, { faithful: 1 }, { complete: 1 }];
+const HAS_FUSED =
+  existsSync(join(TINY_DIR, 'onnx', 'model_fast.onnx')) &&
+  existsSync(join(TINY_DIR, 'onnx', 'model_fused.onnx'));
+
+/** A copy of the tiny model whose manifest is changed by `edit` (graphs and tokenizer are linked). */
+function variant(edit: (m: Record<string, unknown>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'steer-fused-'));
+  const manifest = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  edit(manifest);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  symlinkSync(join(TINY_DIR, 'onnx'), join(dir, 'onnx'));
+  symlinkSync(join(TINY_DIR, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  return dir;
+}
+
+describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED && 'not built') }, () => {
+  let fast: Model;
+  let fused: Model;
+
+  before(async () => {
+    fast = await loadModel(TINY_DIR, { device: 'cpu', threads: 1 });
+    fused = await loadModel(TINY_DIR, { device: 'cpu', graph: 'fused_float32', threads: 1 });
+  });
+  after(async () => {
+    await fast?.dispose();
+    await fused?.dispose();
+  });
+
+  test('the fast graph is the cpu default, with the cache written in place', () => {
+    assert.equal(fast.graph, 'fast');
+    assert.equal(fast.runner.sharedCache, true);
+    assert.equal(fused.runner.sharedCache, true);
+  });
+
+  test('a model directory without fused graphs still defaults to the quantized one', async () => {
+    const dir = variant((m) => {
+      const graphs = m.graphs as Record<string, string>;
+      delete graphs.fast;
+      delete graphs.fused_float32;
+      delete m.sharedKvCache;
+    });
+    const old = await loadModel(dir, {
+      device: 'cpu',
+      threads: 1,
+      batching: 'always',
+      prefillChunkTokens: 64,
+    });
+    try {
+      assert.equal(old.graph, 'quantized');
+      assert.equal(old.runner.sharedCache, false);
+    } finally {
+      await old.dispose();
+    }
+  });
+
+  test('the float fused graph reproduces the Python reference tokens through the in-place cache', async () => {
+    const refs = JSON.parse(readFileSync(join(TINY_DIR, 'reference_tokens.json'), 'utf8')) as Reference[];
+    assert.ok(refs.length > 0);
+    for (const ref of refs) {
+      const ids = fused.tokenizer.encode(ref.prompt_text);
+      const { rows } = await generateBatch(
+        fused,
+        [{ promptIds: ids, weights: ref.weights }],
+        referenceDecoding(fused, ref),
+      );
+      assert.deepEqual(rows[0]!.tokens, ref.tokens, `weights ${ref.weights.join(',')}`);
+    }
+  });
+
+  test('in place and copied caches give the same tokens, in short prefill runs too', async () => {
+    const dir = variant((m) => (m.sharedKvCache = []));
+    const copied = await loadModel(dir, { device: 'cpu', graph: 'fast', threads: 1, prefillChunkTokens: 8 });
+    const chunked = await loadModel(TINY_DIR, { device: 'cpu', threads: 1, prefillChunkTokens: 8 });
+    try {
+      assert.equal(copied.runner.sharedCache, false);
+      const opts = { maxNewTokens: 12, sampling: GREEDY };
+      const want = await preview(copied, DOC, W, opts);
+      for (const m of [fast, chunked]) {
+        const got = await preview(m, DOC, W, opts);
+        assert.deepEqual(
+          got.map((i) => i.tokens),
+          want.map((i) => i.tokens),
+        );
+      }
+    } finally {
+      await copied.dispose();
+      await chunked.dispose();
+    }
+  });
+
+  test('rows are independent: a preview equals each weighting alone (token-exact)', async () => {
+    assert.equal(fast.batchInvariant, true);
+    const opts = { maxNewTokens: 10, sampling: GREEDY };
+    const items = await preview(fast, DOC, W, opts);
+    for (let i = 0; i < W.length; i++) {
+      const alone = await summarize(fast, DOC, { ...opts, weights: W[i]! });
+      assert.deepEqual(items[i]!.tokens, alone.tokens, `weighting ${i}`);
+    }
+  });
+
+  test('a stepped cache refuses a second step; its rows can still be read', async () => {
+    const m = fast.manifest.objectives.length;
+    const w = [Array.from({ length: m }, () => 1 / m)];
+    const first = await fast.runner.step({
+      ids: [[5, 6, 7]],
+      weights: w,
+      cache: KvCache.empty(fast.manifest.io, 1),
+      logits: false,
+    });
+    const second = await fast.runner.step({ ids: [[8]], weights: w, cache: first.cache, logits: true });
+    assert.equal(first.cache.spent, true);
+    await assert.rejects(fast.runner.step({ ids: [[9]], weights: w, cache: first.cache, logits: true }));
+    // the copy of the spent cache holds its three positions: stepping it with 8 again gives the same logits
+    const again = await fast.runner.step({
+      ids: [[8]],
+      weights: w,
+      cache: first.cache.selectRows([0], first.cache.length + 4),
+      logits: true,
+    });
+    assert.deepEqual(again.logits, second.logits);
+    assert.equal(second.cache.length, 4);
+    assert.ok(second.cache.capacity >= 4);
+  });
+});

@@ -1,0 +1,193 @@
+"""The fused graph: the same CLP model as export.py's traced graph, written node by node in the form
+onnxruntime-genai's model builder gives a Llama, because onnxruntime's GroupQueryAttention can take past and
+present as one preallocated buffer (the traced graph concatenates and copies the cache every step); measured
+in bench/fused-graph.md.
+
+Per layer: SkipSimplifiedLayerNormalization (the residual add fused into the next norm), one MatMul (4-bit
+MatMulNBits once quantized) for q, k and v together and one for gate and up, GroupQueryAttention
+(com.microsoft) with the rotary embedding inside it, and the CLP deltas of each fused group in float: one
+down-projection product for the group, one up-projection per member. The contract is export.py's (same
+inputs and outputs), with one restriction: GroupQueryAttention takes each row's cache length from
+attention_mask and derives the positions from it, so there is no left padding (the engine never pads:
+finished rows are dropped, every row has the same length) and position_ids is accepted but unused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+from .model import CLPLinear, CLPModel, Layer
+
+MS = "com.microsoft"
+OPSET = 18  # the 4-bit Gather quantizer needs ReduceMean with axes as an input (opset 18)
+CLP_PREFIX = "clp_"  # nodes of the float delta products, which the 4-bit quantizer leaves alone
+
+
+class _Graph:
+    def __init__(self) -> None:
+        self.nodes: list[onnx.NodeProto] = []
+        self.inits: list[onnx.TensorProto] = []
+        self.count = 0
+
+    def init(self, name: str, value: np.ndarray) -> str:
+        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def node(self, op: str, inputs: list[str], n_out: int = 1, name: str = "", domain: str = "", **attrs) -> list[str]:
+        self.count += 1
+        name = name or f"{op}_{self.count}"
+        outs = [f"{name}/out{i}" for i in range(n_out)]
+        self.nodes.append(helper.make_node(op, inputs, outs, name=name, domain=domain, **attrs))
+        return outs
+
+    def one(self, op: str, inputs: list[str], name: str = "", domain: str = "", **attrs) -> str:
+        return self.node(op, inputs, 1, name, domain, **attrs)[0]
+
+
+def _np(t: torch.Tensor) -> np.ndarray:
+    return t.detach().float().cpu().numpy()
+
+
+def _fused_linear(g: _Graph, x: str, name: str, mods: list[CLPLinear], gates: dict[int, str]) -> str:
+    """y = [W_1; ...; W_k] x + [B_1 (g ⊙ A_1 x); ...; B_k (g ⊙ A_k x)], the down-projections as one product."""
+    w = np.concatenate([_np(m.weight).T for m in mods], axis=1)  # [in, sum(out)]
+    y = g.one("MatMul", [x, g.init(f"{name}.weight", w)], name=name)
+    deltas = [(m.clp_a, m.clp_b) for m in mods if m.clp_a is not None and m.clp_b is not None]
+    if not deltas:
+        return y
+    # the subsets condition q, k, v together and gate, up together: a group is all conditioned or not at all
+    assert len(deltas) == len(mods), f"{name}: a fused group with some members conditioned"
+    p = CLP_PREFIX + name
+    a = np.concatenate([_np(a).T for a, _ in deltas], axis=1)
+    down = g.one("MatMul", [x, g.init(f"{p}.a", a)], name=f"{p}/down")
+    gated = g.one("Mul", [down, gates[len(deltas)]], name=f"{p}/gate")
+    if len(deltas) == 1:
+        up = g.one("MatMul", [gated, g.init(f"{p}.b", _np(deltas[0][1]).T)], name=f"{p}/up")
+    else:
+        # one up-projection per member: a block-diagonal one would read its zeros from memory on every step
+        parts = g.node("Split", [gated], len(deltas), name=f"{p}/split", axis=2, num_outputs=len(deltas))
+        ups = [
+            g.one("MatMul", [part, g.init(f"{p}.b{i}", _np(b).T)], name=f"{p}/up{i}")
+            for i, (part, (_, b)) in enumerate(zip(parts, deltas))
+        ]
+        up = g.one("Concat", ups, name=f"{p}/concat", axis=2)
+    return g.one("Add", [y, up], name=f"{name}/add")
+
+
+def _rotary_caches(model: CLPModel, positions: int) -> tuple[np.ndarray, np.ndarray]:
+    freqs = np.arange(positions, dtype=np.float32)[:, None] * _np(model.inv_freq)[None, :]
+    return np.cos(freqs).astype(np.float32), np.sin(freqs).astype(np.float32)
+
+
+def io_names(n_layers: int) -> tuple[list[str], list[str]]:
+    """The graph contract's names, the traced graph's (export.py) and the fused graph's."""
+    past = [f"past_key_values.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
+    present = [f"present.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
+    return ["input_ids", "attention_mask", "position_ids", "clp_weights", *past], ["logits", *present]
+
+
+def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
+    """The float fused graph of a model whose shared delta is merged (model.merge_shared()). max_positions:
+    rows of the rotary tables, at least the manifest's contextLength (2048)."""
+    c, clp = model.cfg, model.clp
+    m, r = clp.num_objectives, clp.rank
+    g = _Graph()
+    inputs, outputs = io_names(c.num_layers)
+    ids, mask, _positions, weights = inputs[:4]
+
+    # gate_k [b, 1, k·m·r]: each row's weights repeated r times and scaled, once per member of a fused group
+    gates: dict[int, str] = {}
+    if r:
+        rep = np.repeat(np.eye(m, dtype=np.float32), r, axis=1) * (clp.alpha / r)
+        for k in (1, 2, 3):
+            gk = g.one("MatMul", [weights, g.init(f"{CLP_PREFIX}gate{k}", np.tile(rep, (1, k)))], name=f"clp_gate{k}")
+            gates[k] = g.one("Unsqueeze", [gk, g.init(f"axes_gate{k}", np.array([1], np.int64))])
+
+    # GroupQueryAttention reads the cache length of each row from seqlens_k (= total length - 1)
+    total64 = g.one("Gather", [g.one("Shape", [mask]), g.init("one", np.array(1, np.int64))])
+    total = g.one("Cast", [total64], to=TensorProto.INT32, name="total_sequence_length")
+    lens = g.one("ReduceSum", [mask, g.init("axis1", np.array([1], np.int64))], keepdims=0)
+    seqlens = g.one("Cast", [g.one("Sub", [lens, g.init("one_1d", np.array([1], np.int64))])], to=TensorProto.INT32)
+    cos, sin = _rotary_caches(model, max_positions)
+    g.init("cos_cache", cos)
+    g.init("sin_cache", sin)
+
+    x = g.one("Gather", [g.init("embed_tokens", _np(model.embed_tokens)), ids], name="embed")
+    residual, pending = x, None  # pending: the block output not yet added to the residual stream
+    presents: list[str] = []
+    for i, module in enumerate(model.layers):
+        layer: Layer = module  # type: ignore[assignment]
+        ln = g.init(f"layers.{i}.input_layernorm", _np(layer.input_layernorm.weight))
+        if pending is None:
+            hx = g.one("SimplifiedLayerNormalization", [residual, ln], axis=-1, epsilon=c.rms_eps)
+        else:
+            hx, _, _, residual = g.node(
+                "SkipSimplifiedLayerNormalization", [pending, residual, ln], 4, domain=MS, epsilon=c.rms_eps
+            )
+        qkv = _fused_linear(g, hx, f"layers.{i}.qkv", [layer.q_proj, layer.k_proj, layer.v_proj], gates)
+        past = [f"past_key_values.{i}.key", f"past_key_values.{i}.value"]
+        att, pk, pv = g.node(
+            "GroupQueryAttention",
+            [qkv, "", "", *past, seqlens, total, "cos_cache", "sin_cache"],
+            3,
+            name=f"layers.{i}.attention",
+            domain=MS,
+            num_heads=c.num_heads,
+            kv_num_heads=c.num_kv_heads,
+            do_rotary=1,
+            rotary_interleaved=0,
+        )
+        presents += [pk, pv]
+        o = _fused_linear(g, att, f"layers.{i}.o", [layer.o_proj], gates)
+        ln2 = g.init(f"layers.{i}.post_attention_layernorm", _np(layer.post_attention_layernorm.weight))
+        hx, _, _, residual = g.node(
+            "SkipSimplifiedLayerNormalization", [o, residual, ln2], 4, domain=MS, epsilon=c.rms_eps
+        )
+        gu = _fused_linear(g, hx, f"layers.{i}.gate_up", [layer.gate_proj, layer.up_proj], gates)
+        gate_, up = g.node("Split", [gu], 2, axis=2, num_outputs=2)
+        act = g.one("Mul", [g.one("Mul", [gate_, g.one("Sigmoid", [gate_])]), up])
+        pending = _fused_linear(g, act, f"layers.{i}.down", [layer.down_proj], gates)
+
+    # only the last position reaches the norm and the head
+    assert pending is not None, "a model without layers"
+    last = g.init("last", np.array([-1], np.int64))
+    pl = g.one("Gather", [pending, last], axis=1)
+    rl = g.one("Gather", [residual, last], axis=1)
+    hx, _, _, _ = g.node(
+        "SkipSimplifiedLayerNormalization",
+        [pl, rl, g.init("norm", _np(model.norm.weight))],
+        4,
+        domain=MS,
+        epsilon=c.rms_eps,
+    )
+    head = model.head_delta
+    head.weight = torch.nn.Parameter(model.embed_tokens.detach(), requires_grad=False)
+    try:
+        logits = _fused_linear(g, hx, "lm_head", [head], gates)
+    finally:
+        del head.weight
+
+    # name the outputs as the contract says
+    g.nodes.append(helper.make_node("Identity", [logits], [outputs[0]], name="logits_out"))
+    for name, t in zip(outputs[1:], presents):
+        g.nodes.append(helper.make_node("Identity", [t], [name], name=f"{name}_out"))
+
+    f32, i64 = TensorProto.FLOAT, TensorProto.INT64
+    graph_inputs = [
+        helper.make_tensor_value_info(ids, i64, ["batch", "seq"]),
+        helper.make_tensor_value_info(mask, i64, ["batch", "total"]),
+        helper.make_tensor_value_info(_positions, i64, ["batch", "seq"]),
+        helper.make_tensor_value_info(weights, f32, ["batch", m]),
+        *[helper.make_tensor_value_info(n, f32, ["batch", c.num_kv_heads, "past", c.head_dim]) for n in inputs[4:]],
+    ]
+    graph_outputs = [
+        helper.make_tensor_value_info(outputs[0], f32, ["batch", 1, c.vocab_size]),
+        *[helper.make_tensor_value_info(n, f32, ["batch", c.num_kv_heads, "total", c.head_dim]) for n in outputs[1:]],
+    ]
+    graph = helper.make_graph(g.nodes, "steer_fused", graph_inputs, graph_outputs, g.inits)
+    return helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(MS, 1)], ir_version=10
+    )
