@@ -14,7 +14,7 @@ import { KvCache } from '../../src/engine/kvcache';
 import type { WeightRecord } from '../../src/engine/manifest';
 import { loadModel, type Model } from '../../src/engine/model';
 import { preview, summarize } from '../../src/engine/summarize';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from './helpers';
+import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from '../support/helpers';
 
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
 const DOC =
