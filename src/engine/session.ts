@@ -104,10 +104,12 @@ function safeBackends(): string[] {
 }
 
 /**
- * The requested graph, or by default: `fast` then `quantized` on cpu, `float32` elsewhere, among the graphs
- * whose file is present (a packaged extension ships only the quantized graph); `dir` undefined: don't look at
- * files. `fast` (GroupQueryAttention, 4-bit, int8 compute) is written for onnxruntime's CPU kernels: GPU
- * providers run GroupQueryAttention in float16 only.
+ * The requested graph, or by default: `quantized` on cpu, `float32` elsewhere, among the graphs whose file
+ * is present (a packaged extension ships only the quantized graph); `dir` undefined: don't look at files.
+ * `fast` (GroupQueryAttention, 4-bit, int8 compute) is opt-in (`--graph fast`): it decodes 1.3-1.5x faster
+ * but prefills 1.5x slower and its int8 compute changes some summaries for the worse (docs/architecture.md,
+ * "Fused graph"); the default changes when an idle-machine bench and the per-kind evaluation say it pays.
+ * GPU providers run GroupQueryAttention in float16 only.
  */
 export function chooseGraph(
   manifest: Manifest,
@@ -124,7 +126,7 @@ export function chooseGraph(
   }
   const present = (g: string) =>
     g in manifest.graphs && (dir === undefined || existsSync(join(dir, manifest.graphs[g]!)));
-  const order = provider === 'cpu' ? ['fast', 'quantized', 'float32'] : ['float32', 'quantized'];
+  const order = provider === 'cpu' ? ['quantized', 'fast', 'float32'] : ['float32', 'quantized'];
   return (
     order.find(present) ?? Object.keys(manifest.graphs).find(present) ?? Object.keys(manifest.graphs)[0]!
   );
