@@ -21,6 +21,28 @@ DATASETS = {
 }
 
 
+EDITOR_KINDS = ("news", "dialogue", "science", "docs", "code", "long", "email")
+
+
+def _training_data(sets: tuple[str, ...]) -> list[str]:
+    """The data section: the shared sets with their licences, or the editor mix (licences per source)."""
+    if set(sets) <= set(EDITOR_KINDS):
+        return [
+            f"- The editor mix of `python -m steer_train.editor_data` ({', '.join(sets)}): news (bbc_news), dialogue "
+            "(dialogsum, samsum), science (scitldr), docs (READMEs of installed Python and npm packages with their "
+            "one-line descriptions), code (functions with their docstring's first sentence, modules with their "
+            "header comment), long (qmsum, squality, ectsum) and e-mail (aeslc); each set equally likely per batch.",
+            "- Licences per source: `training/data/README.md` (package texts under their own licences, recorded per "
+            "record). Not all are permissive: dialogsum and aeslc are CC BY-NC-SA, samsum non-commercial, BBC News "
+            "research use, ectsum GPL-3.0; a release build should retrain on the permissive sources alone.",
+        ]
+    return [
+        *[f"- {d}: {DATASETS[d]}" for d in ("dialogsum", "scitldr", "bbc_news")],
+        "- The licences are not all permissive: dialogsum is non-commercial (CC BY-NC-SA) and BBC News is for "
+        "research use; a release build should retrain on the permissive subset (scitldr) alone.",
+    ]
+
+
 def _comparison(path: Path) -> list[str]:
     """The method comparison's headline (training/reports/compare), when it has been run."""
     if not path.exists():
@@ -95,9 +117,7 @@ def card(cfg, model_dir: Path) -> str:
         "into the exported graph.",
         "",
         "## Training data (train splits only; test splits held out for evaluation)",
-        *[f"- {d}: {DATASETS[d]}" for d in ("dialogsum", "scitldr", "bbc_news")],
-        "- The licences are not all permissive: dialogsum is non-commercial (CC BY-NC-SA) and BBC News is for "
-        "research use; a release build should retrain on the permissive subset (scitldr) alone.",
+        *_training_data(cfg.sets),
         "",
         "## Training",
         f"- Config: `{os.path.relpath(run / 'config.json', model_dir)}` (committed with the run's logs).",
@@ -112,7 +132,8 @@ def card(cfg, model_dir: Path) -> str:
         "work during the run, so the rates above are lower bounds.",
         "",
         "## Evaluation",
-        "Produced by `python -m steer_train.evaluate --config training/configs/shipped.json`.",
+        f"Produced by `python -m steer_train.evaluate --config {os.path.relpath(run / 'config.json', model_dir)}`"
+        + (f" on the shared sets (`--data_dir={cfg.data_dir}`)." if "shared" in cfg.data_dir else "."),
         "",
         evaluation.split("\n", 1)[1] if evaluation.startswith("#") else evaluation,
         "",

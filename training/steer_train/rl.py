@@ -25,6 +25,11 @@ from .grounding import grounded_decoder
 from .reward_shaping import RewardScale, scalar_rewards
 from .rewards import OBJECTIVES, Rewards
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
+from .sft import SHARED_FILE, load_deltas_file, load_shared, save_shared
+
+# The per-objective deltas alone, in bfloat16 (committed): what another session resumes RL from, with a fresh
+# optimizer, since checkpoints/rl.pt (with the optimizer's state) is not committed.
+RL_FILE = "rl_clp.safetensors"
 
 
 def sample_weights(rng: np.random.Generator, m: int, alpha: float, vertex_prob: float) -> np.ndarray:
@@ -122,6 +127,8 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
     model, tok, device = build_model(cfg)
     if sft := load_checkpoint(out / "checkpoints" / "sft.pt"):
         model.load_deltas(sft["shared"])
+    elif (shared := out / SHARED_FILE).exists():  # another session's warm-up, committed without its optimizer
+        model.load_deltas(load_shared(shared)[0])
     elif cfg.sft_steps:
         raise SystemExit("run the supervised warm-up first (steer_train.sft)")
     ref_model = variant.reference_model(model)
@@ -140,6 +147,13 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
         print(f"resumed RL at step {step}")
+    elif (committed := out / RL_FILE).exists():
+        state, meta = load_deltas_file(committed)
+        model.load_deltas(state)
+        step = int(meta.get("step", "0"))
+        if scale and (var := json.loads(meta.get("reward_var", "null"))) is not None:
+            scale.var = np.array(var)
+        print(f"resumed RL at step {step} from {committed} (fresh optimizer)")
     rng = np.random.default_rng(cfg.seed * 1000 + step)
     pyrng = random.Random(cfg.seed * 1000 + step)
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)
@@ -207,9 +221,11 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         over = cfg.max_minutes and time.time() - t0 > cfg.max_minutes * 60
         if step % cfg.checkpoint_every == 0 or step == cfg.rl_steps or over:
             save_checkpoint(ckpt_path, model, opt, step, {"reward_var": scale_state(scale)})
+            save_shared(out / RL_FILE, model, step, "clp", {"reward_var": json.dumps(scale_state(scale))})
         if over:
             break
     save_checkpoint(ckpt_path, model, opt, step, {"done": step >= cfg.rl_steps, "reward_var": scale_state(scale)})
+    save_shared(out / RL_FILE, model, step, "clp", {"reward_var": json.dumps(scale_state(scale))})
     return ckpt_path
 
 

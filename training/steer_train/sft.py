@@ -28,17 +28,22 @@ from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, se
 SHARED_FILE = "sft_shared.safetensors"
 
 
-def save_shared(path: Path, model, step: int) -> None:
-    state = {k: v.to(torch.bfloat16).contiguous() for k, v in model.delta_state("shared").items()}
+def save_shared(path: Path, model, step: int, which: str = "shared", meta: dict[str, str] | None = None) -> None:
+    """One kind of delta (``which``: 'shared' or 'clp') in bfloat16, its step (and ``meta``) in the metadata."""
+    state = {k: v.to(torch.bfloat16).contiguous() for k, v in model.delta_state(which).items()}
     tmp = path.with_suffix(".tmp")
-    save_file(state, str(tmp), metadata={"step": str(step)})
+    save_file(state, str(tmp), metadata={"step": str(step), **(meta or {})})
     tmp.replace(path)
 
 
 def load_shared(path: Path) -> tuple[dict[str, torch.Tensor], int]:
+    state, meta = load_deltas_file(path)
+    return state, int(meta.get("step", "0"))
+
+
+def load_deltas_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     with safe_open(str(path), "pt") as f:
-        step = int((f.metadata() or {}).get("step", "0"))
-        return {k: f.get_tensor(k).float() for k in f.keys()}, step
+        return {k: f.get_tensor(k).float() for k in f.keys()}, dict(f.metadata() or {})
 
 
 def resident_mb() -> int:
