@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -78,10 +79,10 @@ def _served(path: Path, model_dir: Path) -> list[str]:
     training/reports/per-kind (written by hand from its report, with sample summaries)."""
     if not path.exists():
         return []
-    text = (
-        path.read_text()
-        .replace("](", f"]({os.path.relpath(path.parent, model_dir)}/")
-        .replace(f"]({os.path.relpath(path.parent, model_dir)}/http", "](http")
+    base = os.path.relpath(path.parent, model_dir)
+    # links relative to the card's own folder, made relative to the model directory (web links kept)
+    text = re.sub(
+        r"\]\((?!https?:)([^)]+)\)", lambda m: f"]({os.path.normpath(os.path.join(base, m[1]))})", path.read_text()
     )
     return [text.strip(), ""]
 
@@ -132,8 +133,7 @@ def card(cfg, model_dir: Path) -> str:
         "work during the run, so the rates above are lower bounds.",
         "",
         "## Evaluation",
-        f"Produced by `python -m steer_train.evaluate --config {os.path.relpath(run / 'config.json', model_dir)}`"
-        + (f" on the shared sets (`--data_dir={cfg.data_dir}`)." if "shared" in cfg.data_dir else "."),
+        f"Produced by `python -m steer_train.evaluate --config {run / 'config.json'} --data_dir={cfg.data_dir}`.",
         "",
         evaluation.split("\n", 1)[1] if evaluation.startswith("#") else evaluation,
         "",
