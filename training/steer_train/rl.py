@@ -25,7 +25,7 @@ from .grounding import grounded_decoder
 from .reward_shaping import RewardScale, scalar_rewards
 from .rewards import OBJECTIVES, Rewards
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
-from .sft import SHARED_FILE, load_deltas_file, load_shared, save_shared
+from .sft import SHARED_FILE, resume_committed, save_shared
 
 # The per-objective deltas alone, in bfloat16 (committed): what another session resumes RL from, with a fresh
 # optimizer, since checkpoints/rl.pt (with the optimizer's state) is not committed.
@@ -127,9 +127,7 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
     model, tok, device = build_model(cfg)
     if sft := load_checkpoint(out / "checkpoints" / "sft.pt"):
         model.load_deltas(sft["shared"])
-    elif (shared := out / SHARED_FILE).exists():  # another session's warm-up, committed without its optimizer
-        model.load_deltas(load_shared(shared)[0])
-    elif cfg.sft_steps:
+    elif not resume_committed(model, out / SHARED_FILE, "the warm-up") and cfg.sft_steps:
         raise SystemExit("run the supervised warm-up first (steer_train.sft)")
     ref_model = variant.reference_model(model)
     params = model.set_trainable(cfg.rl_train)
@@ -147,13 +145,10 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
         print(f"resumed RL at step {step}")
-    elif (committed := out / RL_FILE).exists():
-        state, meta = load_deltas_file(committed)
-        model.load_deltas(state)
+    elif meta := resume_committed(model, out / RL_FILE, "RL"):
         step = int(meta.get("step", "0"))
         if scale and (var := json.loads(meta.get("reward_var", "null"))) is not None:
             scale.var = np.array(var)
-        print(f"resumed RL at step {step} from {committed} (fresh optimizer)")
     rng = np.random.default_rng(cfg.seed * 1000 + step)
     pyrng = random.Random(cfg.seed * 1000 + step)
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)

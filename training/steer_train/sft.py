@@ -36,14 +36,20 @@ def save_shared(path: Path, model, step: int, which: str = "shared", meta: dict[
     tmp.replace(path)
 
 
-def load_shared(path: Path) -> tuple[dict[str, torch.Tensor], int]:
-    state, meta = load_deltas_file(path)
-    return state, int(meta.get("step", "0"))
-
-
 def load_deltas_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     with safe_open(str(path), "pt") as f:
         return {k: f.get_tensor(k).float() for k in f.keys()}, dict(f.metadata() or {})
+
+
+def resume_committed(model, path: Path, phase: str) -> dict[str, str] | None:
+    """Loads a committed delta file into ``model`` when there is one (another session's run, without its
+    optimizer): its metadata, with the step, or None."""
+    if not path.exists():
+        return None
+    state, meta = load_deltas_file(path)
+    model.load_deltas(state)
+    print(f"resumed {phase} at step {meta.get('step', '0')} from {path} (fresh optimizer)")
+    return meta
 
 
 def resident_mb() -> int:
@@ -105,11 +111,8 @@ def main(cfg: RunConfig | None = None) -> Path:
         torch.set_rng_state(ck["rng"])
         step = ck["step"]
         print(f"resumed SFT at step {step}")
-    elif (shared := out / SHARED_FILE).exists():
-        # another machine's run: the committed shared delta, with a fresh optimizer (warmed up again)
-        state, step = load_shared(shared)
-        model.load_deltas(state)
-        print(f"resumed SFT at step {step} from {shared} (fresh optimizer)")
+    elif meta := resume_committed(model, out / SHARED_FILE, "SFT"):  # warmed up again with a fresh optimizer
+        step = int(meta.get("step", "0"))
     train = load_split(cfg.data_dir, cfg.sets, "train")
     pool = [
         e
