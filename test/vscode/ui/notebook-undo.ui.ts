@@ -83,12 +83,24 @@ async function setOutputMode(page: Page, ctx: UiContext, mode: string): Promise<
       if (Date.now() > deadline) throw new Error('steer.outputMode is not in the Settings editor');
     }
   }
-  await select.click();
-  await page.locator('.monaco-select-box-dropdown-container .monaco-list-row', { hasText: mode }).click();
-  const shown = Date.now() + 10_000;
-  while ((await select.inputValue()) !== mode) {
-    if (Date.now() > shown) throw new Error(`the output mode shows ${await select.inputValue()}`);
-    await page.waitForTimeout(100);
+  // the drop-down is laid out anew while it opens (a click then lands on the page behind it, or on a row
+  // that was just replaced), so it is opened and its row clicked again until the setting shows the mode
+  const option = page.locator('.monaco-select-box-dropdown-container .monaco-list-row', { hasText: mode });
+  for (let attempt = 1; (await select.inputValue()) !== mode; attempt++) {
+    try {
+      await select.click({ timeout: 5_000 });
+      await option.click({ timeout: 5_000 });
+      await page.waitForFunction(
+        ([label, want]) =>
+          (document.querySelector(`select[aria-label="${label}"]`) as HTMLSelectElement | null)?.value ===
+          want,
+        ['steer.outputMode', mode] as const,
+        { timeout: 5_000 },
+      );
+    } catch (e) {
+      if (attempt >= 5) throw new Error(`the output mode could not be set to ${mode}`, { cause: e });
+      await page.keyboard.press('Escape');
+    }
   }
   await ctx.runCommand('View: Close Editor');
 }
