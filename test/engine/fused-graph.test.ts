@@ -5,8 +5,7 @@
  * and model directories without them still loading the quantized graph.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateBatch } from '../../src/engine/decode';
@@ -14,7 +13,7 @@ import { KvCache } from '../../src/engine/kvcache';
 import type { WeightRecord } from '../../src/engine/manifest';
 import { loadModel, type Model } from '../../src/engine/model';
 import { preview, summarize } from '../../src/engine/summarize';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from '../support/helpers';
+import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding, tinyVariant } from '../support/helpers';
 
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
 const DOC =
@@ -24,20 +23,6 @@ const W: WeightRecord[] = [{ concise: 1 }, { faithful: 1 }, { complete: 1 }];
 const HAS_FUSED =
   existsSync(join(TINY_DIR, 'onnx', 'model_fast.onnx')) &&
   existsSync(join(TINY_DIR, 'onnx', 'model_fused.onnx'));
-
-/** A copy of the tiny model whose manifest is changed by `edit` (graphs and tokenizer are linked). */
-function variant(edit: (m: Record<string, unknown>) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'steer-fused-'));
-  const manifest = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  edit(manifest);
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  symlinkSync(join(TINY_DIR, 'onnx'), join(dir, 'onnx'));
-  symlinkSync(join(TINY_DIR, 'tokenizer.json'), join(dir, 'tokenizer.json'));
-  return dir;
-}
 
 describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED && 'not built') }, () => {
   let fast: Model;
@@ -59,7 +44,7 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
   });
 
   test('a model directory without fused graphs still defaults to the quantized one', async () => {
-    const dir = variant((m) => {
+    const dir = tinyVariant((m) => {
       const graphs = m.graphs as Record<string, string>;
       delete graphs.fast;
       delete graphs.fused_float32;
@@ -94,7 +79,7 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
   });
 
   test('in place and copied caches give the same tokens, in short prefill runs too', async () => {
-    const dir = variant((m) => (m.sharedKvCache = []));
+    const dir = tinyVariant((m) => (m.sharedKvCache = []));
     const copied = await loadModel(dir, { device: 'cpu', graph: 'fast', threads: 1, prefillChunkTokens: 8 });
     const chunked = await loadModel(TINY_DIR, { device: 'cpu', threads: 1, prefillChunkTokens: 8 });
     try {

@@ -3,8 +3,7 @@
  * reuse, cancellation, chunking, streaming. Skipped when the tiny model has not been built.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { probeBatchInvariance } from '../../src/engine/batch-probe';
@@ -21,7 +20,7 @@ import { preview, previewDetailed, summarize, type ProgressEvent } from '../../s
 import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
 import type { WeightRecord } from '../../src/engine/manifest';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding } from '../support/helpers';
+import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding, tinyVariant } from '../support/helpers';
 
 // The tiny model is random: its text breaks every grounding rule, so the mechanics are tested without them.
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
@@ -30,22 +29,6 @@ const DOC =
   "12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a children's " +
   'wing and a makerspace. Some residents objected to the loss of a parking lot.';
 const W: WeightRecord[] = [{ concise: 1 }, { faithful: 1 }, { complete: 1 }, { concise: 0.5, faithful: 0.5 }];
-
-/** A copy of the tiny model whose manifest is changed by `edit` (graphs and tokenizer are linked). */
-function variant(edit: (m: Record<string, unknown>) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'steer-variant-'));
-  const manifest = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  edit(manifest);
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  symlinkSync(join(TINY_DIR, 'onnx'), join(dir, 'onnx'));
-  symlinkSync(join(TINY_DIR, 'tokenizer.json'), join(dir, 'tokenizer.json'));
-  if (existsSync(join(TINY_DIR, 'tokenizer_config.json')))
-    symlinkSync(join(TINY_DIR, 'tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
-  return dir;
-}
 
 describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
   let f32: Model;
@@ -322,7 +305,7 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
   });
 
   test('a long document is chunked, summarized per chunk, then combined, with progress', async () => {
-    const dir = variant((m) => (m.contextLength = 256));
+    const dir = tinyVariant((m) => (m.contextLength = 256));
     const m = await loadModel(dir, { device: 'cpu', graph: 'float32', threads: 1 });
     try {
       const progress: ProgressEvent[] = [];
@@ -344,7 +327,7 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
   });
 
   test('without response-only conditioning the whole prompt runs with w (no reuse), still batch = alone', async () => {
-    const dir = variant((m) => ((m.conditioning as Record<string, unknown>).responseOnly = false));
+    const dir = tinyVariant((m) => ((m.conditioning as Record<string, unknown>).responseOnly = false));
     const m = await loadModel(dir, { device: 'cpu', graph: 'float32', threads: 1 });
     try {
       const opts = { maxNewTokens: 8, sampling: GREEDY };
@@ -365,7 +348,7 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
   });
 
   test('with prompt conditioning the weights are written into the prompt', async () => {
-    const dir = variant((m) => {
+    const dir = tinyVariant((m) => {
       const p = m.prompt as Record<string, unknown>;
       p.weightsFormat = '{id}={value}';
       p.weightsPrefix = ' Objective weights: ';

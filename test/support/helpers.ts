@@ -1,5 +1,6 @@
 /** Shared helpers of the engine tests. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/shared/paths';
 import type { BatchOptions } from '../../src/engine/decode';
@@ -80,4 +81,20 @@ export function referenceDecoding(model: Model, ref: Reference): BatchOptions {
     sampling: resolveSampling({ noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded }, {}),
     ...(grounded ? { grounding: documentGrounding(model.tokenizer, ref.document!) } : {}),
   };
+}
+
+/** A copy of the tiny model whose manifest is changed by `edit` (graphs and tokenizer are linked). */
+export function tinyVariant(edit: (m: Record<string, unknown>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'steer-variant-'));
+  const manifest = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  edit(manifest);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  symlinkSync(join(TINY_DIR, 'onnx'), join(dir, 'onnx'));
+  symlinkSync(join(TINY_DIR, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  if (existsSync(join(TINY_DIR, 'tokenizer_config.json')))
+    symlinkSync(join(TINY_DIR, 'tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
+  return dir;
 }
