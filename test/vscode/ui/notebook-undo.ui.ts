@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { UiContext } from '../runner/workbench';
 import { check } from './steering-page';
 
@@ -62,31 +62,39 @@ async function cellEditorFocused(page: Page, when: string): Promise<void> {
   }
 }
 
-/**
- * Sets steer.outputMode in the Settings editor. It is a machine setting, which a remote window (the browser
- * workbench is one) lists only under Remote.
- */
-async function setOutputMode(page: Page, ctx: UiContext, mode: string): Promise<void> {
-  await ctx.runCommand('Preferences: Open Settings (UI)');
-  await page.locator('.settings-tabs-widget .action-label', { hasText: 'Remote' }).click();
-  const select = page.locator('select[aria-label="steer.outputMode"]');
+/** Types `query` into the Settings editor's search until the setting's drop-down `select` is listed. */
+async function searchSetting(page: Page, select: Locator, query: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     // the search runs when the query is typed; Steer's settings are listed once its extension is registered
     await page.locator('.settings-header .suggest-input-container .monaco-editor').click();
     await page.keyboard.press('Control+A');
-    await page.keyboard.type('steer.outputMode');
+    await page.keyboard.type(query);
     try {
       await select.waitFor({ timeout: 3_000 });
-      break;
+      return;
     } catch {
-      if (Date.now() > deadline) throw new Error('steer.outputMode is not in the Settings editor');
+      if (Date.now() > deadline) throw new Error(`${query} is not in the Settings editor`);
     }
   }
+}
+
+/**
+ * Sets steer.outputMode in the Settings editor. It is a machine setting, which a remote window (the browser
+ * workbench is one) lists only under Remote.
+ */
+async function setOutputMode(page: Page, ctx: UiContext, mode: string): Promise<void> {
+  const setting = 'steer.outputMode';
+  await ctx.runCommand('Preferences: Open Settings (UI)');
+  await page.locator('.settings-tabs-widget .action-label', { hasText: 'Remote' }).click();
+  const select = page.locator(`select[aria-label="${setting}"]`);
   // the drop-down is laid out anew while it opens (a click then lands on the page behind it, or on a row
-  // that was just replaced), so it is opened and its row clicked again until the setting shows the mode
+  // that was just replaced), and the Escape that closes a stray drop-down clears the search when none is
+  // open; so each try searches again, opens the drop-down and clicks its row, until the setting shows the mode
   const option = page.locator('.monaco-select-box-dropdown-container .monaco-list-row', { hasText: mode });
-  for (let attempt = 1; (await select.inputValue()) !== mode; attempt++) {
+  for (let attempt = 1; ; attempt++) {
+    await searchSetting(page, select, setting);
+    if ((await select.inputValue({ timeout: 5_000 })) === mode) break;
     try {
       await select.click({ timeout: 5_000 });
       await option.click({ timeout: 5_000 });
@@ -94,9 +102,10 @@ async function setOutputMode(page: Page, ctx: UiContext, mode: string): Promise<
         ([label, want]) =>
           (document.querySelector(`select[aria-label="${label}"]`) as HTMLSelectElement | null)?.value ===
           want,
-        ['steer.outputMode', mode] as const,
+        [setting, mode] as const,
         { timeout: 5_000 },
       );
+      break;
     } catch (e) {
       if (attempt >= 5) throw new Error(`the output mode could not be set to ${mode}`, { cause: e });
       await page.keyboard.press('Escape');
