@@ -157,14 +157,21 @@ class CLPModel(nn.Module):
         super().__init__()
         self.cfg, self.clp = cfg, clp
         self.embed_tokens = nn.Parameter(torch.zeros(cfg.vocab_size, cfg.hidden_size), requires_grad=False)
-        self.layers = nn.ModuleList(Layer(cfg, clp) for _ in range(cfg.num_layers))
-        self.norm = RMSNorm(cfg.hidden_size, cfg.rms_eps)
+        self.layers = nn.ModuleList(self.build_layer(i) for i in range(cfg.num_layers))
+        self.norm = self.build_norm(cfg.hidden_size)
         # The LM head is tied to the embeddings; only its deltas are its own.
         head_rank = clp.rank if clp.conditions("lm_head") else 0
         self.head_delta = CLPLinear(cfg.hidden_size, cfg.vocab_size, clp.num_objectives, head_rank, 0)
         del self.head_delta.weight
         inv = 1.0 / (cfg.rope_theta ** (torch.arange(0, cfg.head_dim, 2, dtype=torch.float32) / cfg.head_dim))
         self.register_buffer("inv_freq", inv, persistent=False)
+
+    # --- the family's blocks: another family (gemma.py) overrides these and keeps everything else -----
+    def build_layer(self, index: int) -> nn.Module:
+        return Layer(self.cfg, self.clp)
+
+    def build_norm(self, dim: int) -> RMSNorm:
+        return RMSNorm(dim, self.cfg.rms_eps)
 
     # --- weights -------------------------------------------------------------------------------
     def load_base(self, state: dict[str, torch.Tensor]) -> None:
