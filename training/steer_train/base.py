@@ -32,9 +32,13 @@ def package_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+def cache_root() -> Path:
+    """Where every base's float cache lives (STEER_CACHE, else the repository's .cache)."""
+    return Path(os.environ.get("STEER_CACHE") or Path(__file__).resolve().parents[2] / ".cache")
+
+
 def cache_dir() -> Path:
-    root = os.environ.get("STEER_CACHE") or Path(__file__).resolve().parents[2] / ".cache"
-    return Path(root) / "base-smollm2-135m"
+    return cache_root() / "base-smollm2-135m"
 
 
 def _build_cache(out: Path) -> None:
