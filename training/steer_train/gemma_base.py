@@ -34,6 +34,9 @@ TEMPLATE = (
     "<start_of_turn>user\n" + SYSTEM + "\n\n{instruction}{weights}\n\n{document}<end_of_turn>\n<start_of_turn>model\n"
 )
 END_OF_TURN = "<end_of_turn>"
+# The pretrained model has not learned the turns; as a text to continue, the same instruction and document
+# with an answer cue. A summary is one paragraph, so it ends at the first line break.
+COMPLETION_TEMPLATE = "{instruction}{weights}\n\n{document}\n\nSummary:"
 
 
 def package_available() -> bool:
@@ -97,3 +100,20 @@ def build_gemma_prompt(
     """data.build_prompt in Gemma's chat format: the same instruction, weighting text and document."""
     extra = WEIGHTS_PREFIX + format_weights(objectives, weights) + "." if objectives and weights is not None else ""
     return TEMPLATE.format(document=document, weights=extra, instruction=instruction)
+
+
+def build_gemma_completion_prompt(
+    document: str,
+    objectives: list[str] | None = None,
+    weights: list[float] | None = None,
+    instruction: str = INSTRUCTION,
+) -> str:
+    """The same content as build_gemma_prompt as plain text to continue, without the chat turns."""
+    extra = WEIGHTS_PREFIX + format_weights(objectives, weights) + "." if objectives and weights is not None else ""
+    return COMPLETION_TEMPLATE.format(document=document, weights=extra, instruction=instruction)
+
+
+def completion_stop_ids(tok: Any) -> list[int]:
+    """Every token made only of line breaks (Gemma has one per run length), and <eos>."""
+    breaks = [i for piece, i in tok.get_vocab().items() if piece and set(piece) == {"\n"}]
+    return sorted(breaks) + [int(tok.eos_token_id)]
