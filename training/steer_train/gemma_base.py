@@ -35,8 +35,9 @@ TEMPLATE = (
 )
 END_OF_TURN = "<end_of_turn>"
 # The pretrained model has not learned the turns; as a text to continue, the same instruction and document
-# with an answer cue. A summary is one paragraph, so it ends at the first line break.
-COMPLETION_TEMPLATE = "{instruction}{weights}\n\n{document}\n\nSummary:"
+# with an answer cue. The cue ends in a line break, since after "Summary:" the model first writes one; the
+# summary is a paragraph, so it ends at the first blank line.
+COMPLETION_TEMPLATE = "{instruction}{weights}\n\n{document}\n\nSummary:\n"
 
 
 def package_available() -> bool:
@@ -114,6 +115,6 @@ def build_gemma_completion_prompt(
 
 
 def completion_stop_ids(tok: Any) -> list[int]:
-    """Every token made only of line breaks (Gemma has one per run length), and <eos>."""
-    breaks = [i for piece, i in tok.get_vocab().items() if piece and set(piece) == {"\n"}]
+    """Every token of two or more line breaks (Gemma has one per run length), and <eos>."""
+    breaks = [i for piece, i in tok.get_vocab().items() if len(piece) > 1 and set(piece) == {"\n"}]
     return sorted(breaks) + [int(tok.eos_token_id)]

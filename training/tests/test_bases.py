@@ -29,5 +29,5 @@ def test_gemma_chat_prompt_puts_the_system_text_in_the_user_turn() -> None:
 
 def test_gemma_completion_prompt_has_no_turns() -> None:
     p = build_gemma_completion_prompt(DOC)
-    assert p == f"{INSTRUCTION}\n\n{DOC}\n\nSummary:"
+    assert p == f"{INSTRUCTION}\n\n{DOC}\n\nSummary:\n"
     assert "<start_of_turn>" not in p
