@@ -4,8 +4,9 @@
 
 For each base (bases.py), in float32 PyTorch on one CPU thread, batch 1, through the project's own model
 and generation code (generate.py, with its key/value cache):
-- speed: prefill of a prompt of exactly PREFILL tokens, and ms per decoded token after it; the bases are
-  measured in turn, repeat after repeat, so that load from other processes falls on both alike;
+- speed: prefill of a prompt of exactly prefill_tokens tokens, and ms per decoded token after it; the bases
+  are measured in turn, repeat after repeat, so that load from other processes falls on both alike; in
+  float32, and (last) under bfloat16 autocast with bfloat16 weights, as the training runs;
 - zero-shot summaries of validation documents in the project's prompt (each base's chat format), greedy
   with the evaluation's no-repeat-ngram guard, not grounded: ROUGE-L against the references, the rewards
   (rewards.Rewards) and the terms the summary states that the document does not support (grounding).
@@ -16,11 +17,13 @@ Writes report.md and results.json (every summary and score) to the output direct
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ from .grounding import DocumentTerms, unsupported_terms
 from .metrics import rouge_l, whitespace_word_count
 from .model import CLPConfig, CLPModel
 from .rewards import OBJECTIVES, Rewards
+from .runtime import autocast
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,7 +56,8 @@ class CompareConfig:
     no_repeat_ngram: int = 4  # as the evaluation decodes (RunConfig.eval_no_repeat_ngram)
     prefill_tokens: int = 500
     decode_tokens: int = 64
-    speed_repeats: int = 3
+    speed_repeats: int = 5
+    bf16_speed: bool = True  # also timed under bfloat16 autocast with bfloat16 weights, as training runs
     threads: int = 1
     samples_per_base: int = 4
     out_dir: str = str(REPO / "training" / "reports" / "bases")
@@ -84,6 +89,31 @@ def speed_once(model: CLPModel, prompt: list[int], decode_tokens: int) -> tuple[
         tok = logits[:, -1].argmax(-1)
         steps.append(ms)
     return prefill_ms, statistics.median(steps)
+
+
+def measure_speed(
+    models: dict[str, tuple[CLPModel, Any, Base]], cfg: CompareConfig, document: str, context: Callable[[], Any]
+) -> dict[str, dict[str, Any]]:
+    """Per base: median prefill ms and decode ms per token, with the runs; the bases in turn, each repeat."""
+    runs: dict[str, dict[str, list[float]]] = {k: {"prefill_ms": [], "decode_ms": []} for k in models}
+    for rep in range(cfg.speed_repeats):
+        for key, (model, tok, spec) in models.items():
+            with context():
+                p_ms, d_ms = speed_once(model, speed_prompt(tok, spec, document, cfg.prefill_tokens), cfg.decode_tokens)
+            runs[key]["prefill_ms"].append(p_ms)
+            runs[key]["decode_ms"].append(d_ms)
+            print(f"speed {rep}: {key} prefill {p_ms:.0f} ms, decode {d_ms:.1f} ms/token", flush=True)
+    return {
+        k: {
+            "prefill_ms": statistics.median(r["prefill_ms"]),
+            "decode_ms_per_token": statistics.median(r["decode_ms"]),
+            # the least disturbed run: other processes share the two cores
+            "prefill_ms_min": min(r["prefill_ms"]),
+            "decode_ms_per_token_min": min(r["decode_ms"]),
+            "runs": r,
+        }
+        for k, r in runs.items()
+    }
 
 
 def speed_prompt(tok: Any, spec: Base, document: str, n: int) -> list[int]:
@@ -187,14 +217,8 @@ def main() -> None:
             model, tok, spec = same[0], same[1], BASES[key]
         loaded[key] = (model, tok, spec, sum(p.numel() for p in model.parameters()))
 
-    speed: dict[str, dict[str, list[float]]] = {k: {"prefill_ms": [], "decode_ms": []} for k in timed_keys}
-    for rep in range(cfg.speed_repeats):
-        for key in timed_keys:
-            model, tok, spec, _ = loaded[key]
-            p_ms, d_ms = speed_once(model, speed_prompt(tok, spec, long_doc, cfg.prefill_tokens), cfg.decode_tokens)
-            speed[key]["prefill_ms"].append(p_ms)
-            speed[key]["decode_ms"].append(d_ms)
-            print(f"speed {rep}: {key} prefill {p_ms:.0f} ms, decode {d_ms:.1f} ms/token", flush=True)
+    timed_models = {k: loaded[k][:3] for k in timed_keys}
+    speed = {"float32": measure_speed(timed_models, cfg, long_doc, contextlib.nullcontext)}
 
     rewards = Rewards()
     results: dict[str, Any] = {"config": asdict(cfg), "machine": machine, "bases": {}}
@@ -209,12 +233,12 @@ def main() -> None:
             "summary": aggregate(rows),
             "rows": rows,
         }
-        if key in speed:
-            results["bases"][key] |= {
-                "prefill_ms": statistics.median(speed[key]["prefill_ms"]),
-                "decode_ms_per_token": statistics.median(speed[key]["decode_ms"]),
-                "speed_runs": speed[key],
-            }
+    if cfg.bf16_speed:  # last: the cast is for good
+        for model, _, _ in timed_models.values():
+            model.cast_frozen(torch.bfloat16)
+        speed["bfloat16"] = measure_speed(timed_models, cfg, long_doc, lambda: autocast(torch.device("cpu")))
+    for key in timed_keys:
+        results["bases"][key]["speed"] = {dtype: by_base[key] for dtype, by_base in speed.items()}
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))

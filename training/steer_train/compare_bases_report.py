@@ -20,13 +20,15 @@ COMMAND = (
 
 CAVEATS = """\
 - Both bases run through the project's own PyTorch model code (model.py, gemma.py) and generation loop
-  (generate.py: prefill, then one token at a time with the key/value cache), float32, batch 1, one thread.
+  (generate.py: prefill, then one token at a time with the key/value cache), batch 1, one thread; the
+  summaries in float32.
   The weights are the packages' GGUFs dequantized to float32 (SmolLM2: Q4_1; Gemma: Q4_K_M), so the
   quantization error of each GGUF is in the outputs, not in the speed.
 - The Gemma package holds google/gemma-3-270m, the *pretrained* model, not gemma-3-270m-it; its GGUF has no
   chat template. It is prompted with Gemma's chat turns all the same (gemma_base.py), and, as a second row
-  of the same weights, as plain text to continue ("completion prompt": instruction, document, "Summary:",
-  ending at the first line break). SmolLM2 is the instruction-tuned model in its ChatML format (data.py).
+  of the same weights, as plain text to continue ("completion prompt": instruction, document, "Summary:"
+  and a line break, ending at the first blank line). SmolLM2 is the instruction-tuned model in its ChatML
+  format (data.py).
 - Decoding is greedy with the evaluation's no-repeat-ngram guard and *without* grounded decoding, so the
   unsupported-term counts show each base's own tendency; under grounded decoding (evaluation, the engine)
   they are zero by construction.
@@ -39,34 +41,28 @@ def _f(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
-def _speed(results: dict[str, Any]) -> list[str]:
-    bases = {k: b for k, b in results["bases"].items() if "prefill_ms" in b}  # one row per set of weights
-    first = next(iter(bases))
+def _speed(results: dict[str, Any], dtype: str) -> list[str]:
+    bases = {k: b for k, b in results["bases"].items() if dtype in b.get("speed", {})}  # one per set of weights
+    first = next(iter(bases.values()))["speed"][dtype]
     lines = [
-        "| base | parameters | prefill, ms | decode, ms/token | decode tokens/s | prefill × | decode × |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| base | parameters | prefill, ms | decode, ms/token | decode tokens/s | prefill × | decode × "
+        "| fastest prefill, ms | fastest decode, ms/token |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for b in bases.values():
+        s = b["speed"][dtype]
         lines.append(
-            f"| {b['name']} | {b['parameters'] / 1e6:.1f}M | {b['prefill_ms']:.0f} | {b['decode_ms_per_token']:.1f} "
-            f"| {1000 / b['decode_ms_per_token']:.1f} | {b['prefill_ms'] / bases[first]['prefill_ms']:.2f} "
-            f"| {b['decode_ms_per_token'] / bases[first]['decode_ms_per_token']:.2f} |"
+            f"| {b['name']} | {b['parameters'] / 1e6:.1f}M | {s['prefill_ms']:.0f} | {s['decode_ms_per_token']:.1f} "
+            f"| {1000 / s['decode_ms_per_token']:.1f} | {s['prefill_ms'] / first['prefill_ms']:.2f} "
+            f"| {s['decode_ms_per_token'] / first['decode_ms_per_token']:.2f} "
+            f"| {s['prefill_ms_min']:.0f} | {s['decode_ms_per_token_min']:.1f} |"
         )
-    cfg = results["config"]
-    lines.append("")
-    lines.append(
-        f"Prefill: one forward pass over a prompt of exactly {cfg['prefill_tokens']} tokens (the start of the "
-        f"longest validation document's prompt in each base's tokenizer). Decode: median step time over "
-        f"{cfg['decode_tokens']} greedy tokens after it. Median of {cfg['speed_repeats']} runs; × is relative "
-        f"to {bases[first]['name']}. Runs (ms): "
-        + "; ".join(
-            f"{b['name']} prefill {[round(x) for x in b['speed_runs']['prefill_ms']]}, decode "
-            f"{[round(x, 1) for x in b['speed_runs']['decode_ms']]}"
-            for b in bases.values()
-        )
-        + "."
+    runs = "; ".join(
+        f"{b['name']} prefill {[round(x) for x in b['speed'][dtype]['runs']['prefill_ms']]}, decode "
+        f"{[round(x, 1) for x in b['speed'][dtype]['runs']['decode_ms']]}"
+        for b in bases.values()
     )
-    return lines
+    return lines + ["", f"Runs (ms): {runs}."]
 
 
 def _quality(results: dict[str, Any]) -> list[str]:
@@ -140,10 +136,26 @@ def render(results: dict[str, Any]) -> str:
         COMMAND,
         "```",
         "",
-        "## Speed (PyTorch, CPU, float32, 1 thread, batch 1, key/value cache)",
+        "## Speed (PyTorch, CPU, 1 thread, batch 1, key/value cache)",
         "",
-        *_speed(results),
+        f"Prefill: one forward pass over a prompt of exactly {cfg['prefill_tokens']} tokens (the start of the "
+        "longest validation document's prompt in each base's tokenizer). Decode: median step time over "
+        f"{cfg['decode_tokens']} greedy tokens after it. Median of {cfg['speed_repeats']} runs, the bases in "
+        "turn (and the fastest run: other processes shared the two cores); × is relative to the first row.",
         "",
+        "float32:",
+        "",
+        *_speed(results, "float32"),
+        "",
+    ]
+    if any("bfloat16" in b.get("speed", {}) for b in results["bases"].values()):
+        lines += [
+            "bfloat16 weights under bfloat16 autocast (runtime.autocast, CLPModel.cast_frozen: how training runs):",
+            "",
+            *_speed(results, "bfloat16"),
+            "",
+        ]
+    lines += [
         f"## Zero-shot summaries ({len(next(iter(results['bases'].values()))['rows'])} {cfg['split']} documents)",
         "",
         f"Documents: {', '.join(cfg['kinds'])} from `{Path(cfg['data_dir']).name}` (data.load_split, "
