@@ -250,7 +250,9 @@ class GemmaCLPModel(CLPModel):
             present.append((k, v))
         x = self.norm(x)
         if last_logits is not None:
-            x = x[:, s - last_logits :]
+            # A fresh tensor: on the slice's strides (even one row, which counts as contiguous) the bfloat16
+            # F.linear copies the whole transposed embedding (2 s a prefill for Gemma's 262k-token head).
+            x = x[:, s - last_logits :].clone(memory_format=torch.contiguous_format)
             gate = gate[:, s - last_logits :] if gate is not None and gate.shape[1] > 1 else gate
         logits = F.linear(x, self.embed_tokens)
         head = self.head_delta
