@@ -33,7 +33,7 @@ CAVEATS = """\
   unsupported-term counts show each base's own tendency; under grounded decoding (evaluation, the engine)
   they are zero by construction.
 - The machine's second core was running an RL training job; the bases were timed in turn, repeat after
-  repeat, and the medians are reported.
+  repeat; the medians and the fastest runs are reported.
 """
 
 
