@@ -64,6 +64,11 @@ export class TransformersJsPeer implements BenchPeer {
     const dir = resolve(config.modelDir);
     const manifest = loadManifest(dir);
     const graph = config.graph ?? chooseGraph(manifest, 'cpu', undefined);
+    // transformers.js starts from an empty past (batch 0), which GroupQueryAttention refuses
+    if (manifest.sharedKvCache.includes(graph))
+      throw new Error(
+        `the ${graph} graph keeps its key/value cache in one buffer (GroupQueryAttention), which transformers.js does not feed`,
+      );
     const graphFile = join(dir, manifest.graphs[graph]!);
 
     const root = mkdtempSync(join(tmpdir(), 'steer-tjs-'));
