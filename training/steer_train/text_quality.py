@@ -187,6 +187,12 @@ def sentence_start_indices(text: str) -> tuple[list[str], set[int]]:
 
 LOOP_REPEATED_TRIGRAMS = 0.5
 """Above this fraction of repeated 3-grams a text is "looping"."""
+INTENDED_DOUBLES = frozenset({"had", "that", "was", "very", "really", "bye"})
+"""Words English doubles on purpose ("had had"); two other words of three letters or more each twice in a row are
+a model stuttering (numbers and short words double in ordinary text: "6-3 6-3", initials)."""
+STUTTERED_WORDS = 2
+_DOUBLED_WORD = re.compile(r"(?<!\w)([^\W\d_]{3,})\s+\1(?!\w)", re.IGNORECASE)
+"""A word written twice with only spaces between ("Saylor. Saylor" and "start: start" are not doubles)."""
 NEAR_DUPLICATE_MIN_WORDS = 5
 NEAR_DUPLICATE_SHARE = 0.8
 """Two sentences of at least 5 distinct words whose smaller word set is 80% in the other say one thing twice."""
@@ -218,6 +224,10 @@ def _is_looping(ws: list[str], text: str) -> bool:
         for i in range(n - 3 * p + 1):
             if ws[i : i + p] == ws[i + p : i + 2 * p] == ws[i + 2 * p : i + 3 * p]:
                 return True
+    # Two different words each written twice in a row ("provide provide define define").
+    doubled = {m.group(1).lower() for m in _DOUBLED_WORD.finditer(text)} - INTENDED_DOUBLES
+    if len(doubled) >= STUTTERED_WORDS:
+        return True
     # A sentence of four or more words said twice, also in other words.
     sents = [" ".join(words(s)) for s in split_sentences(text)]
     sents = [s for s in sents if len(s.split()) >= 4]

@@ -37,6 +37,15 @@ const LOOP_REPEATED_TRIGRAMS = 0.5;
  * twice in other words ("Splits a piece that fits by tokens. Splits a piece that matches by tokens.").
  */
 const NEAR_DUPLICATE = { minWords: 5, share: 0.8 } as const;
+/**
+ * Words English doubles on purpose ("had had", "that that", "very very"); two other words of three letters or
+ * more each written twice in a row ("provide provide define define") are a model stuttering. Numbers and
+ * short words are left out: scores ("6-3 6-3") and initials double in ordinary text.
+ */
+const INTENDED_DOUBLES = new Set(['had', 'that', 'was', 'very', 'really', 'bye']);
+const STUTTERED_WORDS = 2;
+/** A word written twice with only spaces between ("Saylor. Saylor" and "start: start" are not doubles). */
+const DOUBLED_WORD = /(?<![\p{L}\p{N}])(\p{L}{3,})\s+\1(?![\p{L}\p{N}])/giu;
 
 function words(text: string): string[] {
   return termsOf(text).map((t) => t.text.toLowerCase());
@@ -67,13 +76,17 @@ function saysTwice(sents: readonly string[]): boolean {
 }
 
 /**
- * Whether the words repeat: a word or phrase of up to 6 words three times in a row, a sentence twice (also in
- * other words), mostly recycled 3-grams. The twin of training's `text_quality._is_looping`.
+ * Whether the words repeat: a word or phrase of up to 6 words three times in a row, two words each twice in a
+ * row, a sentence twice (also in other words), mostly recycled 3-grams. The twin of training's `text_quality._is_looping`.
  */
 export function isLooping(text: string): boolean {
   const ws = words(text);
   const n = ws.length;
   for (let p = 1; p <= 6; p++) for (let i = 0; i + 3 * p <= n; i++) if (sameRun(ws, i, p)) return true;
+  const doubled = new Set(
+    [...text.matchAll(DOUBLED_WORD)].map((m) => m[1]!.toLowerCase()).filter((w) => !INTENDED_DOUBLES.has(w)),
+  );
+  if (doubled.size >= STUTTERED_WORDS) return true;
   const sents = sentences(text);
   if (new Set(sents).size < sents.length || saysTwice(sents)) return true;
   if (n >= 12) {
