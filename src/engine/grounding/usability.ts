@@ -57,11 +57,24 @@ function sameRun(ws: readonly string[], i: number, p: number): boolean {
   return true;
 }
 
+/** A run-on "sentence" longer than this is cut into even chunks, so one that says a thing twice is caught. */
+const MAX_SENTENCE_WORDS = 60;
+
 function sentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+|\n+/u)
-    .map((s) => words(s).join(' '))
-    .filter((s) => s.split(' ').length >= 4);
+    .flatMap((s) => evenChunks(s.trim().split(/\s+/u), MAX_SENTENCE_WORDS))
+    .map((chunk) => words(chunk.join(' ')))
+    .filter((ws) => ws.length >= 4)
+    .map((ws) => ws.join(' '));
+}
+
+function evenChunks(ws: string[], max: number): string[][] {
+  if (ws.length <= max) return [ws];
+  const size = Math.ceil(ws.length / Math.ceil(ws.length / max));
+  const out: string[][] = [];
+  for (let i = 0; i < ws.length; i += size) out.push(ws.slice(i, i + size));
+  return out;
 }
 
 function saysTwice(sents: readonly string[]): boolean {
