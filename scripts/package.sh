@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the extension and packages it for one platform:
 #   scripts/package.sh [TARGET]   TARGET: linux-x64 (default), linux-arm64, win32-x64, win32-arm64, darwin-arm64
-# → dist/steer-<version>-<TARGET>.vsix with the bundles, media, the quantized model, and onnxruntime-node with
+# → dist/steer-<version>-<TARGET>.vsix with the bundles, media, the fused 4-bit model (`fast`), and onnxruntime-node with
 # the native binary for TARGET only (.vscodeignore is the allow-list; its binary line is rewritten here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ PLATFORM=${TARGET%-*}
 ARCH=${TARGET#*-}
 
 MODEL=models/clp-smollm2-135m
-if [ ! -f "$MODEL/onnx/model_quantized.onnx" ] || [ ! -f "$MODEL/tokenizer.json" ]; then
+if [ ! -f "$MODEL/onnx/model_fast.onnx" ] || [ ! -f "$MODEL/tokenizer.json" ]; then
   echo "package.sh: $MODEL is not built (run npm run setup)" >&2
   exit 3
 fi

@@ -53,7 +53,7 @@ Summarize options:
   -p, --preview K           K summaries (1 to 8) for K weightings spread over the objectives (around --weights),
                             decoded together as one batch from one reading of the document
       --device D            auto (default: a GPU if one works, else cpu) | cpu | gpu | cuda | dml | coreml | webgpu
-      --graph G             graph variant: quantized (default on cpu) | fast (fused, decodes faster) | float32
+      --graph G             graph variant: fast (fused, 4-bit; default on cpu) | quantized | float32
                             (default on a GPU) | fused_float32
   -n, --max-new-tokens N    longest summary in tokens (default: the model's, else 128)
       --max-input-tokens N  refuse documents longer than N tokens (default 32768)

@@ -25,7 +25,7 @@ export interface SessionRequest {
   device?: DeviceRequest;
   /**
    * A key of `manifest.graphs`; default on cpu: `fast` (the fused graph, when its file is present), then
-   * `quantized`; `float32` elsewhere.
+   * `quantized`; on a GPU `float32`, then `quantized`.
    */
   graph?: string;
   /** onnxruntime intra-op threads (default: onnxruntime's choice, one per physical core). */
@@ -104,12 +104,11 @@ function safeBackends(): string[] {
 }
 
 /**
- * The requested graph, or by default: `quantized` on cpu, `float32` elsewhere, among the graphs whose file
- * is present (a packaged extension ships only the quantized graph); `dir` undefined: don't look at files.
- * `fast` (GroupQueryAttention, 4-bit, int8 compute) is opt-in (`--graph fast`): it decodes 1.3-1.5x faster
- * but prefills 1.5x slower and its int8 compute changes some summaries for the worse (docs/architecture.md,
- * "Fused graph"); the default changes when an idle-machine bench and the per-kind evaluation say it pays.
- * GPU providers run GroupQueryAttention in float16 only.
+ * The requested graph, or by default: `fast` on cpu, then `quantized`; `float32` then `quantized` elsewhere;
+ * among the graphs whose file is present (a packaged extension ships only the `fast` graph); `dir`
+ * undefined: don't look at files. `fast` (GroupQueryAttention, 4-bit, int8 compute) decodes 1.57x faster than
+ * `quantized` and gives the first token sooner on an idle 2-core machine, and steers as well
+ * (docs/architecture.md, "Fused graph").
  */
 export function chooseGraph(
   manifest: Manifest,
@@ -126,10 +125,20 @@ export function chooseGraph(
   }
   const present = (g: string) =>
     g in manifest.graphs && (dir === undefined || existsSync(join(dir, manifest.graphs[g]!)));
-  const order = provider === 'cpu' ? ['quantized', 'fast', 'float32'] : ['float32', 'quantized'];
+  const order = provider === 'cpu' ? ['fast', 'quantized', 'float32'] : ['float32', 'quantized'];
   return (
     order.find(present) ?? Object.keys(manifest.graphs).find(present) ?? Object.keys(manifest.graphs)[0]!
   );
+}
+
+/**
+ * Why `graph` cannot run on a GPU provider, or null: the fused graphs' GroupQueryAttention runs in float16
+ * only there, and theirs is float32 (with the packaged extension, which carries only `fast`, a GPU is passed over).
+ */
+export function gpuUnfitReason(manifest: Manifest, graph: string): string | null {
+  return manifest.sharedKvCache.includes(graph)
+    ? `the ${graph} graph runs on cpu only (its GroupQueryAttention is float32); a model directory with the float32 or quantized graph can use a GPU`
+    : null;
 }
 
 function graphFile(dir: string, manifest: Manifest, graph: string): string {
@@ -210,7 +219,7 @@ export async function openSession(
 
   for (const provider of gpus) {
     const graph = chooseGraph(manifest, provider, request.graph, dir);
-    const unavailable = providerUnavailableReason(provider);
+    const unavailable = providerUnavailableReason(provider) ?? gpuUnfitReason(manifest, graph);
     if (unavailable !== null) {
       attempts.push({ provider, graph, error: unavailable });
       continue;

@@ -44,7 +44,7 @@ describe('steer CLI on the tiny model', { skip: SKIP_NO_MODEL }, () => {
     assert.equal(typeof out.summary, 'string');
     assert.deepEqual(out.weights, { concise: 0.6, faithful: 0.4, complete: 0 });
     assert.equal(out.device, 'cpu');
-    assert.equal(out.graph, 'quantized');
+    assert.equal(out.graph, 'fast');
   });
 
   test('summarize --preview K --json prints K weightings spread over the objectives', () => {

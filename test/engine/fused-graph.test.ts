@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateBatch } from '../../src/engine/decode';
 import { KvCache } from '../../src/engine/kvcache';
-import type { WeightRecord } from '../../src/engine/manifest';
+import { loadManifest, type WeightRecord } from '../../src/engine/manifest';
 import { loadModel, type Model } from '../../src/engine/model';
+import { chooseGraph, gpuUnfitReason } from '../../src/engine/session';
 import { preview, summarize } from '../../src/engine/summarize';
 import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding, tinyVariant } from '../support/helpers';
 
@@ -41,6 +42,20 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
     assert.equal(fast.graph, 'fast');
     assert.equal(fast.runner.sharedCache, true);
     assert.equal(fused.runner.sharedCache, true);
+  });
+
+  test('on the cpu the fast graph is the default; a GPU passes over it and takes a traced graph', async () => {
+    const manifest = loadManifest(TINY_DIR);
+    assert.equal(chooseGraph(manifest, 'cpu', undefined, TINY_DIR), 'fast');
+    assert.equal(chooseGraph(manifest, 'cuda', undefined, TINY_DIR), 'float32');
+    assert.match(gpuUnfitReason(manifest, 'fast') ?? '', /cpu only/);
+    assert.equal(gpuUnfitReason(manifest, 'quantized'), null);
+    const plain = await loadModel(TINY_DIR, { device: 'cpu', threads: 1 });
+    try {
+      assert.equal(plain.graph, 'fast');
+    } finally {
+      await plain.dispose();
+    }
   });
 
   test('a model directory without fused graphs still defaults to the quantized one', async () => {

@@ -20,13 +20,14 @@ describe('the extension installed from its VSIX', function () {
     if (!process.env.STEER_EXPECT_VSIX) this.skip();
   });
 
-  it('is the packaged copy, with the quantized model and no float graph', () => {
+  it('is the packaged copy, with the fused 4-bit model only', () => {
     const ext = vscode.extensions.getExtension<SteerApi>('steer-dev.steer');
     assert.ok(ext);
     assert.ok(!existsSync(join(ext.extensionPath, 'src')), `installed without sources: ${ext.extensionPath}`);
     const model = join(ext.extensionPath, 'models', 'clp-smollm2-135m');
-    assert.ok(existsSync(join(model, 'onnx', 'model_quantized.onnx')));
+    assert.ok(existsSync(join(model, 'onnx', 'model_fast.onnx')));
     assert.ok(!existsSync(join(model, 'onnx', 'model.onnx')));
+    assert.ok(!existsSync(join(model, 'onnx', 'model_quantized.onnx')));
   });
 
   it('summarizes with the packaged engine and model', async () => {
