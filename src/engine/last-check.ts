@@ -1,13 +1,15 @@
 /**
  * The last check before a summary is shown (usability rules in grounding/usability.ts): a row's text is
- * finished (ended at a sentence, no unfinished name), and a row whose summary is empty, looping, code, markup
- * or an echo of the prompt is decoded again in other ways from the cached prefill; if they all fail, the row
+ * finished (ended at a sentence, no unfinished name), and a row whose summary is empty, looping, code, markup,
+ * an echo of the prompt, a preamble or a copy of a conversation's turns (document-echo.ts) is decoded again in other ways from the cached prefill; if they all fail, the row
  * carries a `problem` instead of a summary.
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
+import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from './document-echo';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { FinishReason } from './generation/generator';
 import {
+  beforeFirstRepeat,
   endAtSentence,
   endsSentence,
   unusable,
@@ -27,19 +29,9 @@ export interface RowOutput {
   problem?: string;
 }
 
-/** The words of the prompt around the document ("You are a helpful assistant ..."), lower case. */
-function promptWords(model: Model): string {
-  const t = model.manifest.prompt.template.replace('{document}', ' ').replace('{weights}', ' ');
-  return ` ${t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-}
-
-/** Whether a summary only repeats the prompt's own words (the system message), which small models do. */
-function echoes(summary: string, prompt: string): boolean {
-  const words = summary
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  return words.length > 0 && prompt.includes(` ${words} `);
+/** The prompt around the document ("You are a helpful assistant ..."), without its placeholders. */
+function promptText(model: Model): string {
+  return model.manifest.prompt.template.replace('{document}', ' ').replace('{weights}', ' ');
 }
 
 /**
@@ -118,11 +110,20 @@ export async function retryUnusable(
   batchOptions: BatchOptions,
   onProgress: SummarizeOptions['onProgress'],
 ): Promise<void> {
-  const prompt = promptWords(model);
+  const prompt = promptText(model);
+  const tags = speakerTags(document);
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
-    (echoes(summary, prompt) ? 'empty' : null) ??
+    (echoesPrompt(summary, prompt) || announcesItself(summary) ? 'empty' : null) ??
+    (copiesTurns(summary, tags) ? 'transcript' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null);
+  // a summary that loops after some good sentences keeps those, if they pass by themselves
+  const withoutLoop = (out: RowOutput): RowOutput => {
+    if (check(out) !== 'looping') return out;
+    const cut = beforeFirstRepeat(out.summary);
+    return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
+  };
+  outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));
   const reasons = outputs.map(check);
   let opener: number[] | undefined; // only when a row needs another way
   for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
@@ -145,7 +146,7 @@ export async function retryUnusable(
     );
     rows.forEach((row, i) => {
       const r = bad[i]!;
-      const out = finished(model, row.tokens, row.finishReason, batchOptions.grounding);
+      const out = withoutLoop(finished(model, row.tokens, row.finishReason, batchOptions.grounding));
       const again = check(out);
       if (again === null) outputs[r] = out;
       reasons[r] = again;

@@ -15,6 +15,7 @@ import {
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
 import {
+  beforeFirstRepeat,
   endAtSentence,
   endsSentence,
   isLooping,
@@ -196,4 +197,22 @@ test('a summary cut off at the token limit ends at its last finished sentence', 
   assert.equal(endAtSentence('The farm opens in spring. Mayor Lena Ort'), 'The farm opens in spring.');
   assert.equal(endAtSentence('It opens. Mayor Lena Ort'), 'It opens. Mayor Lena Ort');
   assert.equal(endAtSentence('The farm opens in spring.'), 'The farm opens in spring.');
+});
+
+test('a summary that loops after good sentences keeps the sentences before the first repeat', () => {
+  // training/steer_train/rl.py at complete=1, decoded again with the prose opener
+  const looping =
+    'This code generates a stack of responses per row. It starts with a stack of training examples. ' +
+    'It loads the per-objective deltas. It starts training with a stack.';
+  assert.equal(isLooping(looping), true);
+  const kept = beforeFirstRepeat(looping);
+  assert.equal(
+    kept,
+    'This code generates a stack of responses per row. It starts with a stack of training examples. ' +
+      'It loads the per-objective deltas.',
+  );
+  assert.equal(unusable(kept), null);
+  assert.equal(beforeFirstRepeat('Steer steer steer summarizes files. It is fast.'), '');
+  const fine = 'The board will build a solar farm. Households will buy shares.';
+  assert.equal(beforeFirstRepeat(fine), fine);
 });

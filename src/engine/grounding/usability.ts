@@ -6,7 +6,7 @@
 import { ABBREVIATIONS, SENTENCE_END } from './continuation';
 import { termsOf, type DocumentTerms } from './terms';
 
-export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list';
+export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list' | 'transcript';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -110,6 +110,22 @@ export function isLooping(text: string): boolean {
 }
 
 /**
+ * A looping summary cut before its first sentence that repeats what came before ("... It starts with a stack
+ * of training examples. It loads the per-objective deltas. It starts training with a stack." keeps the first
+ * three sentences), or '' when the first sentence loops already.
+ */
+export function beforeFirstRepeat(text: string): string {
+  const spans = text.split(/(?<=[.!?]["'’”)]*)\s+/u);
+  let kept = '';
+  for (const span of spans) {
+    const next = kept === '' ? span : `${kept} ${span}`;
+    if (isLooping(next)) return kept;
+    kept = next;
+  }
+  return kept;
+}
+
+/**
  * Whether a sentence after the first opens with a lower-case closed-class word ("It uses subprocess. and
  * ..."); a full stop after an abbreviation, an initial or a dotted word ("the U.S. and China") ends none.
  */
@@ -153,6 +169,7 @@ export function unusableMessage(reason: Unusable): string {
     markup: 'it wrote markup instead of prose',
     unfinished: 'it left its sentence unfinished',
     list: 'it listed words instead of writing sentences',
+    transcript: "it copied the conversation's turns instead of summarizing them",
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }

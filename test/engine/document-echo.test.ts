@@ -1,0 +1,51 @@
+/**
+ * The last check's rules that read the prompt or the document: each case is a summary the shipped model
+ * wrote on a file of this project or of the shared data, which passed every rule on the summary alone.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from '../../src/engine/document-echo';
+
+const PROMPT =
+  '<|im_start|>system\nYou are a helpful assistant that summarizes text.<|im_end|>\n<|im_start|>user\n' +
+  'Summarize the following text.\n\n \n<|im_end|>\n<|im_start|>assistant\n';
+
+test('a summary that repeats the system message is an echo; one about the text is not', () => {
+  // training/steer_train/rl.py at complete=1
+  assert.equal(echoesPrompt('You are a helper that summarizes text.', PROMPT), true);
+  assert.equal(echoesPrompt('This text summarizes the following text.', PROMPT), true);
+  assert.equal(echoesPrompt('Steer summarizes text files.', PROMPT), false);
+  assert.equal(echoesPrompt('The board will build a solar farm on Harrow Bay.', PROMPT), false);
+  assert.equal(echoesPrompt('', PROMPT), false);
+});
+
+test('a summary that announces itself is caught; one that merely mentions a summary is not', () => {
+  // node_modules/acorn/CHANGELOG.md at the default weighting
+  assert.equal(announcesItself("Here's a concise summary of the corrected syntax for Unicode 17."), true);
+  assert.equal(announcesItself('Here is a summary of the meeting.'), true);
+  assert.equal(announcesItself('This is a brief summary of the licence terms.'), true);
+  assert.equal(announcesItself('The council published a summary of the plan.'), false);
+  assert.equal(announcesItself('Here the board will build a solar farm.'), false);
+});
+
+test("a conversation's speaker tags are the tags that open two lines or more", () => {
+  const meeting =
+    'Grad C: and so we had a meeting .\nPhD D: It does .\nGrad C: Yeah .\nPhD D: Right .\nNote: one aside';
+  assert.deepEqual([...speakerTags(meeting)].sort(), ['Grad C', 'PhD D']);
+  const chat =
+    '#Person1#: Hi, Mr. Smith.\n#Person2#: Hello.\n#Person1#: Why are you here?\n#Person2#: A check-up.';
+  assert.deepEqual([...speakerTags(chat)].sort(), ['#Person1#', '#Person2#']);
+  assert.equal(speakerTags('A plain article. It has no turns: none at all.\nNone here either.').size, 0);
+});
+
+test('a summary that copies turns is caught; one that names the speakers in sentences is not', () => {
+  const tags = speakerTags('Grad G: so um .\nGrad C: and .\nGrad G: yes .\nGrad C: right .');
+  // a QMSum meeting transcript at faithful=1 and complete=1
+  assert.equal(copiesTurns("Grad G: and so um y you 're going shopping here .", tags), true);
+  assert.equal(copiesTurns('Grad G: Grad C: and so we had a meeting on Friday.', tags), true);
+  assert.equal(
+    copiesTurns("This text summarizes Grad G's intention for Grad C's high-level tasks.", tags),
+    false,
+  );
+  assert.equal(copiesTurns('Grad C wants to hire one more person.', tags), false);
+});
