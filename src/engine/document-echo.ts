@@ -17,12 +17,19 @@ function plainWords(text: string): string[] {
 /** Share of a summary's words the prompt has, above which it repeats the prompt ("You are a helper that summarizes text."). */
 const ECHO_SHARE = 0.8;
 
-/** Whether a summary mostly repeats the prompt's own words (the system message), which small models do. */
+/**
+ * Whether a summary, or its first sentence, mostly repeats the prompt's own words (the system message), which
+ * small models do.
+ */
 export function echoesPrompt(summary: string, promptText: string): boolean {
   const prompt = new Set(plainWords(promptText));
-  const words = plainWords(summary);
-  if (words.length === 0) return false;
-  return words.filter((w) => prompt.has(w)).length >= ECHO_SHARE * words.length;
+  const share = (text: string): boolean => {
+    const words = plainWords(text);
+    return words.length > 0 && words.filter((w) => prompt.has(w)).length >= ECHO_SHARE * words.length;
+  };
+  // the whole summary, or its first sentence when the model went on after the echo
+  const first = /^.*?[.!?](?=\s|$)/su.exec(summary.trim())?.[0];
+  return share(summary) || (first !== undefined && plainWords(first).length >= 4 && share(first));
 }
 
 /**

@@ -15,6 +15,12 @@ test('a summary that repeats the system message is an echo; one about the text i
   assert.equal(echoesPrompt('You are a helper that summarizes text.', PROMPT), true);
   assert.equal(echoesPrompt('This text summarizes the following text.', PROMPT), true);
   assert.equal(echoesPrompt('Steer summarizes text files.', PROMPT), false);
+  // the same file with a longer summary forced: the echo opens it
+  assert.equal(
+    echoesPrompt('You are a helper that summarizes text. You load the per-objective deltas.', PROMPT),
+    true,
+  );
+  assert.equal(echoesPrompt('Steer summarizes text. It runs a small model on your machine.', PROMPT), false);
   assert.equal(echoesPrompt('The board will build a solar farm on Harrow Bay.', PROMPT), false);
   assert.equal(echoesPrompt('', PROMPT), false);
 });
