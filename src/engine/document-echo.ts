@@ -1,3 +1,7 @@
+import { speakerTags, writesTurn } from './grounding/turns';
+
+export { speakerTags };
+
 /**
  * Rules of the last check that need the prompt or the document, not the summary alone (usability.ts has
  * those): a summary that repeats the system message, talks about itself instead of the text, or copies a
@@ -43,26 +47,11 @@ export function announcesItself(summary: string): boolean {
   );
 }
 
-/** A speaker turn's tag at the start of a line ("Grad C: ...", "#Person1#: ...", "A: ..."). */
-const TURN = /^[ \t]*([A-Z#][\p{L}\p{N} _.#'-]{0,30}?)[ \t]*:[ \t]/gmu;
-/** Turns a tag needs before the document counts as a conversation with it as a speaker. */
-const MIN_TURNS = 2;
-
-/** The speaker tags of a conversation or transcript: tags that open at least two lines. */
-export function speakerTags(document: string): Set<string> {
-  const counts = new Map<string, number>();
-  for (const m of document.matchAll(TURN)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
-  return new Set([...counts].filter(([, n]) => n >= MIN_TURNS).map(([tag]) => tag));
-}
-
 /**
  * Whether a summary copies speaker turns ("Grad G: and so um ... Grad C: And ..."): a summary of a
- * conversation names its speakers in sentences, it never writes a tag followed by a colon.
+ * conversation names its speakers in sentences, it never writes a tag followed by a colon. Grounded decoding
+ * refuses that colon (grounding/continuation.ts); this catches a summary decoded without grounding.
  */
 export function copiesTurns(summary: string, tags: ReadonlySet<string>): boolean {
-  for (const tag of tags) {
-    const escaped = tag.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    if (new RegExp(`(?:^|[^\\p{L}\\p{N}#])${escaped}\\s*:`, 'u').test(summary)) return true;
-  }
-  return false;
+  return writesTurn(summary, tags);
 }

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from '../../src/engine/document-echo';
+import { Continuation } from '../../src/engine/grounding/continuation';
+import { DocumentTerms } from '../../src/engine/grounding/terms';
 
 const PROMPT =
   '<|im_start|>system\nYou are a helpful assistant that summarizes text.<|im_end|>\n<|im_start|>user\n' +
@@ -54,4 +56,16 @@ test('a summary that copies turns is caught; one that names the speakers in sent
     false,
   );
   assert.equal(copiesTurns('Grad C wants to hire one more person.', tags), false);
+});
+
+test("grounded decoding refuses the colon after a speaker's tag, and only there", () => {
+  const chat = 'Kristina: Girls!\nJannette: on TV\nKristina: watching\nJannette: new season, ye?';
+  const grounding = new Continuation(new DocumentTerms(chat));
+  const after = (text: string, piece: string): string | null =>
+    grounding.check(grounding.prepare(text), piece);
+  // a SAMSum chat at faithful=1 began "Kristina: Girls!Jannette: on TV"
+  assert.equal(after('Kristina', ':'), 'markup');
+  assert.equal(after('Kristina and Jannette are watching TV. Jannette', ': '), 'markup');
+  assert.equal(after('Kristina', ' is'), null);
+  assert.equal(after('Kristina and Jannette watch one thing', ':'), null);
 });

@@ -15,6 +15,7 @@
  * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
 import { DocumentTerms, JOINERS, prefixForm, termsOf, type Term } from './terms';
+import { endsWithTag } from './turns';
 
 export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
 
@@ -128,6 +129,9 @@ export class Continuation {
     const combined = ctx.text + piece;
     if (hasCodeSyntax(combined, Math.max(0, ctx.text.length - 12))) return 'markup';
     // '#' only in the document's own speaker tags (#Person1#).
+    // a speaker's tag and a colon is the transcript's markup ("Kristina: Girls!"), not a summary's prose
+    const colon = piece.indexOf(':');
+    if (colon >= 0 && endsWithTag(ctx.text + piece.slice(0, colon), this.doc.turnTags)) return 'markup';
     const inTag = piece.includes('#') || /#[\p{L}\p{N}_]*$/u.test(ctx.text);
     if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';

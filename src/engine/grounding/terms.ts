@@ -10,6 +10,7 @@
  */
 import lexiconText from '../../../rules/lexicon.txt';
 import vocabularyText from '../../../rules/vocabulary.txt';
+import { speakerTags } from './turns';
 import { RESTRICTED_NUMBER_WORDS } from '../words';
 
 /** A term: runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y). */
@@ -147,6 +148,8 @@ export class DocumentTerms {
   private readonly prefixes: readonly string[];
   /** The document's speaker tags such as #person1# (dialogue transcripts), lower case. */
   readonly speakerTags: readonly string[];
+  /** The tags of the document's speaker turns as written ("Grad C", "#Person1#"): never followed by a colon. */
+  readonly turnTags: ReadonlySet<string>;
   /** The document's characters outside ASCII: a summary writes no other (no emoji, fullwidth digits, zero-width spaces). */
   readonly nonAscii: ReadonlySet<string>;
 
@@ -155,6 +158,7 @@ export class DocumentTerms {
     readonly lexicon: Lexicon = defaultLexicon(),
     readonly vocabulary: Lexicon = defaultVocabulary(),
   ) {
+    this.turnTags = speakerTags(document);
     this.speakerTags = sortedUnique(
       [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
     );
