@@ -4,7 +4,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Runner } from './forward';
-import { KvCache } from './kvcache';
 import type { Manifest } from './manifest';
 
 /**
@@ -19,7 +18,7 @@ import type { Manifest } from './manifest';
  * they do for other prefill run lengths): that is rounding, not coupling, and is not checked here.
  */
 export async function probeBatchInvariance(
-  runner: Pick<Runner, 'step'>,
+  runner: Pick<Runner, 'step' | 'emptyCache'>,
   manifest: Manifest,
 ): Promise<boolean> {
   const m = manifest.objectives.length;
@@ -34,13 +33,13 @@ export async function probeBatchInvariance(
     const withB = await runner.step({
       ids: [row(11), rowA],
       weights: [wB, wA],
-      cache: KvCache.empty(manifest.io, 2),
+      cache: runner.emptyCache(2),
       logits: true,
     });
     const withC = await runner.step({
       ids: [row(23), rowA],
       weights: [wC, wA],
-      cache: KvCache.empty(manifest.io, 2),
+      cache: runner.emptyCache(2),
       logits: true,
     });
     const a = withB.logits!.subarray(vocab, 2 * vocab);
@@ -68,7 +67,7 @@ export async function calibratePrefillChunk(
   const time = async (n: number): Promise<number> => {
     const ids = [Array.from({ length: n }, (_, i) => (i * 31 + 7) % manifest.io.vocabSize)];
     const t0 = performance.now();
-    await runner.step({ ids, weights: zeros, cache: KvCache.empty(manifest.io, 1), logits: false });
+    await runner.step({ ids, weights: zeros, cache: runner.emptyCache(1), logits: false });
     return performance.now() - t0;
   };
   await time(8); // warm-up

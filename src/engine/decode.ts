@@ -60,7 +60,7 @@ export async function prefill(
   signal?: AbortSignal,
   onPrefill?: (done: number, total: number) => void,
 ): Promise<KvCache> {
-  let cache = KvCache.empty(model.manifest.io, weights.length);
+  let cache = model.runner.emptyCache(weights.length);
   // a shared cache is sized for the whole prefix at once: no growth copies, and a prefix cache entry holds
   // no unused positions
   if (model.runner.sharedCache)

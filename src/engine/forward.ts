@@ -7,7 +7,7 @@
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { InferenceFailed, errorMessage } from './errors';
-import { KvCache } from './kvcache';
+import { KvCache, type KvType } from './kvcache';
 import { layerName, type Manifest } from './manifest';
 
 export interface StepInput {
@@ -37,6 +37,8 @@ export class Runner {
   private readonly pastValues: string[];
   /** Whether run() with a subset of outputs works (lets onnxruntime skip the LM head during prefill). */
   private partialFetch = true;
+  /** The element type of the graph's cache, as its inputs declare it (the `fast` graph's is float16). */
+  readonly kvType: KvType;
 
   constructor(
     readonly session: InferenceSession,
@@ -51,6 +53,13 @@ export class Runner {
     this.presentValues = layers.map((i) => layerName(names.presentValue, i));
     this.pastKeys = layers.map((i) => layerName(names.pastKey, i));
     this.pastValues = layers.map((i) => layerName(names.pastValue, i));
+    const past = session.inputMetadata.find((m) => m.name === this.pastKeys[0]);
+    this.kvType = past?.isTensor && past.type === 'float16' ? 'float16' : 'float32';
+  }
+
+  /** An empty cache of this graph's element type for `batch` rows. */
+  emptyCache(batch: number): KvCache {
+    return KvCache.empty(this.manifest.io, batch, this.kvType);
   }
 
   get vocabSize(): number {

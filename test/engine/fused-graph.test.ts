@@ -9,7 +9,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateBatch } from '../../src/engine/decode';
-import { KvCache } from '../../src/engine/kvcache';
 import { loadManifest, type WeightRecord } from '../../src/engine/manifest';
 import { loadModel, type Model } from '../../src/engine/model';
 import { chooseGraph, gpuUnfitReason } from '../../src/engine/session';
@@ -130,7 +129,7 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
     const first = await fast.runner.step({
       ids: [[5, 6, 7]],
       weights: w,
-      cache: KvCache.empty(fast.manifest.io, 1),
+      cache: fast.runner.emptyCache(1),
       logits: false,
     });
     const second = await fast.runner.step({ ids: [[8]], weights: w, cache: first.cache, logits: true });

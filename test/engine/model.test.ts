@@ -153,6 +153,7 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
   test('the probe finds a graph whose rows depend on each other (as with dynamic int8)', async () => {
     // a stand-in for DynamicQuantizeLinear: one activation scale over the whole batch
     const coupled = {
+      emptyCache: (batch: number) => f32.runner.emptyCache(batch),
       async step(input: Parameters<typeof f32.runner.step>[0]) {
         const out = await f32.runner.step(input);
         const logits = out.logits!;

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .data import INSTRUCTION, SYSTEM, TEMPLATE, WEIGHTS_FORMAT, WEIGHTS_PREFIX, build_prompt
-from .fused_graph import CLP_PREFIX, OPSET, build_fused, io_names
+from .fused_graph import CLP_PREFIX, OPSET, build_fused, io_names, with_float16_cache
 from .generate import build_prefix, decode
 from .grounding import grounded_decoder
 from .model import CLPModel
@@ -236,7 +236,9 @@ def export_model_dir(
     quantize(onnx_dir / "model.onnx", onnx_dir / "model_quantized.onnx")
     fused = model_dir / FUSED_GRAPHS["fused_float32"]
     onnx.save(build_fused(model), str(fused))
-    quantize(fused, model_dir / FUSED_GRAPHS["fast"], accuracy_level=4)
+    fast = model_dir / FUSED_GRAPHS["fast"]
+    quantize(fused, fast, accuracy_level=4)
+    onnx.save(with_float16_cache(onnx.load(str(fast))), str(fast))
     tok.backend_tokenizer.save(str(model_dir / "tokenizer.json"))
     manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation)
     refs = reference_tokens(model, tok, ref_tokens)

@@ -191,3 +191,33 @@ def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
     return helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(MS, 1)], ir_version=10
     )
+
+
+def with_float16_cache(model: onnx.ModelProto) -> onnx.ModelProto:
+    """The same graph with its key/value cache in float16: each GroupQueryAttention reads q, k, v and its
+    rotary tables in float16 and returns float32 to the rest of the graph; past and present are float16.
+    What it saves is outside the run: onnxruntime-node copies every output into a new JavaScript buffer after
+    a run, the cache buffers too, and half the bytes is half that copy (a decode step at 470 positions
+    1.19x faster for one row and 1.35x for four on a 2-core machine; llama.cpp keeps its cache in float16
+    too by default)."""
+    g = model.graph
+    tables = {"cos_cache", "sin_cache"}
+    for init in g.initializer:
+        if init.name in tables:
+            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name))
+    nodes: list[onnx.NodeProto] = []
+    for n in g.node:
+        if n.op_type != "GroupQueryAttention":
+            nodes.append(n)
+            continue
+        qkv, out = n.input[0], n.output[0]
+        nodes.append(helper.make_node("Cast", [qkv], [f"{qkv}/f16"], name=f"{n.name}/qkv_f16", to=TensorProto.FLOAT16))
+        n.input[0], n.output[0] = f"{qkv}/f16", f"{out}/f16"
+        nodes.append(n)
+        nodes.append(helper.make_node("Cast", [f"{out}/f16"], [out], name=f"{n.name}/out_f32", to=TensorProto.FLOAT))
+    del g.node[:]
+    g.node.extend(nodes)
+    for v in [*g.input, *g.output]:
+        if v.name.startswith(("past_key_values.", "present.")):
+            v.type.tensor_type.elem_type = TensorProto.FLOAT16
+    return model

@@ -21,9 +21,11 @@ class OnnxModel:
         io = self.manifest["io"]
         self.layers, self.kv, self.hd = io["numLayers"], io["numKvHeads"], io["headDim"]
         self.m = len(self.manifest["objectives"])
+        past = {i.name: i.type for i in self.session.get_inputs()}.get("past_key_values.0.key")
+        self.kv_dtype = np.float16 if past == "tensor(float16)" else np.float32  # the fast graph's cache
 
     def empty_past(self, batch: int) -> list[np.ndarray]:
-        return [np.zeros((batch, self.kv, 0, self.hd), np.float32) for _ in range(2 * self.layers)]
+        return [np.zeros((batch, self.kv, 0, self.hd), self.kv_dtype) for _ in range(2 * self.layers)]
 
     def forward(self, ids, mask, pos, weights, past):
         feeds = {

@@ -126,3 +126,19 @@ def test_weights_steer_the_exported_graph(tmp_path):
     a, _ = om.forward(ids, np.ones((1, 4)), np.arange(4)[None], np.array([[1, 0, 0]], np.float32), om.empty_past(1))
     b, _ = om.forward(ids, np.ones((1, 4)), np.arange(4)[None], np.array([[0, 0, 1]], np.float32), om.empty_past(1))
     assert np.abs(a - b).max() > 0
+
+
+def test_fast_graph_keeps_its_cache_in_float16(tmp_path):
+    """The fast graph's cache is float16 (half the bytes onnxruntime-node copies back per step), the float
+    fused graph's stays float32, and greedy decoding runs through the float16 cache step after step."""
+    from steer_train.build_tiny import build_tiny
+
+    build_tiny(tmp_path / "tiny")
+    fast = OnnxModel(tmp_path / "tiny", "fast")
+    kinds = {i.name: i.type for i in fast.session.get_inputs()}
+    assert kinds["past_key_values.0.key"] == "tensor(float16)"
+    assert {o.type for o in fast.session.get_outputs() if o.name.startswith("present.")} == {"tensor(float16)"}
+    fused = OnnxModel(tmp_path / "tiny", "fused_float32")
+    assert {i.type for i in fused.session.get_inputs() if i.name.startswith("past_")} == {"tensor(float)"}
+    tokens = fast.greedy([1, 2, 3, 4, 5, 6], [1 / 3, 1 / 3, 1 / 3], 8)
+    assert len(tokens) > 0 and all(isinstance(t, int) for t in tokens)
