@@ -143,7 +143,12 @@ def card(cfg, model_dir: Path) -> str:
         "`deltas.safetensors` and prints their sizes and parity checks. Measured at the build of 2026-11-28: float32 "
         "graph 654 MB, quantized graph (4-bit weight-only, block 32) 133 MB; largest difference between ONNX float32 "
         "and PyTorch next-token logits on the 8 reference prompts 7.2e-5, greedy tokens identical; the quantized "
-        "graph picks the same top token on all 8 prompts (largest logit difference 14, in low-probability tokens).",
+        "graph picks the same top token on all 8 prompts (largest logit difference 14, in low-probability tokens). "
+        "The engine's CPU default, and the one graph the VS Code package carries, is `fast` "
+        "(`onnx/model_fast.onnx`, 133 MB): the same weights in a fused graph (GroupQueryAttention with the cache "
+        "written in place, 4-bit MatMulNBits with int8 compute, the key/value cache in float16). At the build of "
+        "2026-12-03 it picks the same top token as PyTorch on all 12 reference prompts (largest logit difference "
+        "15); `fused_float32`, its float twin, reproduces PyTorch's greedy tokens on all 12.",
         "",
         *_comparison(Path("training/reports/compare/results.json")),
         "## Limitations",
