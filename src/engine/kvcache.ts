@@ -22,8 +22,27 @@ export type KvType = 'float32' | 'float16';
 
 function kvTensor(type: KvType, elements: number, dims: readonly number[]): Tensor {
   return type === 'float16'
-    ? new Tensor('float16', new Uint16Array(elements), dims)
+    ? float16Tensor(new Uint16Array(elements), dims)
     : new Tensor('float32', new Float32Array(elements), dims);
+}
+
+/**
+ * A float16 tensor whose data is the 16-bit words themselves. Where the runtime has Float16Array (Node 24,
+ * recent Electron), onnxruntime-common wraps a Uint16Array in a Float16Array view, and onnxruntime-node 1.30's
+ * binding reads that view as empty ("not enough space: expected 20864, got 0"); so the tensor gets its
+ * Uint16Array back.
+ */
+function float16Tensor(words: Uint16Array, dims: readonly number[]): Tensor {
+  const tensor = new Tensor('float16', words, dims);
+  if (!(tensor.data instanceof Uint16Array)) (tensor as unknown as { cpuData: Uint16Array }).cpuData = words;
+  return tensor;
+}
+
+/** A cache tensor the binding can read back: a float16 output wrapped as words again (see float16Tensor). */
+function readable(tensor: Tensor): Tensor {
+  if (tensor.type !== 'float16' || tensor.data instanceof Uint16Array) return tensor;
+  const view = tensor.data as unknown as ArrayBufferView;
+  return float16Tensor(new Uint16Array(view.buffer, view.byteOffset, view.byteLength / 2), tensor.dims);
 }
 
 export class KvCache {
@@ -66,7 +85,7 @@ export class KvCache {
         `The graph's key/value cache is ${first.type} [${first.dims.join(', ')}]; the manifest expects float32 ` +
           `or float16 [batch, ${io.numKvHeads}, past, ${io.headDim}].`,
       );
-    return new KvCache(batch, length, keys, values, length, type);
+    return new KvCache(batch, length, keys.map(readable), values.map(readable), length, type);
   }
 
   /** Whether a step has written into this cache's spare capacity (then only reading it is safe). */
