@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .terms import JOINERS, TERM, DocumentTerms, prefix_form, terms_of
+from .terms import JOINERS, TERM, DocumentTerms, ends_with_tag, prefix_form, terms_of
 
 _MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}=^~\\\n\r\t]")
 
@@ -125,6 +125,10 @@ class Continuation:
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"
+        # a speaker's tag and a colon is the transcript's markup ("Kristina: Girls!"), not a summary's prose
+        colon = piece.find(":")
+        if colon >= 0 and ends_with_tag(text + piece[:colon], self.doc.turn_tags):
+            return "markup"
         # '#' only in the document's own speaker tags (#Person1#).
         in_tag = "#" in piece or re.search(r"#\w*$", text) is not None
         if in_tag and not all(

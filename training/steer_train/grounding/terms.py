@@ -129,6 +129,24 @@ def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
     return any(p in NUMBER_WORDS for p in base.split("-"))
 
 
+# A speaker turn's tag at the start of a line ("Grad C: ...", "#Person1#: ..."); src/engine/grounding/turns.ts
+_TURN = re.compile(r"^[ \t]*([A-Z#][\w .#'-]{0,30}?)[ \t]*:[ \t]", re.M)
+
+
+def speaker_turn_tags(document: str) -> set[str]:
+    """The tags that open at least two lines of the document: a conversation's speakers, as written."""
+    counts: dict[str, int] = {}
+    for m in _TURN.finditer(document):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return {tag for tag, n in counts.items() if n >= 2}
+
+
+def ends_with_tag(text: str, tags: set[str]) -> bool:
+    """Whether `text` ends with one of `tags` as a whole word or more (a colon would make it a turn)."""
+    t = text.rstrip()
+    return any(t.endswith(tag) and not re.search(r"[^\W_]$|#$", t[: len(t) - len(tag)]) for tag in tags)
+
+
 class DocumentTerms:
     """The restricted terms of one document, for membership and prefix queries."""
 
@@ -137,6 +155,8 @@ class DocumentTerms:
         self.vocabulary = vocabulary or default_vocabulary()
         # the document's speaker tags such as #person1# (dialogue transcripts), lower case
         self.speaker_tags = sorted({m.lower() for m in re.findall(r"#\w+#", document)})
+        # the tags of its speaker turns as written ("Grad C", "#Person1#"): never followed by a colon
+        self.turn_tags = speaker_turn_tags(document)
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
         self._terms: set[str] = set()
