@@ -6,6 +6,7 @@
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from './document-echo';
+import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { FinishReason } from './generation/generator';
 import {
@@ -112,15 +113,19 @@ export async function retryUnusable(
 ): Promise<void> {
   const prompt = promptText(model);
   const tags = speakerTags(document);
+  const units = quantityUnits(document);
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) ? 'empty' : null) ??
     (copiesTurns(summary, tags) ? 'transcript' : null) ??
+    (misstatesUnit(summary, units) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null);
-  // a summary that loops after some good sentences keeps those, if they pass by themselves
+  // a summary that loops, or misstates a unit, after some good sentences keeps those, if they pass by themselves
   const withoutLoop = (out: RowOutput): RowOutput => {
-    if (check(out) !== 'looping') return out;
-    const cut = beforeFirstRepeat(out.summary);
+    const reason = check(out);
+    if (reason !== 'looping' && reason !== 'misstated') return out;
+    const cut =
+      reason === 'looping' ? beforeFirstRepeat(out.summary) : beforeFirstMisstated(out.summary, units);
     return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
   };
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));

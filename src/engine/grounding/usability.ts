@@ -6,7 +6,7 @@
 import { ABBREVIATIONS, SENTENCE_END } from './continuation';
 import { termsOf, type DocumentTerms } from './terms';
 
-export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list' | 'transcript';
+export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list' | 'transcript' | 'misstated';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -170,6 +170,7 @@ export function unusableMessage(reason: Unusable): string {
     unfinished: 'it left its sentence unfinished',
     list: 'it listed words instead of writing sentences',
     transcript: "it copied the conversation's turns instead of summarizing them",
+    misstated: 'it gave a number of the text another unit than the text does',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
