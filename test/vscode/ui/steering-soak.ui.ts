@@ -13,7 +13,9 @@ import { check, enginePids, finishedSummary, openFile, openSteeringView, rssKb }
 const ARTICLE = resolve(__dirname, '..', '..', '..', '..', 'examples', 'article.txt');
 const RATE_PER_S = 20;
 const SOAK_S = 60;
-const WARMUP_S = 10;
+// long enough for the float16 cache's smaller buffers to reach their working size too (10 s measured 393 → 502 MB, 25 s 459 → 503 MB, a
+// run of the float32 cache 510 → 510 MB: the same working size, reached later)
+const WARMUP_S = 40;
 const MAX_GROWTH = 0.1;
 
 /** Presses arrow keys on the focused slider at RATE_PER_S for `seconds`: a seeded random walk. */
