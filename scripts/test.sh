@@ -8,7 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . .venv/bin/activate
 
-stage() { printf '\n==== %s ====\n' "$1"; }
+current=''
+stage() {
+  current=$1
+  printf '\n==== %s ====\n' "$1"
+}
+# the last lines of a failed run name its stage and command (CI shows only the tail of a long log)
+trap 'rc=$?; [ $rc -eq 0 ] || printf "\ntest.sh: failed (exit %s) in stage: %s; command: %s\n" "$rc" "$current" "$last"' EXIT
+trap 'last=$BASH_COMMAND' DEBUG
 
 # The engine and extension tests run with no network but loopback (scripts/test-offline.sh) where a network
 # namespace can be made; elsewhere they run as they are, and the reason is printed.

@@ -88,6 +88,8 @@ async function main(): Promise<number> {
   }
   const stopStreaming = streamFile(dirs.testLog);
   let code: number;
+  // what failed, said again after the diagnostics so that the tail of a CI log names it
+  let failure = '';
   try {
     if (opts.installVsix) installVsix(inst, dirs, opts.installVsix);
     // The extension under test: --extension (default: the repository), or with --install-vsix the installed
@@ -123,12 +125,14 @@ async function main(): Promise<number> {
             console.error(
               `[runner] UI test failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
             );
+            failure = `UI test ${opts.ui ?? ''} failed: ${err instanceof Error ? err.message : String(err)}`;
             return 1;
           },
         );
     code = await Promise.race([work, serverDied, timeout]);
   } catch (err) {
-    console.error(`[runner] ${err instanceof Error ? err.message : String(err)}`);
+    failure = err instanceof Error ? err.message : String(err);
+    console.error(`[runner] ${failure}`);
     code = 2;
   } finally {
     stopStreaming();
@@ -141,6 +145,8 @@ async function main(): Promise<number> {
   killServer(server);
   if (code === 0 && !opts.keep) fs.rmSync(dirs.tmp, { recursive: true, force: true });
   else console.log(`[runner] kept ${dirs.tmp} (logs${code !== 0 ? ', failure.png' : ''})`);
+  if (code !== 0)
+    console.log(`[runner] ${failure || `the tests in ${opts.tests ?? ''} failed: see their output above`}`);
   console.log(`[runner] exit ${code}`);
   return code;
 }
