@@ -11,8 +11,10 @@ import type { Grounding, ResolvedSampling } from './generation/config';
 import type { FinishReason } from './generation/generator';
 import {
   beforeFirstRepeat,
+  beforeLastClause,
   endAtSentence,
   endsSentence,
+  runsOn,
   unusable,
   unusableMessage,
   withoutUnfinishedEnd,
@@ -64,7 +66,8 @@ export function finished(
  * Whether a grounded summary ended by end-of-sequence without finishing a sentence or any sentence before it
  * ("The ml_dtypes package includes", "Apache License Version 2.0, January 2004, January 1"): grounded decoding
  * refuses end-of-sequence outside a sentence end, so this one was forced when no next token passed the rules
- * (2% of the `fast` graph's evaluation summaries). One cut at the token limit is still shown.
+ * (2% of the `fast` graph's evaluation summaries). One cut at the token limit is still shown (ended at its
+ * last sentence by `finished`), unless it runs on (`runsOn`).
  */
 function strandedFragment(summary: string, finishReason: FinishReason): boolean {
   return finishReason === 'eos' && summary.length > 0 && !endsSentence(summary);
@@ -119,13 +122,20 @@ export async function retryUnusable(
     (echoesPrompt(summary, prompt) || announcesItself(summary) ? 'empty' : null) ??
     (copiesTurns(summary, tags) ? 'transcript' : null) ??
     (misstatesUnit(summary, units) ? 'misstated' : null) ??
-    (strandedFragment(summary, finishReason) ? 'unfinished' : null);
-  // a summary that loops, or misstates a unit, after some good sentences keeps those, if they pass by themselves
+    (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
+    (runsOn(summary) ? 'runon' : null);
+  // a summary that loops, or misstates a unit, after some good sentences keeps those, and one stranded
+  // mid-sentence its whole clauses, if they pass by themselves
   const withoutLoop = (out: RowOutput): RowOutput => {
     const reason = check(out);
-    if (reason !== 'looping' && reason !== 'misstated') return out;
     const cut =
-      reason === 'looping' ? beforeFirstRepeat(out.summary) : beforeFirstMisstated(out.summary, units);
+      reason === 'looping'
+        ? beforeFirstRepeat(out.summary)
+        : reason === 'misstated'
+          ? beforeFirstMisstated(out.summary, units)
+          : reason === 'unfinished'
+            ? beforeLastClause(out.summary)
+            : '';
     return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
   };
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));

@@ -16,7 +16,9 @@ import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
 import {
   beforeFirstRepeat,
+  beforeLastClause,
   endAtSentence,
+  runsOn,
   endsSentence,
   isLooping,
   unusable,
@@ -155,6 +157,42 @@ test('the last check refuses a summary that stops mid-clause, and passes a title
   assert.equal(unusable('The farm opens next spring.'), null);
   assert.ok(endsSentence('The farm opens "next spring."'));
   assert.ok(!endsSentence('The farm opens next'));
+});
+
+test('a summary stranded mid-sentence keeps its whole clauses, never a clause that flips its meaning', () => {
+  // what the shipped model wrote for training/steer_train/rl.py at faithful=1, and an earnings call at complete=1
+  assert.equal(
+    beforeLastClause('This code generates a stack of responses per row; with a'),
+    'This code generates a stack of responses per row.',
+  );
+  assert.equal(
+    beforeLastClause(
+      'I joined Kristin Peck, our chief executive officer, Wetteny Joseph, chief financial officer, and Kristin',
+    ),
+    'I joined Kristin Peck, our chief executive officer, Wetteny Joseph, chief financial officer.',
+  );
+  // a clause ending in a negation or a dangling word is not whole; too short a clause is no summary
+  assert.equal(beforeLastClause('The town board said that it would not, and the town voted against the'), '');
+  assert.equal(beforeLastClause('The farm costs money for the, and then'), '');
+  assert.equal(beforeLastClause('The farm opens; then'), '');
+  // at any other comma a sentence is not cut
+  assert.equal(beforeLastClause('The board approved the farm, although the town'), '');
+});
+
+test('a sentence that runs on past 60 words is caught; long summaries of shorter sentences are not', () => {
+  // the shipped model on the Apache License at complete=1, cut at the token limit
+  const runOn =
+    'Apache License Version 2.0, January 1 (Version) for legal purposes shall be distributed to Legal Entity with ' +
+    'Additional Liability under Section 9 of this License without any additional terms or conditions attached by ' +
+    'You and may include a fee waxing pursuant thereof unless you agree on permissions granted through mailing ' +
+    "list requests from Licensor's representatives before date designated in source form documentation file " +
+    'downloads; otherwise licensed works obtained directly via download links that are made available within ' +
+    'Source format files accessed using email invitation submission forms submitted online';
+  assert.ok(runsOn(runOn));
+  assert.ok(runsOn(`The licence is short. ${runOn}.`));
+  const sentence =
+    'The town of Harrow Bay will open its first public solar farm next spring after two years. ';
+  assert.ok(!runsOn(sentence.repeat(6).trim()));
 });
 
 test('the last check refuses a list of words and passes a sentence with a list in it', () => {

@@ -42,6 +42,8 @@ const QUOTE_RUN = /["'’”“‘]{2}/u;
 const PUNCTUATION_RUN = /[^\p{L}\p{N}_\s](\s*[^\p{L}\p{N}_\s]){2}/u;
 /** An ampersand glued to a word (".&head"); "Tom & Jerry" is prose. */
 const GLUED_AMPERSAND = /[^\s]&/u;
+/** A comma, colon, semicolon, ! or ? after a space ("This is a reminder ! ?"): English writes them attached. */
+const SPACED_MARK = /\s[,;:!?]/u;
 /** The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not. */
 const TOUCHING_PAIRS = new Set([
   '.)',
@@ -66,7 +68,7 @@ const isPunctuation = (ch: string): boolean => !/[\p{L}\p{N}_\s]/u.test(ch);
 
 /** Whether `recent` text has a quote run, a punctuation run, a glued ampersand or two punctuation marks that may not touch. */
 function badPunctuation(recent: string): boolean {
-  if (QUOTE_RUN.test(recent) || GLUED_AMPERSAND.test(recent)) return true;
+  if (QUOTE_RUN.test(recent) || GLUED_AMPERSAND.test(recent) || SPACED_MARK.test(recent)) return true;
   const bare = recent.replace(QUOTES, '');
   if (PUNCTUATION_RUN.test(bare)) return true;
   const chars = [...bare];
@@ -146,7 +148,9 @@ export class Continuation {
     const seq = [...ctx.prior];
     for (const t of news) {
       const finished = end || !onlyJoiners(combined.slice(t.end));
-      if (!this.allowed(t, finished)) return 'unsupported';
+      // a term still being written carries the joiners after it ("20," may not go on as "2004" may)
+      if (!this.allowed(finished ? t : { ...t, text: combined.slice(t.start) }, finished))
+        return 'unsupported';
       const form = prefixForm(t.text);
       const n = seq.length;
       if (n >= 2 && seq[n - 1] === seq[n - 2] && form.length > 0) {

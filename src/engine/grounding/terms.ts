@@ -4,6 +4,8 @@
  * (camelCase, snake_case, dotted), a path or a URL must occur in the document. A capitalised word opening a
  * sentence is free when it is an ordinary English word (`rules/lexicon.txt`). A lower-case word must be an
  * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace").
+ * Terms are compared in lower case, except that a term with a capital after its first letter ("PeCK",
+ * "iPhone", "NASA") must occur in the document written so: a name is not garbled into other capitals.
  *
  * The Python twin is `training/steer_train/grounding/terms.py`; both run the golden cases in
  * `rules/grounding-cases.json`, so the rule the model is trained under is the rule it is served with.
@@ -51,6 +53,17 @@ export function normalizeNumber(t: string): string {
   if (s.startsWith('.')) s = '0' + s;
   return s;
 }
+
+/** A term as written, ’ as ', without a possessive 's or trailing apostrophe (case kept). */
+function writtenForm(term: string): string {
+  let t = term.replace(/’/g, "'");
+  if (/'s$/iu.test(t)) t = t.slice(0, -2);
+  while (t.endsWith("'")) t = t.slice(0, -1);
+  return t;
+}
+
+/** Whether a term has a capital after its first letter ("PeCK", "iPhone", "U.S"): its case is part of it. */
+const casedTerm = (written: string): boolean => hasUpper(written.slice(1));
 
 /** The form terms are compared in: lower case, possessive removed, numbers normalised. */
 export function normalizeTerm(term: string): string {
@@ -146,6 +159,9 @@ export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): 
 export class DocumentTerms {
   private readonly terms = new Set<string>();
   private readonly prefixes: readonly string[];
+  /** The document's terms and their parts as written (writtenForm), sorted: for terms whose case matters. */
+  private readonly written: readonly string[];
+  private readonly writtenSet: ReadonlySet<string>;
   /** The document's speaker tags such as #person1# (dialogue transcripts), lower case. */
   readonly speakerTags: readonly string[];
   /** The tags of the document's speaker turns as written ("Grad C", "#Person1#"): never followed by a colon. */
@@ -164,10 +180,12 @@ export class DocumentTerms {
     );
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
     const forms: string[] = [];
+    const written: string[] = [];
     for (const m of document.matchAll(TERM)) {
       const term = m[0];
       const pieces = [term, ...term.split(/[.,'’\-/:@+]+/u).filter((p) => p.length > 0)];
       for (const piece of pieces) {
+        written.push(writtenForm(piece));
         const norm = normalizeTerm(piece);
         this.add(norm);
         forms.push(norm, prefixForm(piece), baseForm(piece));
@@ -177,6 +195,19 @@ export class DocumentTerms {
       }
     }
     this.prefixes = sortedUnique(forms.filter((f) => f.length > 0));
+    this.written = sortedUnique(written.filter((f) => f.length > 0));
+    this.writtenSet = new Set(this.written);
+  }
+
+  /**
+   * Whether `term`'s capitals are the document's: always for a term with none after its first letter; a
+   * term with one ("PeCK") must be, or with `prefix` begin, one of the document's terms as written.
+   */
+  private casedAsWritten(term: string, prefix: boolean): boolean {
+    let t = writtenForm(term);
+    if (prefix) while (t.length > 0 && JOINERS.includes(t[t.length - 1]!)) t = t.slice(0, -1);
+    if (!casedTerm(t)) return true;
+    return prefix ? hasPrefix(this.written, t) : this.writtenSet.has(t);
   }
 
   private add(form: string): void {
@@ -207,14 +238,34 @@ export class DocumentTerms {
 
   /** Whether a finished `term` may appear in a summary of this document; a compound ("Google-owned") may when each part may. */
   allows(term: string, initial: boolean): boolean {
-    if (isRestricted(term, initial, this.lexicon) ? this.has(term) : this.isWord(term)) return true;
+    const supported = isRestricted(term, initial, this.lexicon) ? this.has(term) : this.isWord(term);
+    if (supported && this.casedAsWritten(term, false)) return true;
     const parts = term.split('-').filter((p) => p.length > 0);
     return parts.length > 1 && parts.every((p, i) => this.allows(p, initial && i === 0));
   }
 
+  /**
+   * Whether a name or number followed by a joiner or a possessive ("20," "20's" "Goo.") can be neither
+   * finished there (as "2004," is) nor continued through the joiner into one of the document's terms (as "1,"
+   * into "1,000"): "20" begins "2004", but "20," begins nothing the document has.
+   */
+  private joinsNowhere(partial: string, initial: boolean): boolean {
+    let term = partial;
+    while (term.length > 0 && JOINERS.includes(term[term.length - 1]!)) term = term.slice(0, -1);
+    term = term.replace(/['’]s$/iu, ''); // a possessive finishes its term too ("20's")
+    if (term.length === 0 || term === partial || !isRestricted(term, initial, this.lexicon)) return false;
+    if (this.allows(term, initial)) return false;
+    return !hasPrefix(this.prefixes, partial.toLowerCase().replace(/’/g, "'"));
+  }
+
   /** Whether a term still being written can still become one the summary may use. */
-  allowsPrefix(partial: string, initial: boolean): boolean {
-    if (this.allows(partial, initial) || this.hasPrefix(partial)) return true;
+  allowsPrefix(written: string, initial: boolean): boolean {
+    if (this.joinsNowhere(written, initial)) return false;
+    let partial = written;
+    while (partial.length > 0 && JOINERS.includes(partial[partial.length - 1]!))
+      partial = partial.slice(0, -1);
+    const cased = this.casedAsWritten(partial, true);
+    if (cased && (this.allows(partial, initial) || this.hasPrefix(partial))) return true;
     if (partial.includes('-')) {
       // A compound: its finished parts allowed, its last part still possible.
       const parts = partial.split('-');
@@ -222,6 +273,7 @@ export class DocumentTerms {
       const done = parts.every((p, i) => p.length > 0 && this.allows(p, initial && i === 0));
       if (done && (last.length === 0 || this.allowsPrefix(last, false))) return true;
     }
+    if (!cased) return false;
     const p = prefixForm(partial);
     const plain = !hasUpper(partial.slice(1)) && !/[\p{N}_./:@+]/u.test(partial);
     // A lower-case word still being written ("consult" → "consultations"); an opening capital may still

@@ -1,12 +1,13 @@
 /**
  * The last check before a summary is shown: an output that is empty, looping or markup only is never shown
- * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); a summary
- * cut off at the token limit is still shown.
+ * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); the
+ * engine's last check (last-check.ts) adds rules of its own, such as a sentence that runs on (`runsOn`).
  */
 import { ABBREVIATIONS, SENTENCE_END } from './continuation';
 import { termsOf, type DocumentTerms } from './terms';
 
-export type Unusable = 'empty' | 'looping' | 'markup' | 'unfinished' | 'list' | 'transcript' | 'misstated';
+export type Unusable =
+  'empty' | 'looping' | 'markup' | 'unfinished' | 'list' | 'transcript' | 'misstated' | 'runon';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -125,6 +126,31 @@ export function beforeFirstRepeat(text: string): string {
   return kept;
 }
 
+/** Where a clause may end: a semicolon, a dash, or a comma before a coordinating word (", and Kristin"). */
+const CLAUSE_BOUNDARY = /\s*(?:;|\s[—–-]\s|,\s+(?:and|but|or|so|while|whereas|which|as)\b)/gu;
+/** Words a clause ends with that leave it saying something else than was meant ("The board did not"). */
+const NEGATING = new Set(['not', 'no', 'never', 'nor', 'without', 'cannot']);
+const MIN_CLAUSE_WORDS = 5;
+
+/**
+ * A fragment that stopped mid-sentence ("This code generates a stack of responses per row; with a") ended at
+ * its last whole clause ("This code generates a stack of responses per row."), or '' when it has none of
+ * MIN_CLAUSE_WORDS words. Only before a semicolon, a dash or a comma and a coordinating word: a clause cut at
+ * any comma may say the opposite of its sentence.
+ */
+export function beforeLastClause(text: string): string {
+  const ends = [...text.matchAll(CLAUSE_BOUNDARY)].map((m) => m.index);
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const clause = text.slice(0, ends[k]).trim();
+    const ws = words(clause);
+    const last = ws.at(-1) ?? '';
+    if (ws.length < MIN_CLAUSE_WORDS) return '';
+    if (DANGLING.has(last) || NEGATING.has(last)) continue;
+    return endsSentence(clause) ? clause : `${clause.replace(/[,:]$/u, '')}.`;
+  }
+  return '';
+}
+
 /**
  * Whether a sentence after the first opens with a lower-case closed-class word ("It uses subprocess. and
  * ..."); a full stop after an abbreviation, an initial or a dotted word ("the U.S. and China") ends none.
@@ -171,6 +197,7 @@ export function unusableMessage(reason: Unusable): string {
     list: 'it listed words instead of writing sentences',
     transcript: "it copied the conversation's turns instead of summarizing them",
     misstated: 'it gave a number of the text another unit than the text does',
+    runon: 'it wrote one endless sentence',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
@@ -191,6 +218,15 @@ export function endAtSentence(summary: string): string {
     if (termsOf(summary.slice(0, end)).length >= 3) return summary.slice(0, end).trim();
   }
   return summary;
+}
+
+/**
+ * Whether a sentence of `summary` runs on past MAX_SENTENCE_WORDS words ("Apache License Version 2.0 ... for
+ * legal purposes shall be distributed ... signed partnerships secured affiliate marketing services"): no
+ * summary this model wrote that long read as one.
+ */
+export function runsOn(summary: string): boolean {
+  return summary.split(/(?<=[.!?]["'’”)]*)\s+/u).some((s) => words(s).length > MAX_SENTENCE_WORDS);
 }
 
 /** `summary` without trailing terms the document does not allow (a name cut short), ended at a sentence if it can be. */

@@ -32,6 +32,8 @@ _QUOTE_RUN = re.compile(r"[\"'’”“‘]{2}")
 _PUNCTUATION_RUN = re.compile(r"[^\w\s](\s*[^\w\s]){2}")
 # An ampersand glued to a word (".&head"); "Tom & Jerry" is prose.
 _GLUED_AMPERSAND = re.compile(r"[^\s]&")
+# A comma, colon, semicolon, ! or ? after a space ("This is a reminder ! ?"): English writes them attached.
+_SPACED_MARK = re.compile(r"\s[,;:!?]")
 # The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not.
 _TOUCHING_PAIRS = {".)", "!)", "?)", "%)", "%.", "%,", "%;", "%:", ").", "),", ");", "):", ")!", ")?", "($", "(£", "(€"}
 
@@ -41,7 +43,7 @@ def _is_punctuation(ch: str) -> bool:
 
 
 def _bad_punctuation(recent: str) -> bool:
-    if _QUOTE_RUN.search(recent) or _GLUED_AMPERSAND.search(recent):
+    if _QUOTE_RUN.search(recent) or _GLUED_AMPERSAND.search(recent) or _SPACED_MARK.search(recent):
         return True
     bare = _QUOTES.sub("", recent)
     if _PUNCTUATION_RUN.search(bare):
@@ -142,7 +144,12 @@ class Continuation:
         seq = list(prior)
         for term, _, t_end, initial in terms_of(combined, tail_start):
             finished = end or not _only_joiners(combined[t_end:])
-            ok = self.doc.allows(term, initial) if finished else self.doc.allows_prefix(term, initial)
+            # a term still being written carries the joiners after it ("20," may not go on as "2004" may)
+            ok = (
+                self.doc.allows(term, initial)
+                if finished
+                else self.doc.allows_prefix(combined[t_end - len(term) :], initial)
+            )
             if not ok:
                 return "unsupported"
             form = prefix_form(term)

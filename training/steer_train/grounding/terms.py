@@ -1,7 +1,8 @@
 """What a summary may state: the document's restricted terms (names, numbers, identifiers), the twin of
 ``src/engine/grounding/terms.ts``. A capitalised word opening a sentence is free when it is an ordinary English
 word (``rules/lexicon.txt``); a lower-case word must be an English word (``rules/vocabulary.txt``) or occur in
-the document.
+the document. Terms are compared in lower case, except that a term with a capital after its first letter
+("PeCK", "iPhone", "NASA") must occur in the document written so.
 """
 
 from __future__ import annotations
@@ -65,6 +66,19 @@ def normalize_term(term: str) -> str:
 
 def prefix_form(partial: str) -> str:
     return _base_form(partial.rstrip(JOINERS))
+
+
+def _written_form(term: str) -> str:
+    """A term as written, ’ as ', without a possessive 's or trailing apostrophe (case kept)."""
+    t = term.replace("’", "'")
+    if t.lower().endswith("'s"):
+        t = t[:-2]
+    return t.rstrip("'")
+
+
+def _cased_term(written: str) -> bool:
+    """Whether a term has a capital after its first letter ("PeCK", "iPhone", "U.S"): its case is part of it."""
+    return _has_upper(written[1:])
 
 
 def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
@@ -161,9 +175,11 @@ class DocumentTerms:
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
         self._terms: set[str] = set()
         forms: list[str] = []
+        written: set[str] = set()
         for m in TERM.finditer(document):
             term = m.group()
             for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
+                written.add(_written_form(piece))
                 norm = normalize_term(piece)
                 self._add(norm)
                 forms += [norm, prefix_form(piece), _base_form(piece)]
@@ -172,6 +188,19 @@ class DocumentTerms:
                 if norm in NUMBER_WORDS:
                     self._add(NUMBER_WORDS[norm])
         self._prefixes = sorted({f for f in forms if f})
+        # the document's terms and their parts as written, for terms whose case matters
+        self._written_set = {w for w in written if w}
+        self._written = sorted(self._written_set)
+
+    def _cased_as_written(self, term: str, prefix: bool) -> bool:
+        """Whether ``term``'s capitals are the document's (a term with one after its first letter must be,
+        or with ``prefix`` begin, one of the document's terms as written)."""
+        t = _written_form(term)
+        if prefix:
+            t = t.rstrip(JOINERS)
+        if not _cased_term(t):
+            return True
+        return _has_prefix(self._written, t) if prefix else t in self._written_set
 
     def _add(self, form: str) -> None:
         if form:
@@ -194,13 +223,27 @@ class DocumentTerms:
 
     def allows(self, term: str, initial: bool) -> bool:
         ok = self.has(term) if is_restricted(term, initial, self.lexicon) else self._is_word(term)
-        if ok:
+        if ok and self._cased_as_written(term, False):
             return True
         parts = [p for p in term.split("-") if p]
         return len(parts) > 1 and all(self.allows(p, initial and i == 0) for i, p in enumerate(parts))
 
-    def allows_prefix(self, partial: str, initial: bool) -> bool:
-        if self.allows(partial, initial) or self.has_prefix(partial):
+    def _joins_nowhere(self, partial: str, initial: bool) -> bool:
+        """Whether a name or number followed by a joiner or a possessive ("20," "20's" "Goo.") can be neither
+        finished there (as "2004," is) nor continued through the joiner into one of the document's terms."""
+        term = re.sub(r"['’][sS]$", "", partial.rstrip(JOINERS))  # a possessive finishes its term too ("20's")
+        if not term or term == partial or not is_restricted(term, initial, self.lexicon):
+            return False
+        if self.allows(term, initial):
+            return False
+        return not _has_prefix(self._prefixes, partial.lower().replace("’", "'"))
+
+    def allows_prefix(self, written: str, initial: bool) -> bool:
+        if self._joins_nowhere(written, initial):
+            return False
+        partial = written.rstrip(JOINERS)
+        cased = self._cased_as_written(partial, True)
+        if cased and (self.allows(partial, initial) or self.has_prefix(partial)):
             return True
         if "-" in partial:
             parts = partial.split("-")
@@ -208,6 +251,8 @@ class DocumentTerms:
             done = all(p and self.allows(p, initial and i == 0) for i, p in enumerate(parts))
             if done and (not last or self.allows_prefix(last, False)):
                 return True
+        if not cased:
+            return False
         p = prefix_form(partial)
         plain = not _has_upper(partial[1:]) and not re.search(r"[\d_./:@+]", partial)
         if not is_restricted(partial, initial, self.lexicon):
