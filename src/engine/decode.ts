@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { InputTooLarge, throwIfAborted } from './errors';
 import { buildRowDecoder, type Grounding, type ResolvedSampling } from './generation/config';
+import type { DeadEnd } from './generation/grounded-decoding';
 import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
 import { KvCache } from './kvcache';
 import type { Model } from './model';
@@ -19,6 +20,8 @@ export interface BatchRequest {
   promptIds: readonly number[];
   /** The clp_weights row (objective order, sums to 1). */
   weights: readonly number[];
+  /** Dead ends of an earlier decoding of this row that grounded decoding refuses (backtracking). */
+  avoid?: readonly DeadEnd[];
 }
 
 export interface BatchOptions {
@@ -39,6 +42,8 @@ export interface BatchRowResult {
   /** Generated ids without the end-of-sequence token. */
   tokens: number[];
   finishReason: FinishReason;
+  /** Where grounded decoding got stuck: the summary ended there. */
+  deadEnds: readonly DeadEnd[];
 }
 
 export interface BatchStats {
@@ -148,20 +153,21 @@ export async function generateBatch(
     const t1 = performance.now();
     stats.prefillMs += t1 - t0;
 
+    const decoders = indices.map((i) =>
+      buildRowDecoder(
+        options.sampling,
+        options.maxNewTokens,
+        eos,
+        options.grounding,
+        options.start,
+        requests[i]!.avoid,
+      ),
+    );
     const generator = new Generator(
       model.runner,
       cache,
       indices.map(() => last),
-      rowWeights.map((weights) => ({
-        weights,
-        decoder: buildRowDecoder(
-          options.sampling,
-          options.maxNewTokens,
-          eos,
-          options.grounding,
-          options.start,
-        ),
-      })),
+      rowWeights.map((weights, r) => ({ weights, decoder: decoders[r]! })),
       manifest.contextLength,
       eos,
     );
@@ -178,7 +184,7 @@ export async function generateBatch(
       const reason = generator.finishReasons[r] ?? 'length';
       const tokens = reason === 'eos' ? seq.slice(0, -1) : [...seq];
       stats.generatedTokens += seq.length;
-      results[i] = { tokens, finishReason: reason };
+      results[i] = { tokens, finishReason: reason, deadEnds: decoders[r]!.deadEnds };
     });
   }
   if (stats.firstTokenMs < 0) stats.firstTokenMs = performance.now() - start;

@@ -8,6 +8,7 @@ import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from './document-echo';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import type { Grounding, ResolvedSampling } from './generation/config';
+import type { DeadEnd } from './generation/grounded-decoding';
 import type { FinishReason } from './generation/generator';
 import {
   beforeFirstRepeat,
@@ -31,6 +32,12 @@ export interface RowOutput {
   summary: string;
   problem?: string;
 }
+
+/**
+ * How often a row that grounded decoding left stuck is decoded again with its dead ends refused before the
+ * other ways are tried: each time it goes back one term at the place it got stuck.
+ */
+const MAX_BACKTRACKS = 3;
 
 /** The prompt around the document ("You are a helpful assistant ..."), without its placeholders. */
 function promptText(model: Model): string {
@@ -103,6 +110,39 @@ function retryWays(s: ResolvedSampling): RetryWay[] {
 }
 
 /**
+ * Rows that one way of decoding left stuck (grounded decoding found no next token) are decoded again the same
+ * way with every dead end met so far refused, so the decoding goes back to where the stuck term began and
+ * takes the next best token there ("This text summarizes ... Apache License Version 2.0, January 2004, January
+ * 1, 20" was stuck: the model wanted "2021", the document has "2004"). Not for the model's first words: on
+ * the per-kind evaluation, backtracking there replaced cautious retries ("This text summarizes a match
+ * between Wales and France.") with claims the document does not make ("Stade de France, Paris defeats Wales.").
+ */
+async function backtrack(
+  model: Model,
+  requests: readonly BatchRequest[],
+  stuck: ReadonlyMap<number, readonly DeadEnd[]>,
+  options: BatchOptions,
+  judge: (r: number, out: RowOutput) => boolean,
+): Promise<void> {
+  const avoid = new Map([...stuck].map(([r, ends]) => [r, [...ends]]));
+  for (let round = 0; round < MAX_BACKTRACKS && avoid.size > 0; round++) {
+    const rowsNow = [...avoid.keys()];
+    const { rows } = await generateBatch(
+      model,
+      rowsNow.map((r) => ({ ...requests[r]!, avoid: avoid.get(r)! })),
+      options,
+    );
+    rows.forEach((row, i) => {
+      const r = rowsNow[i]!;
+      const usable = judge(r, finished(model, row.tokens, row.finishReason, options.grounding));
+      // a row stuck again goes back further next round; one that ended otherwise is left to the other ways
+      if (usable || row.deadEnds.length === 0) avoid.delete(r);
+      else avoid.get(r)!.push(...row.deadEnds);
+    });
+  }
+}
+
+/**
  * The last check: a row whose summary is empty, looping or markup only is decoded again in other ways (from
  * the cached prefill); if they all fail the row carries a `problem` instead of a summary.
  */
@@ -150,22 +190,33 @@ export async function retryUnusable(
       total: bad.length,
       message: 'Rewriting the summary: the first attempt was not usable prose',
     });
-    const { rows } = await generateBatch(
-      model,
-      bad.map((r) => requests[r]!),
-      {
-        ...batchOptions,
-        sampling,
-        ...(opens ? { start: (opener ??= model.tokenizer.encode(proseOpener(document), false)) } : {}),
-      },
-    );
-    rows.forEach((row, i) => {
-      const r = bad[i]!;
-      const out = withoutLoop(finished(model, row.tokens, row.finishReason, batchOptions.grounding));
+    const way: BatchOptions = {
+      ...batchOptions,
+      sampling,
+      ...(opens ? { start: (opener ??= model.tokenizer.encode(proseOpener(document), false)) } : {}),
+    };
+    const judge = (r: number, row: RowOutput): boolean => {
+      const out = withoutLoop(row);
       const again = check(out);
       if (again === null) outputs[r] = out;
       reasons[r] = again;
+      return again === null;
+    };
+    const { rows } = await generateBatch(
+      model,
+      bad.map((r) => requests[r]!),
+      way,
+    );
+    const stuck = new Map<number, readonly DeadEnd[]>();
+    rows.forEach((row, i) => {
+      const r = bad[i]!;
+      if (
+        !judge(r, finished(model, row.tokens, row.finishReason, batchOptions.grounding)) &&
+        row.deadEnds.length > 0
+      )
+        stuck.set(r, row.deadEnds);
     });
+    await backtrack(model, requests, stuck, way, judge);
   }
   reasons.forEach((reason, r) => {
     if (reason !== null)

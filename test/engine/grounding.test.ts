@@ -131,6 +131,32 @@ test('when no token may follow, only end-of-sequence stays', () => {
   assert.deepEqual([...l].map(Number.isFinite), [true, false, false]);
 });
 
+test('a row stuck inside a number records where the number began, and a decoding that avoids it goes on', () => {
+  // "January 1, 20" begins "2004", but the model wants "2021": no token may follow "20"
+  const vocab = ['', 'Version', ' 2.0', ' January', ' 1', ',', ' 20', '21', '04', '.'];
+  const pieces = toyPieces(vocab);
+  const continuation = new Continuation(new DocumentTerms('Version 2.0, January 2004. Section 1 applies.'));
+  const at = (...ps: string[]) => ps.map((p) => vocab.indexOf(p));
+  const generated = at('Version', ' 2.0', ',', ' January', ' 1', ',', ' 20');
+  const logits = (scores: Record<string, number>) => {
+    const l = new Float32Array(vocab.length).fill(-Infinity);
+    for (const [p, v] of Object.entries(scores)) l[vocab.indexOf(p)] = v;
+    return l;
+  };
+  const first = new GroundedDecodingProcessor(continuation, pieces, [0]);
+  const stuck = logits({ '21': 9, '': 1 });
+  first.process(stuck, generated);
+  assert.equal(argmax(stuck), 0, 'only end-of-sequence stays');
+  assert.deepEqual(first.deadEnds, [{ prefix: generated.slice(0, -1), token: vocab.indexOf(' 20') }]);
+
+  // decoding again with that dead end refused: after "January 1," the best token is no longer " 20"
+  const again = new GroundedDecodingProcessor(continuation, pieces, [0], 1, first.deadEnds);
+  const l = logits({ ' 20': 9, ' January': 5 });
+  again.process(l, generated.slice(0, -1));
+  assert.equal(vocab[argmax(l)], ' January');
+  assert.deepEqual(again.deadEnds, []);
+});
+
 test('candidates come in descending order of logit, ties to the lower id, -Infinity never', () => {
   const l = Float32Array.from([1, 5, -Infinity, 5, -100, 3]);
   assert.deepEqual([...candidatesInOrder(l)], [1, 3, 5, 0, 4]);

@@ -16,7 +16,7 @@ import {
   type LogitsProcessor,
 } from './logits-processors';
 import { Rng, argmax, sample } from './sampling';
-import { GroundedDecodingProcessor, type PieceTable } from './grounded-decoding';
+import { GroundedDecodingProcessor, type DeadEnd, type PieceTable } from './grounded-decoding';
 import type { Continuation } from '../grounding/continuation';
 import { EosCriterion, MaxNewTokensCriterion, StoppingCriteriaList } from './stopping-criteria';
 
@@ -95,6 +95,8 @@ export function resolveMaxNewTokens(value: number | undefined, defaults: Generat
 /** What one batch row needs to pick and judge its tokens. */
 export interface RowDecoder {
   processors: LogitsProcessor;
+  /** Where grounded decoding got stuck in this row (see GroundedDecodingProcessor). */
+  deadEnds: readonly DeadEnd[];
   stopping: StoppingCriteriaList;
   choose(logits: Float32Array): number;
 }
@@ -114,6 +116,7 @@ export function buildRowDecoder(
   eos: readonly number[],
   grounding?: Grounding,
   start?: readonly number[],
+  avoid: readonly DeadEnd[] = [],
 ): RowDecoder {
   const processors: LogitsProcessor[] = [];
   if (start && start.length > 0) processors.push(new ForcedStartProcessor(start));
@@ -121,15 +124,17 @@ export function buildRowDecoder(
   if (s.repetitionPenalty !== 1) processors.push(new RepetitionPenaltyProcessor(s.repetitionPenalty));
   if (s.noRepeatNgramSize > 0) processors.push(new NoRepeatNgramProcessor(s.noRepeatNgramSize));
   const sampling = s.temperature > 0;
-  if (s.grounded && grounding)
-    processors.push(
-      new GroundedDecodingProcessor(
-        grounding.continuation,
-        grounding.pieces,
-        eos,
-        sampling ? GROUNDED_SAMPLING_KEEP : 1,
-      ),
+  let grounded: GroundedDecodingProcessor | undefined;
+  if (s.grounded && grounding) {
+    grounded = new GroundedDecodingProcessor(
+      grounding.continuation,
+      grounding.pieces,
+      eos,
+      sampling ? GROUNDED_SAMPLING_KEEP : 1,
+      avoid,
     );
+    processors.push(grounded);
+  }
   if (sampling) {
     processors.push(new TemperatureProcessor(s.temperature));
     if (s.topK > 0) processors.push(new TopKProcessor(s.topK));
@@ -138,6 +143,7 @@ export function buildRowDecoder(
   const rng = new Rng(s.seed);
   return {
     processors: new LogitsProcessorList(processors),
+    deadEnds: grounded?.deadEnds ?? [],
     stopping: new StoppingCriteriaList([new EosCriterion(eos), new MaxNewTokensCriterion(maxNewTokens)]),
     choose: sampling ? (logits) => sample(logits, rng) : argmax,
   };

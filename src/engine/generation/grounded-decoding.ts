@@ -5,7 +5,9 @@
  *
  * Only the best tokens are checked, so a step costs a few string checks, not one per vocabulary entry.
  * Special tokens other than end-of-sequence are never written. If none of the best `MAX_CHECKED` tokens
- * passes, only end-of-sequence stays.
+ * passes, only end-of-sequence stays, and the processor records the dead end: the token that began the term
+ * it was stuck in ("20" of "January 1, 20", a beginning of "2004" that the model wanted to go on as "2021").
+ * Decoding again with that token refused at that point (`avoid`) is backtracking, from the cached prefill.
  */
 import { Continuation, type StepContext } from '../grounding/continuation';
 import type { LogitsProcessor } from './logits-processors';
@@ -19,6 +21,12 @@ export interface PieceTable {
   encode(text: string): number[];
 }
 
+/** Where grounded decoding was stuck: after the tokens `prefix`, `token` led nowhere. */
+export interface DeadEnd {
+  prefix: readonly number[];
+  token: number;
+}
+
 /**
  * Candidates checked per step at most: when the model's best thousand tokens all break the rules, it is
  * lost, and the summary ends there (the last check in summarize.ts then decodes again another way).
@@ -28,12 +36,16 @@ export const MAX_CHECKED = 1000;
 export class GroundedDecodingProcessor implements LogitsProcessor {
   private readonly eos: Set<number>;
   private spellings?: number[][];
+  /** Where this row got stuck, in order. */
+  readonly deadEnds: DeadEnd[] = [];
 
   constructor(
     readonly continuation: Continuation,
     readonly pieces: PieceTable,
     eos: readonly number[],
     readonly keep = 1,
+    /** Dead ends of earlier decodings of this row, refused here. */
+    readonly avoid: readonly DeadEnd[] = [],
   ) {
     this.eos = new Set(eos);
     if (!Number.isInteger(keep) || keep < 1) throw new RangeError('keep must be a positive integer');
@@ -78,7 +90,15 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
     return this.continuation.check(ctx, piece) === null;
   }
 
+  private recordDeadEnd(ctx: StepContext, generated: readonly number[]): void {
+    const d = deadEndOf(this.pieces, ctx, generated);
+    if (d) this.deadEnds.push(d);
+  }
+
   process(logits: Float32Array, generated: readonly number[]): void {
+    for (const d of this.avoid)
+      if (d.prefix.length === generated.length && d.prefix.every((t, i) => t === generated[i]))
+        logits[d.token] = -Infinity;
     const ctx = this.continuation.prepare(this.pieces.text(generated).replace(/\uFFFD+$/u, ''));
     const pending = this.incompleteTail(generated);
     const kept: number[] = [];
@@ -87,11 +107,25 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
       if (this.allows(ctx, generated, pending, id)) kept.push(id);
       if (kept.length >= this.keep || ++checked >= MAX_CHECKED) break;
     }
-    if (kept.length === 0) for (const id of this.eos) kept.push(id);
+    if (kept.length === 0) {
+      this.recordDeadEnd(ctx, generated);
+      for (const id of this.eos) kept.push(id);
+    }
     const values = kept.map((id) => logits[id]!);
     logits.fill(-Infinity);
     kept.forEach((id, i) => (logits[id] = Number.isFinite(values[i]!) ? values[i]! : 0));
   }
+}
+
+/**
+ * The token that began the term the row is stuck in (or its last token, when it is stuck between terms).
+ */
+function deadEndOf(pieces: PieceTable, ctx: StepContext, generated: readonly number[]): DeadEnd | null {
+  if (generated.length === 0) return null;
+  let k = generated.length - 1;
+  if (ctx.tailStart < ctx.text.length)
+    while (k > 0 && pieces.text(generated.slice(0, k)).length > ctx.tailStart) k--;
+  return { prefix: generated.slice(0, k), token: generated[k]! };
 }
 
 /**
