@@ -14,7 +14,7 @@
  *
  * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
-import { DocumentTerms, JOINERS, prefixForm, termsOf, type Term } from './terms';
+import { DocumentTerms, JOINERS, namesSideBySide, prefixForm, termsOf, type Term } from './terms';
 import { endsWithTag } from './turns';
 
 export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
@@ -104,6 +104,8 @@ export interface StepContext {
   tailStart: number;
   /** Prefix forms of the last two finished terms, for the repeat rule. */
   prior: string[];
+  /** The last finished term, for the rule on names side by side. */
+  previous?: Term;
 }
 
 function onlyJoiners(s: string): boolean {
@@ -123,6 +125,7 @@ export class Continuation {
       text,
       tailStart: pending ? last.start : text.length,
       prior: finished.slice(-2).map((t) => prefixForm(t.text)),
+      ...(finished.length > 0 ? { previous: finished[finished.length - 1]! } : {}),
     };
   }
 
@@ -149,11 +152,19 @@ export class Continuation {
     if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';
     const news = termsOf(combined, ctx.tailStart);
     const seq = [...ctx.prior];
+    let previous = ctx.previous;
     for (const t of news) {
       const finished = end || !onlyJoiners(combined.slice(t.end));
       // a term still being written carries the joiners after it ("20," may not go on as "2004" may)
       if (!this.allowed(finished ? t : { ...t, text: combined.slice(t.start) }, finished))
         return 'unsupported';
+      if (
+        previous &&
+        namesSideBySide(combined, previous, t, this.doc) &&
+        !this.doc.allowsNextName(previous.text, t.text, finished)
+      )
+        return 'unsupported';
+      previous = t;
       const form = prefixForm(t.text);
       const n = seq.length;
       if (n >= 2 && seq[n - 1] === seq[n - 2] && form.length > 0) {

@@ -159,6 +159,8 @@ export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): 
 export class DocumentTerms {
   private readonly terms = new Set<string>();
   private readonly prefixes: readonly string[];
+  /** For each term (baseForm), the terms that follow it after a space in the document (baseForm, sorted). */
+  private readonly nextTerms = new Map<string, string[]>();
   /** The document's terms and their parts as written (writtenForm), sorted: for terms whose case matters. */
   private readonly written: readonly string[];
   private readonly writtenSet: ReadonlySet<string>;
@@ -181,8 +183,12 @@ export class DocumentTerms {
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
     const forms: string[] = [];
     const written: string[] = [];
+    let previous: { form: string; end: number } | undefined;
     for (const m of document.matchAll(TERM)) {
       const term = m[0];
+      if (previous && /^\s+$/u.test(document.slice(previous.end, m.index)))
+        this.nextTerms.set(previous.form, [...(this.nextTerms.get(previous.form) ?? []), baseForm(term)]);
+      previous = { form: baseForm(term), end: m.index + term.length };
       const pieces = [term, ...term.split(/[.,'’\-/:@+]+/u).filter((p) => p.length > 0)];
       for (const piece of pieces) {
         written.push(writtenForm(piece));
@@ -197,6 +203,24 @@ export class DocumentTerms {
     this.prefixes = sortedUnique(forms.filter((f) => f.length > 0));
     this.written = sortedUnique(written.filter((f) => f.length > 0));
     this.writtenSet = new Set(this.written);
+    for (const [k, v] of this.nextTerms) this.nextTerms.set(k, sortedUnique(v));
+  }
+
+  /** Whether `term` is part of a name: capitalised, and not an ordinary word opening a sentence. */
+  isName(term: string, initial: boolean): boolean {
+    return /^\p{Lu}/u.test(term) && isRestricted(term, initial, this.lexicon);
+  }
+
+  /**
+   * Whether the name `next` (finished, or still being written) may follow the name `first` after a space:
+   * only as the document has them side by side ("Kristin Peck", not "Kristin People"; "Mike Ruddock", not
+   * "S Mike Ruddock"), so names are not put together from parts of others.
+   */
+  allowsNextName(first: string, next: string, finished: boolean): boolean {
+    const after = this.nextTerms.get(baseForm(first)) ?? [];
+    if (finished) return after.includes(baseForm(next));
+    const p = prefixForm(next);
+    return p.length === 0 || hasPrefix(after, p);
   }
 
   /**
@@ -305,9 +329,31 @@ export function termsOf(text: string, from = 0): Term[] {
   return out;
 }
 
-/** The terms of `summary` that the document does not support (what the evaluation counts). */
+/** Whether `second` is a name right after the name `first`, separated by spaces only. */
+export function namesSideBySide(text: string, first: Term, second: Term, doc: DocumentTerms): boolean {
+  return (
+    /^\s+$/u.test(text.slice(first.end, second.start)) &&
+    doc.isName(first.text, first.initial) &&
+    doc.isName(second.text, second.initial)
+  );
+}
+
+/**
+ * The terms of `summary` that the document does not support (what the evaluation counts), and names put
+ * together as the document never has them (the second of the two).
+ */
 export function unsupportedTerms(summary: string, doc: DocumentTerms): string[] {
-  return termsOf(summary)
-    .filter((t) => !doc.allows(t.text, t.initial))
+  const terms = termsOf(summary);
+  return terms
+    .filter((t, i) => {
+      if (!doc.allows(t.text, t.initial)) return true;
+      const first = terms[i - 1];
+      return (
+        first !== undefined &&
+        doc.allows(first.text, first.initial) &&
+        namesSideBySide(summary, first, t, doc) &&
+        !doc.allowsNextName(first.text, t.text, true)
+      );
+    })
     .map((t) => t.text);
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .terms import JOINERS, TERM, DocumentTerms, ends_with_tag, prefix_form, terms_of
+from .terms import JOINERS, TERM, DocumentTerms, ends_with_tag, names_side_by_side, prefix_form, terms_of
 
 _MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}=^~\\\n\r\t]")
 
@@ -97,6 +97,11 @@ SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
 
 
+# the text so far, where the term still being written starts, the prefix forms of the last two finished terms,
+# and the last finished term (term, start, end, opens a sentence)
+StepContext = tuple[str, int, list[str], tuple[str, int, int, bool] | None]
+
+
 def _only_joiners(s: str) -> bool:
     return all(ch in JOINERS for ch in s)
 
@@ -108,15 +113,17 @@ class Continuation:
     def __init__(self, doc: DocumentTerms) -> None:
         self.doc = doc
 
-    def prepare(self, text: str) -> tuple[str, int, list[str]]:
+    def prepare(self, text: str) -> StepContext:
+        """The text, where the term still being written starts, the prefix forms of the last two finished
+        terms (the repeat rule) and the last finished term (the rule on names side by side)."""
         terms = terms_of(text)
         pending = bool(terms) and _only_joiners(text[terms[-1][2] :])
         finished = terms[:-1] if pending else terms
         tail_start = terms[-1][1] if pending else len(text)
-        return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]]
+        return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]], finished[-1] if finished else None
 
-    def check(self, ctx: tuple[str, int, list[str]], piece: str, end: bool = False) -> str | None:
-        text, tail_start, prior = ctx
+    def check(self, ctx: StepContext, piece: str, end: bool = False) -> str | None:
+        text, tail_start, prior, previous = ctx
         if _MARKUP_CHARS.search(piece) or _has_symbol(piece):
             return "markup"
         if any(ch > "\x7f" and ch not in _TYPOGRAPHY and ch not in self.doc.non_ascii for ch in piece):
@@ -143,7 +150,8 @@ class Continuation:
         if len(text.strip()) < 8 and _LIST_OPENING.search(combined):
             return "markup"
         seq = list(prior)
-        for term, _, t_end, initial in terms_of(combined, tail_start):
+        for t in terms_of(combined, tail_start):
+            term, _, t_end, initial = t
             finished = end or not _only_joiners(combined[t_end:])
             # a term still being written carries the joiners after it ("20," may not go on as "2004" may)
             ok = (
@@ -153,6 +161,13 @@ class Continuation:
             )
             if not ok:
                 return "unsupported"
+            if (
+                previous
+                and names_side_by_side(combined, previous, t, self.doc)
+                and not self.doc.allows_next_name(previous[0], term, finished)
+            ):
+                return "unsupported"
+            previous = t
             form = prefix_form(term)
             if len(seq) >= 2 and seq[-1] == seq[-2] and form:
                 if (form == seq[-1]) if finished else seq[-1].startswith(form):

@@ -32,6 +32,7 @@ _NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
 _DIGIT = re.compile(r"\d")
 _SPLIT = re.compile(r"[.,'’\-/:@+]+")
 _ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
+_SPACE_ONLY = re.compile(r"^\s+$")
 
 
 # Parts of web addresses: a summary writes them only where the document has an address.
@@ -176,8 +177,14 @@ class DocumentTerms:
         self._terms: set[str] = set()
         forms: list[str] = []
         written: set[str] = set()
+        # for each term, the terms that follow it after a space in the document (base forms)
+        next_terms: dict[str, set[str]] = {}
+        previous: tuple[str, int] | None = None
         for m in TERM.finditer(document):
             term = m.group()
+            if previous and _SPACE_ONLY.match(document[previous[1] : m.start()]):
+                next_terms.setdefault(previous[0], set()).add(_base_form(term))
+            previous = (_base_form(term), m.end())
             for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
                 written.add(_written_form(piece))
                 norm = normalize_term(piece)
@@ -191,6 +198,20 @@ class DocumentTerms:
         # the document's terms and their parts as written, for terms whose case matters
         self._written_set = {w for w in written if w}
         self._written = sorted(self._written_set)
+        self._next_terms = {k: sorted(v) for k, v in next_terms.items()}
+
+    def is_name(self, term: str, initial: bool) -> bool:
+        """Whether ``term`` is part of a name: capitalised, and not an ordinary word opening a sentence."""
+        return term[:1].isupper() and is_restricted(term, initial, self.lexicon)
+
+    def allows_next_name(self, first: str, nxt: str, finished: bool) -> bool:
+        """Whether the name ``nxt`` may follow the name ``first`` after a space: only as the document has them
+        side by side ("Kristin Peck", not "Kristin People"), so names are not put together from others' parts."""
+        after = self._next_terms.get(_base_form(first), [])
+        if finished:
+            return _base_form(nxt) in after
+        p = prefix_form(nxt)
+        return not p or _has_prefix(after, p)
 
     def _cased_as_written(self, term: str, prefix: bool) -> bool:
         """Whether ``term``'s capitals are the document's (a term with one after its first letter must be,
@@ -265,5 +286,26 @@ def terms_of(text: str, start: int = 0) -> list[tuple[str, int, int, bool]]:
     return [(m.group(), m.start(), m.end(), opens_sentence(text, m.start())) for m in TERM.finditer(text, start)]
 
 
+def names_side_by_side(
+    text: str, first: tuple[str, int, int, bool], second: tuple[str, int, int, bool], doc: DocumentTerms
+) -> bool:
+    """Whether ``second`` is a name right after the name ``first``, separated by spaces only."""
+    return (
+        bool(_SPACE_ONLY.match(text[first[2] : second[1]]))
+        and doc.is_name(first[0], first[3])
+        and doc.is_name(second[0], second[3])
+    )
+
+
 def unsupported_terms(summary: str, doc: DocumentTerms) -> list[str]:
-    return [t for t, _, _, initial in terms_of(summary) if not doc.allows(t, initial)]
+    """The terms the document does not support, and names put together as the document never has them."""
+    terms = terms_of(summary)
+    out = []
+    for i, (t, _, _, initial) in enumerate(terms):
+        first = terms[i - 1] if i > 0 else None
+        paired = (
+            first is not None and doc.allows(first[0], first[3]) and names_side_by_side(summary, first, terms[i], doc)
+        )
+        if not doc.allows(t, initial) or (paired and not doc.allows_next_name(terms[i - 1][0], t, True)):
+            out.append(t)
+    return out
