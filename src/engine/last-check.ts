@@ -7,6 +7,7 @@
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from './document-echo';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
+import { unsupportedTerms, type DocumentTerms } from './grounding/terms';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import type { FinishReason } from './generation/generator';
@@ -78,6 +79,17 @@ export function finished(
  */
 function strandedFragment(summary: string, finishReason: FinishReason): boolean {
   return finishReason === 'eos' && summary.length > 0 && !endsSentence(summary);
+}
+
+/** `summary` cut before its first sentence with a term the document does not support, or ''. */
+function beforeFirstUnsupported(summary: string, doc: DocumentTerms): string {
+  let kept = '';
+  for (const sentence of summary.split(/(?<=[.!?]["'’”)]*)\s+/u)) {
+    const next = kept === '' ? sentence : `${kept} ${sentence}`;
+    if (unsupportedTerms(next, doc).length > 0) return kept;
+    kept = next;
+  }
+  return kept;
 }
 
 /** A way to decode a row again: its sampling, and whether the summary opens with `proseOpener`'s words. */
@@ -157,13 +169,17 @@ export async function retryUnusable(
   const prompt = promptText(model);
   const tags = speakerTags(document);
   const units = quantityUnits(document);
+  // Grounded decoding keeps unsupported terms out while it can; a summary whose end was forced (no token
+  // passed) may still hold a term it never finished checking ("Networkx Graph." for "Networkx Graphs").
+  const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) ? 'empty' : null) ??
     (copiesTurns(summary, tags) ? 'transcript' : null) ??
     (misstatesUnit(summary, units) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
-    (runsOn(summary) ? 'runon' : null);
+    (runsOn(summary) ? 'runon' : null) ??
+    (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null);
   // a summary that loops, or misstates a unit, after some good sentences keeps those, and one stranded
   // mid-sentence its whole clauses, if they pass by themselves
   const withoutLoop = (out: RowOutput): RowOutput => {
@@ -173,9 +189,11 @@ export async function retryUnusable(
         ? beforeFirstRepeat(out.summary)
         : reason === 'misstated'
           ? beforeFirstMisstated(out.summary, units)
-          : reason === 'unfinished'
-            ? beforeLastClause(out.summary)
-            : '';
+          : reason === 'unsupported' && doc
+            ? beforeFirstUnsupported(out.summary, doc)
+            : reason === 'unfinished'
+              ? beforeLastClause(out.summary)
+              : '';
     return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
   };
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));

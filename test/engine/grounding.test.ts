@@ -240,6 +240,9 @@ test('the last check tells code from prose about code', () => {
   assert.equal(unusable('def _need_link(self, objects, output_file)'), 'markup');
   assert.equal(unusable('function relink(objects) { return true; }'), 'markup');
   assert.equal(unusable('import numpy from numpy and returns'), 'markup');
+  // what the shipped model wrote for a networkx module at concise=0.75
+  assert.equal(unusable('from itertools import chain, repeat, nx.graph. Networkx.'), 'markup');
+  assert.equal(unusable('The module reads data from files and imports them.'), null);
   assert.equal(unusable('def rebuilding a list of strings.'), 'markup');
   assert.equal(unusable('@nx._dispatchable returns eigenvalues of the matrix.'), 'markup');
   assert.equal(unusable('return True if the target is older than a source.'), 'markup');

@@ -7,7 +7,15 @@ import { ABBREVIATIONS, SENTENCE_END } from './continuation';
 import { termsOf, type DocumentTerms } from './terms';
 
 export type Unusable =
-  'empty' | 'looping' | 'markup' | 'unfinished' | 'list' | 'transcript' | 'misstated' | 'runon';
+  | 'empty'
+  | 'looping'
+  | 'markup'
+  | 'unfinished'
+  | 'list'
+  | 'transcript'
+  | 'misstated'
+  | 'runon'
+  | 'unsupported';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -27,7 +35,7 @@ const MIN_WORDS = 3;
  * follows it in code; `def` is not English.
  */
 const CODE =
-  /\b(async function|function \w* ?\(|import \w+ from|export (default|const|function|class)|(const|let|var) \w+ =|def \w+|class \w+ extends)|\w+ ?\((\w+, )+\w+\)|^\s*(@\w|(function|import|return|const|let|var|fn|func|pub|public|private)\b)/u;
+  /\b(async function|function \w* ?\(|import \w+ from|from [\w.]+ import \w|export (default|const|function|class)|(const|let|var) \w+ =|def \w+|class \w+ extends)|\w+ ?\((\w+, )+\w+\)|^\s*(@\w|(function|import|return|const|let|var|fn|func|pub|public|private)\b)/u;
 const MIN_LETTER_FRACTION = 0.5;
 /** A list of words, not sentences: this many comma-separated items or more, of at most two words each on average. */
 const LIST_ITEMS = 6;
@@ -198,6 +206,7 @@ export function unusableMessage(reason: Unusable): string {
     transcript: "it copied the conversation's turns instead of summarizing them",
     misstated: 'it gave a number of the text another unit than the text does',
     runon: 'it wrote one endless sentence',
+    unsupported: 'it named something the text does not',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
