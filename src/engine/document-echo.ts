@@ -48,6 +48,16 @@ export function announcesItself(summary: string): boolean {
 }
 
 /**
+ * Whether a summary speaks in the first person singular as the document's speaker does ("I joined Kristin
+ * Peck, our chief executive officer, ..." for an earnings call that opens "I'm joined today by ..."): a
+ * summary reports on the text, it does not take over its narrator's "I". ("We propose ..." is how an
+ * abstract's summary reads, and stays.)
+ */
+export function speaksAsNarrator(summary: string): boolean {
+  return /^\s*I(?:['’](?:m|ve|ll|d))?\s/u.test(summary);
+}
+
+/**
  * Whether a summary copies speaker turns ("Grad G: and so um ... Grad C: And ..."): a summary of a
  * conversation names its speakers in sentences, it never writes a tag followed by a colon. Grounded decoding
  * refuses that colon (grounding/continuation.ts); this catches a summary decoded without grounding.

@@ -5,7 +5,7 @@
  * carries a `problem` instead of a summary.
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
-import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from './document-echo';
+import { announcesItself, copiesTurns, echoesPrompt, speakerTags, speaksAsNarrator } from './document-echo';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import { unsupportedTerms, type DocumentTerms } from './grounding/terms';
 import type { Grounding, ResolvedSampling } from './generation/config';
@@ -174,7 +174,9 @@ export async function retryUnusable(
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
-    (echoesPrompt(summary, prompt) || announcesItself(summary) ? 'empty' : null) ??
+    (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
+      ? 'empty'
+      : null) ??
     (copiesTurns(summary, tags) ? 'transcript' : null) ??
     (misstatesUnit(summary, units) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??

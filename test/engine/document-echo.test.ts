@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { announcesItself, copiesTurns, echoesPrompt, speakerTags } from '../../src/engine/document-echo';
+import {
+  announcesItself,
+  copiesTurns,
+  echoesPrompt,
+  speakerTags,
+  speaksAsNarrator,
+} from '../../src/engine/document-echo';
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms } from '../../src/engine/grounding/terms';
 
@@ -34,6 +40,19 @@ test('a summary that announces itself is caught; one that merely mentions a summ
   assert.equal(announcesItself('This is a brief summary of the licence terms.'), true);
   assert.equal(announcesItself('The council published a summary of the plan.'), false);
   assert.equal(announcesItself('Here the board will build a solar farm.'), false);
+});
+
+test("a summary in the speaker's first person is caught; one that reports on the text is not", () => {
+  // what the shipped model wrote at the default weighting for an earnings call ("I'm joined today by ...")
+  assert.ok(
+    speaksAsNarrator(
+      "I joined Kristin Peck, our chief executive officer, Wetteny Joseph, our chief financial officer, and Wetteny's veterinary care products.",
+    ),
+  );
+  assert.ok(speaksAsNarrator("I'm joined today by the chief executive officer."));
+  assert.ok(!speaksAsNarrator('We propose a gradient-based method to transfer knowledge across domains.'));
+  assert.ok(!speaksAsNarrator('In the call, the chief executive officer said I/O costs fell.'));
+  assert.ok(!speaksAsNarrator('IBM reported strong revenue growth.'));
 });
 
 test("a conversation's speaker tags are the tags that open two lines or more", () => {
