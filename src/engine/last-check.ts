@@ -7,12 +7,13 @@
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import { announcesItself, copiesTurns, echoesPrompt, speakerTags, speaksAsNarrator } from './document-echo';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
-import { unsupportedTerms, type DocumentTerms } from './grounding/terms';
+import { unsupportedTerms } from './grounding/terms';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import type { FinishReason } from './generation/generator';
 import {
   beforeFirstRepeat,
+  beforeFirstSentence,
   beforeLastClause,
   endAtSentence,
   endsSentence,
@@ -79,17 +80,6 @@ export function finished(
  */
 function strandedFragment(summary: string, finishReason: FinishReason): boolean {
   return finishReason === 'eos' && summary.length > 0 && !endsSentence(summary);
-}
-
-/** `summary` cut before its first sentence with a term the document does not support, or ''. */
-function beforeFirstUnsupported(summary: string, doc: DocumentTerms): string {
-  let kept = '';
-  for (const sentence of summary.split(/(?<=[.!?]["'’”)]*)\s+/u)) {
-    const next = kept === '' ? sentence : `${kept} ${sentence}`;
-    if (unsupportedTerms(next, doc).length > 0) return kept;
-    kept = next;
-  }
-  return kept;
 }
 
 /** A way to decode a row again: its sampling, and whether the summary opens with `proseOpener`'s words. */
@@ -192,7 +182,7 @@ export async function retryUnusable(
         : reason === 'misstated'
           ? beforeFirstMisstated(out.summary, units)
           : reason === 'unsupported' && doc
-            ? beforeFirstUnsupported(out.summary, doc)
+            ? beforeFirstSentence(out.summary, (s) => unsupportedTerms(s, doc).length > 0)
             : reason === 'unfinished'
               ? beforeLastClause(out.summary)
               : '';

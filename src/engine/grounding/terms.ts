@@ -71,11 +71,16 @@ export function normalizeTerm(term: string): string {
   return isNumeric(t) ? normalizeNumber(t) : t;
 }
 
-/** The form a term still being written is prefix-matched in: lower case, without trailing joiners or possessive. */
-export function prefixForm(partial: string): string {
+/** `partial` without the joiners it ends in ("20," → "20"). */
+export function withoutTrailingJoiners(partial: string): string {
   let t = partial;
   while (t.length > 0 && JOINERS.includes(t[t.length - 1]!)) t = t.slice(0, -1);
-  return baseForm(t);
+  return t;
+}
+
+/** The form a term still being written is prefix-matched in: lower case, without trailing joiners or possessive. */
+export function prefixForm(partial: string): string {
+  return baseForm(withoutTrailingJoiners(partial));
 }
 
 function sortedUnique(words: Iterable<string>): string[] {
@@ -228,8 +233,7 @@ export class DocumentTerms {
    * term with one ("PeCK") must be, or with `prefix` begin, one of the document's terms as written.
    */
   private casedAsWritten(term: string, prefix: boolean): boolean {
-    let t = writtenForm(term);
-    if (prefix) while (t.length > 0 && JOINERS.includes(t[t.length - 1]!)) t = t.slice(0, -1);
+    const t = prefix ? withoutTrailingJoiners(writtenForm(term)) : writtenForm(term);
     if (!casedTerm(t)) return true;
     return prefix ? hasPrefix(this.written, t) : this.writtenSet.has(t);
   }
@@ -274,9 +278,8 @@ export class DocumentTerms {
    * into "1,000"): "20" begins "2004", but "20," begins nothing the document has.
    */
   private joinsNowhere(partial: string, initial: boolean): boolean {
-    let term = partial;
-    while (term.length > 0 && JOINERS.includes(term[term.length - 1]!)) term = term.slice(0, -1);
-    term = term.replace(/['’]s$/iu, ''); // a possessive finishes its term too ("20's")
+    // a possessive finishes its term too ("20's")
+    const term = withoutTrailingJoiners(partial).replace(/['’]s$/iu, '');
     if (term.length === 0 || term === partial || !isRestricted(term, initial, this.lexicon)) return false;
     if (this.allows(term, initial)) return false;
     return !hasPrefix(this.prefixes, partial.toLowerCase().replace(/’/g, "'"));
@@ -285,9 +288,7 @@ export class DocumentTerms {
   /** Whether a term still being written can still become one the summary may use. */
   allowsPrefix(written: string, initial: boolean): boolean {
     if (this.joinsNowhere(written, initial)) return false;
-    let partial = written;
-    while (partial.length > 0 && JOINERS.includes(partial[partial.length - 1]!))
-      partial = partial.slice(0, -1);
+    const partial = withoutTrailingJoiners(written);
     const cased = this.casedAsWritten(partial, true);
     if (cased && (this.allows(partial, initial) || this.hasPrefix(partial))) return true;
     if (partial.includes('-')) {

@@ -4,6 +4,7 @@
  * say, though every term in it is the document's.
  */
 import { normalizeNumber } from './terms';
+import { beforeFirstSentence } from './usability';
 
 /** Units of measure and money whose confusion changes a fact (plural and singular forms). */
 const UNITS = new Map<string, string>(
@@ -59,10 +60,5 @@ export function beforeFirstMisstated(
   text: string,
   document: ReadonlyMap<string, ReadonlySet<string>>,
 ): string {
-  const kept: string[] = [];
-  for (const sentence of text.split(/(?<=[.!?]["'’”)]*)\s+/u)) {
-    if (misstatesUnit(sentence, document)) break;
-    kept.push(sentence);
-  }
-  return kept.join(' ');
+  return beforeFirstSentence(text, (sentence) => misstatesUnit(sentence, document));
 }

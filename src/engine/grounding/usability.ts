@@ -118,13 +118,28 @@ export function isLooping(text: string): boolean {
   return false;
 }
 
+/** The sentences of a summary as written, split after . ! ? (and a closing quote or bracket). */
+export function sentenceSpans(text: string): string[] {
+  return text.split(/(?<=[.!?]["'’”)]*)\s+/u);
+}
+
+/** `text`'s sentences before the first that is `faulty`, or '' when the first one is. */
+export function beforeFirstSentence(text: string, faulty: (sentence: string) => boolean): string {
+  const kept: string[] = [];
+  for (const sentence of sentenceSpans(text)) {
+    if (faulty(sentence)) break;
+    kept.push(sentence);
+  }
+  return kept.join(' ');
+}
+
 /**
  * A looping summary cut before its first sentence that repeats what came before ("... It starts with a stack
  * of training examples. It loads the per-objective deltas. It starts training with a stack." keeps the first
  * three sentences), or '' when the first sentence loops already.
  */
 export function beforeFirstRepeat(text: string): string {
-  const spans = text.split(/(?<=[.!?]["'’”)]*)\s+/u);
+  const spans = sentenceSpans(text);
   let kept = '';
   for (const span of spans) {
     const next = kept === '' ? span : `${kept} ${span}`;
@@ -235,7 +250,7 @@ export function endAtSentence(summary: string): string {
  * summary this model wrote that long read as one.
  */
 export function runsOn(summary: string): boolean {
-  return summary.split(/(?<=[.!?]["'’”)]*)\s+/u).some((s) => words(s).length > MAX_SENTENCE_WORDS);
+  return sentenceSpans(summary).some((s) => words(s).length > MAX_SENTENCE_WORDS);
 }
 
 /** `summary` without trailing terms the document does not allow (a name cut short), ended at a sentence if it can be. */
