@@ -62,6 +62,7 @@ interface Options {
   graph: string;
   threads: number | null;
   maxNewTokens: number | null;
+  readingTokens: number | null;
   limit: number | null;
 }
 
@@ -77,6 +78,7 @@ const USAGE = `usage: node dist/eval-generate.js (--data DIR | --input FILE) --o
   --modes a,b          grounded,ungrounded (default both)
   --model DIR          model directory (default $STEER_MODEL_DIR or models/clp-smollm2-135m)
   --label NAME         the model's name in the records (default: the directory's name)
+  --reading-tokens N   read at most N tokens of a document, its salient passages beyond
   --device D --graph G --threads N --max-new-tokens N
   --limit N            stop after N documents (for timing runs)`;
 
@@ -98,6 +100,7 @@ function parseArgs(argv: readonly string[]): Options {
     graph: 'quantized',
     threads: null,
     maxNewTokens: null,
+    readingTokens: null,
     limit: null,
   };
   const int = (flag: string, v: string, min: number): number => {
@@ -165,6 +168,9 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case '--max-new-tokens':
         o.maxNewTokens = int(flag, v, 1);
+        break;
+      case '--reading-tokens':
+        o.readingTokens = int(flag, v, 16);
         break;
       case '--limit':
         o.limit = int(flag, v, 1);
@@ -320,6 +326,7 @@ async function main(): Promise<void> {
         try {
           const { items, timings } = await previewDetailed(model, text, weightsList, {
             ...(o.maxNewTokens !== null ? { maxNewTokens: o.maxNewTokens } : {}),
+            ...(o.readingTokens !== null ? { readingTokens: o.readingTokens } : {}),
             sampling: { grounded: mode === 'grounded' },
           });
           const ms = Math.round(performance.now() - t0);

@@ -5,7 +5,8 @@
  * carries a `problem` instead of a summary.
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
-import { announcesItself, copiesTurns, echoesPrompt, speakerTags, speaksAsNarrator } from './document-echo';
+import { announcesItself, echoesPrompt, speaksAsNarrator } from './document-echo';
+import { speakerTags, writesTurn } from './grounding/turns';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import { unsupportedTerms } from './grounding/terms';
 import type { Grounding, ResolvedSampling } from './generation/config';
@@ -17,6 +18,8 @@ import {
   beforeLastClause,
   endAtSentence,
   endsSentence,
+  beforeFirstFragment,
+  hasFragment,
   runsOn,
   unusable,
   unusableMessage,
@@ -157,20 +160,21 @@ export async function retryUnusable(
   onProgress: SummarizeOptions['onProgress'],
 ): Promise<void> {
   const prompt = promptText(model);
-  const tags = speakerTags(document);
   const units = quantityUnits(document);
   // Grounded decoding keeps unsupported terms out while it can; a summary whose end was forced (no token
   // passed) may still hold a term it never finished checking ("Networkx Graph." for "Networkx Graphs").
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
+  const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
       ? 'empty'
       : null) ??
-    (copiesTurns(summary, tags) ? 'transcript' : null) ??
+    (writesTurn(summary, tags) ? 'transcript' : null) ??
     (misstatesUnit(summary, units) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
     (runsOn(summary) ? 'runon' : null) ??
+    (hasFragment(summary) ? 'fragment' : null) ??
     (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null);
   // a summary that loops, or misstates a unit, after some good sentences keeps those, and one stranded
   // mid-sentence its whole clauses, if they pass by themselves
@@ -183,9 +187,11 @@ export async function retryUnusable(
           ? beforeFirstMisstated(out.summary, units)
           : reason === 'unsupported' && doc
             ? beforeFirstSentence(out.summary, (s) => unsupportedTerms(s, doc).length > 0)
-            : reason === 'unfinished'
-              ? beforeLastClause(out.summary)
-              : '';
+            : reason === 'fragment'
+              ? beforeFirstFragment(out.summary)
+              : reason === 'unfinished'
+                ? beforeLastClause(out.summary)
+                : '';
     return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
   };
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));

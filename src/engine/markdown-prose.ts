@@ -30,6 +30,8 @@ export function markdownProse(text: string): string {
       .replace(/<\/?[a-zA-Z][^>]*>/g, '')
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/(^|\W)\*([^*\s][^*]*)\*(?=\W|$)/g, '$1$2')
+      // _emphasis_ only between spaces or punctuation: ml_dtypes and __init__ stay as they are
+      .replace(/(^|[\s("'])_([^_\s](?:[^_]*[^_\s])?)_(?=[\s)"'.,;:!?]|$)/g, '$1$2')
       .replace(/`([^`]*)`/g, '$1')
       .replace(/[\p{Extended_Pictographic}\p{So}][\uFE0F\u200D]*\s?/gu, '');
     // Headings are structure: read as sentences, the title was what the model copied ("Steer.").

@@ -177,8 +177,9 @@ async function run(
   // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
   let docs = weightings.map(() => reading);
   let docTokens = weightings.map(() => readingTokens);
-  if (readingTokens > budget && (options.longDocuments ?? 'passages') === 'passages') {
-    const selection = selectPassages(reading, count, Math.min(budget, PASSAGE_TOKENS));
+  const cap = Math.min(budget, options.readingTokens ?? budget);
+  if (readingTokens > cap && (options.longDocuments ?? 'passages') === 'passages') {
+    const selection = selectPassages(reading, count, Math.min(cap, PASSAGE_TOKENS));
     options.onProgress?.({
       stage: 'select',
       done: selection.kept,

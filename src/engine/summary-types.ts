@@ -43,6 +43,8 @@ export interface SummarizeOptions {
    * (passages.ts); `chunks` summarizes it part by part, then the parts' summaries.
    */
   longDocuments?: 'passages' | 'chunks';
+  /** Read at most this many tokens of the document, its salient passages beyond (default: see summarize.ts). */
+  readingTokens?: number;
 }
 
 export type PreviewOptions = Omit<SummarizeOptions, 'weights'>;

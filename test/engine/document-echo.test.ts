@@ -4,13 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  announcesItself,
-  copiesTurns,
-  echoesPrompt,
-  speakerTags,
-  speaksAsNarrator,
-} from '../../src/engine/document-echo';
+import { announcesItself, echoesPrompt, speaksAsNarrator } from '../../src/engine/document-echo';
+import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms } from '../../src/engine/grounding/terms';
 
@@ -68,13 +63,13 @@ test("a conversation's speaker tags are the tags that open two lines or more", (
 test('a summary that copies turns is caught; one that names the speakers in sentences is not', () => {
   const tags = speakerTags('Grad G: so um .\nGrad C: and .\nGrad G: yes .\nGrad C: right .');
   // a QMSum meeting transcript at faithful=1 and complete=1
-  assert.equal(copiesTurns("Grad G: and so um y you 're going shopping here .", tags), true);
-  assert.equal(copiesTurns('Grad G: Grad C: and so we had a meeting on Friday.', tags), true);
+  assert.equal(writesTurn("Grad G: and so um y you 're going shopping here .", tags), true);
+  assert.equal(writesTurn('Grad G: Grad C: and so we had a meeting on Friday.', tags), true);
   assert.equal(
-    copiesTurns("This text summarizes Grad G's intention for Grad C's high-level tasks.", tags),
+    writesTurn("This text summarizes Grad G's intention for Grad C's high-level tasks.", tags),
     false,
   );
-  assert.equal(copiesTurns('Grad C wants to hire one more person.', tags), false);
+  assert.equal(writesTurn('Grad C wants to hire one more person.', tags), false);
 });
 
 test("grounded decoding refuses the colon after a speaker's tag, and only there", () => {

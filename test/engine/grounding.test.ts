@@ -19,6 +19,8 @@ import {
   beforeLastClause,
   endAtSentence,
   runsOn,
+  hasFragment,
+  beforeFirstFragment,
   endsSentence,
   isLooping,
   unusable,
@@ -219,6 +221,32 @@ test('a sentence that runs on past 60 words is caught; long summaries of shorter
   const sentence =
     'The town of Harrow Bay will open its first public solar farm next spring after two years. ';
   assert.ok(!runsOn(sentence.repeat(6).trim()));
+});
+
+test('a lone identifier or a bare link scheme as a sentence is caught and cut; initialisms and abbreviations are not', () => {
+  // the shipped model on a mocha reporter (complete=1) and the networkx README (faithful=1)
+  assert.ok(
+    hasFragment('module.exports. Visit function. suite.on. Suite.constants.EVENT_FILE_REQUIRE is a suite.'),
+  );
+  assert.ok(hasFragment('exports.validateOptions. validated options for object.'));
+  assert.ok(hasFragment('NetworkX homepage: https. Networkx homepage: https:'));
+  assert.ok(hasFragment('NetworkX homepage (https) is a Python package for networkx.'));
+  assert.equal(
+    beforeFirstFragment('This code visits a suite. suite.on. It creates suites.'),
+    'This code visits a suite.',
+  );
+  assert.equal(beforeFirstFragment('module.exports. Visit suite function.'), '');
+  // a full stop of an initialism, an abbreviation or a version ends no sentence
+  for (const fine of [
+    'The U.S. economy grew.',
+    'Mr. Smith said so.',
+    'Sign up at 5 p.m. today.',
+    'Smith et al. propose a method.',
+    'It runs on Python 3.11. It is fast.',
+    'Jeff sleeps.',
+    'See https://networkx.org for more.',
+  ])
+    assert.ok(!hasFragment(fine), fine);
 });
 
 test('the last check refuses a list of words and passes a sentence with a list in it', () => {

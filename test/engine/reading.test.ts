@@ -27,6 +27,16 @@ test('Markdown is read as its prose: no fence, table, heading, link syntax or em
   assert.equal(prose, 'hf-xet enables huggingface_hub to use xet storage for uploads. Chunks are shared.');
 });
 
+test('emphasis with underscores is unwrapped; identifiers with underscores are not', () => {
+  const readme =
+    '# emoji-regex\n\n_emoji-regex_ offers a regular expression. See **ml_dtypes** and `__init__`.\n';
+  assert.equal(markdownProse(readme), 'emoji-regex offers a regular expression. See ml_dtypes and __init__.');
+  assert.equal(
+    markdownProse('# t\n\nUse **a** with _care_, not my_var_name or __init__.'),
+    'Use a with care, not my_var_name or __init__.',
+  );
+});
+
 test('plain text is read as it is written', () => {
   const text = 'The board met on Monday. 🎉 It approved the farm.';
   assert.equal(markdownProse(text), text);

@@ -26,7 +26,10 @@ export function endsWithTag(text: string, tags: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** Whether `text` writes one of `tags` followed by a colon anywhere. */
+/**
+ * Whether `text` writes one of `tags` followed by a colon anywhere: a summary that copies turns ("Grad G: and
+ * so um ... Grad C: And ..."). Grounded decoding refuses that colon; the last check catches one decoded without.
+ */
 export function writesTurn(text: string, tags: ReadonlySet<string>): boolean {
   for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1))
     if (endsWithTag(text.slice(0, i), tags)) return true;

@@ -15,6 +15,7 @@ export type Unusable =
   | 'transcript'
   | 'misstated'
   | 'runon'
+  | 'fragment'
   | 'unsupported';
 
 /**
@@ -221,6 +222,7 @@ export function unusableMessage(reason: Unusable): string {
     transcript: "it copied the conversation's turns instead of summarizing them",
     misstated: 'it gave a number of the text another unit than the text does',
     runon: 'it wrote one endless sentence',
+    fragment: 'it wrote a name or an identifier as a sentence',
     unsupported: 'it named something the text does not',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
@@ -251,6 +253,50 @@ export function endAtSentence(summary: string): string {
  */
 export function runsOn(summary: string): boolean {
   return sentenceSpans(summary).some((s) => words(s).length > MAX_SENTENCE_WORDS);
+}
+
+/** An initialism or an abbreviation with its full stop ("U.S.", "Mr."): a one-word span that is no sentence. */
+function isAbbreviation(term: string): boolean {
+  return /^(\p{L}\.)+\p{L}?$/u.test(term) || ABBREVIATIONS.has(term.toLowerCase().replace(/\.$/u, ''));
+}
+
+/**
+ * Whether a sentence is a lone word or identifier ("module.exports.", "suite.on.") or the scheme of a link
+ * with the link left out ("NetworkX homepage: https.", "(https)"). Grounded decoding refuses sentences of fewer than
+ * three terms, but a full stop after a dotted word may be an initialism's ("the U.S. economy"), so it lets
+ * "exports.validateOptions. validated options for object." through as one sentence; the last check reads
+ * each span between full stops on its own.
+ */
+export function isFragment(sentence: string): boolean {
+  const terms = termsOf(sentence);
+  if (/\(https?\)|\bhttps?:(?!\/\/)|\bhttps?\.?$/iu.test(sentence.trim())) return true;
+  return terms.length === 1 && !isAbbreviation(terms[0]!.text);
+}
+
+/** The sentences of `summary`, a span after an initialism or abbreviation ("at 5 p.m. today.") joined to it. */
+function sentencesAfterAbbreviations(summary: string): string[] {
+  const out: string[] = [];
+  for (const span of sentenceSpans(summary.trim())) {
+    const last = termsOf(out.at(-1) ?? '').at(-1)?.text ?? '';
+    if (out.length > 0 && (isAbbreviation(last) || last.length === 1)) out[out.length - 1] += ` ${span}`;
+    else out.push(span);
+  }
+  return out;
+}
+
+/** Whether a sentence of `summary` is a fragment (`isFragment`). */
+export function hasFragment(summary: string): boolean {
+  return sentencesAfterAbbreviations(summary).some(isFragment);
+}
+
+/** `summary`'s sentences before its first fragment, or '' when the first one is. */
+export function beforeFirstFragment(summary: string): string {
+  const kept: string[] = [];
+  for (const sentence of sentencesAfterAbbreviations(summary)) {
+    if (isFragment(sentence)) break;
+    kept.push(sentence);
+  }
+  return kept.join(' ');
 }
 
 /** `summary` without trailing terms the document does not allow (a name cut short), ended at a sentence if it can be. */
