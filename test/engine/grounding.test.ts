@@ -137,7 +137,9 @@ test('a row stuck inside a number records where the number began, and a decoding
   // "January 1, 20" begins "2004", but the model wants "2021": no token may follow "20"
   const vocab = ['', 'Version', ' 2.0', ' January', ' 1', ',', ' 20', '21', '04', '.'];
   const pieces = toyPieces(vocab);
-  const continuation = new Continuation(new DocumentTerms('Version 2.0, January 2004. Section 1 applies.'));
+  const continuation = new Continuation(
+    new DocumentTerms('Version 2.0, January 2004. Since January 1 it applies.'),
+  );
   const at = (...ps: string[]) => ps.map((p) => vocab.indexOf(p));
   const generated = at('Version', ' 2.0', ',', ' January', ' 1', ',', ' 20');
   const logits = (scores: Record<string, number>) => {
@@ -236,6 +238,9 @@ test('a lone identifier or a bare link scheme as a sentence is caught and cut; i
     'This code visits a suite.',
   );
   assert.equal(beforeFirstFragment('module.exports. Visit suite function.'), '');
+  // a number is no initial: "1." on its own is a fragment (the Apache License at complete=1)
+  assert.ok(hasFragment('The terms of Version 2.0, January 2004, 1.0, 1. 1.'));
+  assert.ok(!hasFragment('J. R. R. Tolkien wrote it.'));
   // a full stop of an initialism, an abbreviation or a version ends no sentence
   for (const fine of [
     'The U.S. economy grew.',

@@ -19,6 +19,8 @@ import { RESTRICTED_NUMBER_WORDS } from '../words';
 export const TERM = /[\p{L}\p{N}_]+(?:[.,'’\-/:@+]+[\p{L}\p{N}_]+)*/gu;
 export const JOINERS = ".,'’-/:@+";
 const TERM_CHAR = /[\p{L}\p{N}_]/u;
+/** What may stand between a month and a number in a date: spaces, and before a year an apostrophe ("Dec '03"). */
+const DATE_GAP = /^\s+['’]?$/u;
 
 /** Number words a summary may not invent ("one" and "first" are too common to restrict): `rules/number-words.txt`. */
 export const NUMBER_WORDS: Readonly<Record<string, string>> = RESTRICTED_NUMBER_WORDS;
@@ -191,7 +193,8 @@ export class DocumentTerms {
     let previous: { form: string; end: number } | undefined;
     for (const m of document.matchAll(TERM)) {
       const term = m[0];
-      if (previous && /^\s+$/u.test(document.slice(previous.end, m.index)))
+      // side by side: spaces, or before a year an apostrophe ("Dec '03"), as a date may be written
+      if (previous && DATE_GAP.test(document.slice(previous.end, m.index)))
         this.nextTerms.set(previous.form, [...(this.nextTerms.get(previous.form) ?? []), baseForm(term)]);
       previous = { form: baseForm(term), end: m.index + term.length };
       const pieces = [term, ...term.split(/[.,'’\-/:@+]+/u).filter((p) => p.length > 0)];
@@ -330,12 +333,29 @@ export function termsOf(text: string, from = 0): Term[] {
   return out;
 }
 
-/** Whether `second` is a name right after the name `first`, separated by spaces only. */
+const MONTHS = new Set(
+  'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec'.split(
+    ' ',
+  ),
+);
+
+/** Whether `first` then `second` write a date: a month, then a number ("July 27", "January 2004"). */
+function isDate(first: string, second: string): boolean {
+  return MONTHS.has(first.toLowerCase().replace(/\.$/u, '')) && /^\p{N}/u.test(second);
+}
+
+/**
+ * Whether `second` is a name right after the name `first`, or a number right after a month (a date is a pair
+ * the document must have as well: "July 27" for "July last year ... 27 members", "January ’06"), separated by
+ * spaces only (before a year, perhaps an apostrophe).
+ */
 export function namesSideBySide(text: string, first: Term, second: Term, doc: DocumentTerms): boolean {
+  const gap = text.slice(first.end, second.start);
   return (
-    /^\s+$/u.test(text.slice(first.end, second.start)) &&
-    doc.isName(first.text, first.initial) &&
-    doc.isName(second.text, second.initial)
+    (/^\s+$/u.test(gap) &&
+      doc.isName(first.text, first.initial) &&
+      doc.isName(second.text, second.initial)) ||
+    (DATE_GAP.test(gap) && isDate(first.text, second.text))
   );
 }
 

@@ -273,12 +273,12 @@ export function isFragment(sentence: string): boolean {
   return terms.length === 1 && !isAbbreviation(terms[0]!.text);
 }
 
-/** The sentences of `summary`, a span after an initialism or abbreviation ("at 5 p.m. today.") joined to it. */
+/** The sentences of `summary`, a span after an initialism, an initial or an abbreviation ("at 5 p.m. today.") joined to it. */
 function sentencesAfterAbbreviations(summary: string): string[] {
   const out: string[] = [];
   for (const span of sentenceSpans(summary.trim())) {
     const last = termsOf(out.at(-1) ?? '').at(-1)?.text ?? '';
-    if (out.length > 0 && (isAbbreviation(last) || last.length === 1)) out[out.length - 1] += ` ${span}`;
+    if (out.length > 0 && (isAbbreviation(last) || /^\p{L}$/u.test(last))) out[out.length - 1] += ` ${span}`;
     else out.push(span);
   }
   return out;

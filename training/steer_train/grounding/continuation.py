@@ -33,8 +33,9 @@ _PUNCTUATION_RUN = re.compile(r"[^\w\s](\s*[^\w\s]){2}")
 # An ampersand glued to a word (".&head"); "Tom & Jerry" is prose.
 _GLUED_AMPERSAND = re.compile(r"[^\s]&")
 # A comma, colon, semicolon, ! or ? after a space ("This is a reminder ! ?"): English writes them attached;
-# and two spaces in a row, which lay out a transcript's columns, not a sentence ("Kristina on tv  Jannette").
-_SPACED_MARK = re.compile(r"\s[,;:!?]| {2}")
+# a possessive or a lone apostrophe after a space ("January ’s license", "January ’ 1.0"); and two spaces in a
+# row, which lay out a transcript's columns, not a sentence ("Kristina on tv  Jannette").
+_SPACED_MARK = re.compile(r"\s[,;:!?]|\s['’](?:s(?![^\W\d_])|\s)| {2}")
 # The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not.
 _TOUCHING_PAIRS = {".)", "!)", "?)", "%)", "%.", "%,", "%;", "%:", ").", "),", ");", "):", ")!", ")?", "($", "(£", "(€"}
 

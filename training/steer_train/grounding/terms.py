@@ -33,6 +33,7 @@ _DIGIT = re.compile(r"\d")
 _SPLIT = re.compile(r"[.,'’\-/:@+]+")
 _ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _SPACE_ONLY = re.compile(r"^\s+$")
+_DATE_GAP = re.compile(r"\s+['’]?\Z")
 
 
 # Parts of web addresses: a summary writes them only where the document has an address.
@@ -182,7 +183,8 @@ class DocumentTerms:
         previous: tuple[str, int] | None = None
         for m in TERM.finditer(document):
             term = m.group()
-            if previous and _SPACE_ONLY.match(document[previous[1] : m.start()]):
+            # side by side: spaces, or before a year an apostrophe ("Dec '03"), as a date may be written
+            if previous and _DATE_GAP.match(document[previous[1] : m.start()]):
                 next_terms.setdefault(previous[0], set()).add(_base_form(term))
             previous = (_base_form(term), m.end())
             for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
@@ -286,14 +288,25 @@ def terms_of(text: str, start: int = 0) -> list[tuple[str, int, int, bool]]:
     return [(m.group(), m.start(), m.end(), opens_sentence(text, m.start())) for m in TERM.finditer(text, start)]
 
 
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _is_date(first: str, second: str) -> bool:
+    """Whether ``first`` then ``second`` write a date: a month, then a number ("July 27", "January 2004")."""
+    return first.lower().removesuffix(".") in _MONTHS and second[:1].isdigit()
+
+
 def names_side_by_side(
     text: str, first: tuple[str, int, int, bool], second: tuple[str, int, int, bool], doc: DocumentTerms
 ) -> bool:
-    """Whether ``second`` is a name right after the name ``first``, separated by spaces only."""
-    return (
-        bool(_SPACE_ONLY.match(text[first[2] : second[1]]))
-        and doc.is_name(first[0], first[3])
-        and doc.is_name(second[0], second[3])
+    """Whether ``second`` is a name right after the name ``first``, or a number right after a month (a date
+    is a pair the document must have as well), separated by spaces only (before a year, perhaps an apostrophe)."""
+    gap = text[first[2] : second[1]]
+    return (bool(_SPACE_ONLY.match(gap)) and doc.is_name(first[0], first[3]) and doc.is_name(second[0], second[3])) or (
+        bool(_DATE_GAP.match(gap)) and _is_date(first[0], second[0])
     )
 
 
