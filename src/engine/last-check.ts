@@ -176,24 +176,30 @@ export async function retryUnusable(
     (runsOn(summary) ? 'runon' : null) ??
     (hasFragment(summary) ? 'fragment' : null) ??
     (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null);
-  // a summary that loops, or misstates a unit, after some good sentences keeps those, and one stranded
-  // mid-sentence its whole clauses, if they pass by themselves
+  // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
+  // not, writes a fragment) keeps those, and one stranded mid-sentence its whole clauses, if they pass by
+  // themselves
+  const cutFor = (reason: Unusable | null, summary: string): string => {
+    switch (reason) {
+      case 'looping':
+        return beforeFirstRepeat(summary);
+      case 'misstated':
+        return beforeFirstMisstated(summary, units);
+      case 'unsupported':
+        return doc ? beforeFirstSentence(summary, (s) => unsupportedTerms(s, doc).length > 0) : '';
+      case 'fragment':
+        return beforeFirstFragment(summary);
+      case 'unfinished':
+        return beforeLastClause(summary);
+      default:
+        return '';
+    }
+  };
   const withoutLoop = (out: RowOutput): RowOutput => {
-    const reason = check(out);
-    const cut =
-      reason === 'looping'
-        ? beforeFirstRepeat(out.summary)
-        : reason === 'misstated'
-          ? beforeFirstMisstated(out.summary, units)
-          : reason === 'unsupported' && doc
-            ? beforeFirstSentence(out.summary, (s) => unsupportedTerms(s, doc).length > 0)
-            : reason === 'fragment'
-              ? beforeFirstFragment(out.summary)
-              : reason === 'unfinished'
-                ? beforeLastClause(out.summary)
-                : '';
+    const cut = cutFor(check(out), out.summary);
     return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
   };
+
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));
   const reasons = outputs.map(check);
   let opener: number[] | undefined; // only when a row needs another way
