@@ -44,8 +44,8 @@ const PUNCTUATION_RUN = /[^\p{L}\p{N}_\s](\s*[^\p{L}\p{N}_\s]){2}/u;
 const GLUED_AMPERSAND = /[^\s]&/u;
 /**
  * A comma, colon, semicolon, ! or ? after a space ("This is a reminder ! ?"): English writes them attached;
- * a possessive or a lone apostrophe after a space ("January ’s license", "January ’ 1.0"); and two spaces in a row, which lay out a transcript's
- * columns, not a sentence ("Kristina on tv  Jannette").
+ * a possessive or a lone apostrophe after a space ("January ’s license", "January ’ 1.0"); and two spaces in
+ * a row, which lay out a transcript's columns, not a sentence ("Kristina on tv  Jannette").
  */
 const SPACED_MARK = /\s[,;:!?]|\s['’](?:s(?!\p{L})|\s)| {2}/u;
 /** The two punctuation marks that may touch, quotes aside; any other pair (".+", "./", ",,", ")(") may not. */

@@ -19,6 +19,8 @@ import { RESTRICTED_NUMBER_WORDS } from '../words';
 export const TERM = /[\p{L}\p{N}_]+(?:[.,'’\-/:@+]+[\p{L}\p{N}_]+)*/gu;
 export const JOINERS = ".,'’-/:@+";
 const TERM_CHAR = /[\p{L}\p{N}_]/u;
+/** Letters with full stops between them, as a term is written without its last full stop: "e.g", "U.S", "p.m". */
+export const INITIALISM = /^(\p{L}\.)+\p{L}$/u;
 /** What may stand between a month and a number in a date: spaces, and before a year an apostrophe ("Dec '03"). */
 const DATE_GAP = /^\s+['’]?$/u;
 
@@ -264,7 +266,7 @@ export class DocumentTerms {
   /** Whether `term`, not a name or number, is a word: in the vocabulary or the document, or an abbreviation (e.g.). */
   private isWord(term: string): boolean {
     const base = baseForm(term);
-    return this.vocabulary.has(base) || this.terms.has(base) || /^(\p{L}\.)+\p{L}$/u.test(base);
+    return this.vocabulary.has(base) || this.terms.has(base) || INITIALISM.test(base);
   }
 
   /** Whether a finished `term` may appear in a summary of this document; a compound ("Google-owned") may when each part may. */

@@ -4,7 +4,7 @@
  * engine's last check (last-check.ts) adds rules of its own, such as a sentence that runs on (`runsOn`).
  */
 import { ABBREVIATIONS, SENTENCE_END } from './continuation';
-import { termsOf, type DocumentTerms } from './terms';
+import { INITIALISM, termsOf, type DocumentTerms } from './terms';
 
 export type Unusable =
   | 'empty'
@@ -124,10 +124,14 @@ export function sentenceSpans(text: string): string[] {
   return text.split(/(?<=[.!?]["'’”)]*)\s+/u);
 }
 
-/** `text`'s sentences before the first that is `faulty`, or '' when the first one is. */
-export function beforeFirstSentence(text: string, faulty: (sentence: string) => boolean): string {
+/** `text`'s sentences (as `sentences` splits it) before the first that is `faulty`, or '' when the first one is. */
+export function beforeFirstSentence(
+  text: string,
+  faulty: (sentence: string) => boolean,
+  sentences: (text: string) => string[] = sentenceSpans,
+): string {
   const kept: string[] = [];
-  for (const sentence of sentenceSpans(text)) {
+  for (const sentence of sentences(text)) {
     if (faulty(sentence)) break;
     kept.push(sentence);
   }
@@ -255,25 +259,28 @@ export function runsOn(summary: string): boolean {
   return sentenceSpans(summary).some((s) => words(s).length > MAX_SENTENCE_WORDS);
 }
 
-/** An initialism or an abbreviation with its full stop ("U.S.", "Mr."): a one-word span that is no sentence. */
+/** An initialism or an abbreviation, written as a term is (without its last full stop: "U.S", "Mr"). */
 function isAbbreviation(term: string): boolean {
-  return /^(\p{L}\.)+\p{L}?$/u.test(term) || ABBREVIATIONS.has(term.toLowerCase().replace(/\.$/u, ''));
+  return INITIALISM.test(term) || ABBREVIATIONS.has(term.toLowerCase());
 }
 
 /**
  * Whether a sentence is a lone word or identifier ("module.exports.", "suite.on.") or the scheme of a link
- * with the link left out ("NetworkX homepage: https.", "(https)"). Grounded decoding refuses sentences of fewer than
- * three terms, but a full stop after a dotted word may be an initialism's ("the U.S. economy"), so it lets
- * "exports.validateOptions. validated options for object." through as one sentence; the last check reads
- * each span between full stops on its own.
+ * with the link left out ("NetworkX homepage: https.", "(https)"). Grounded decoding refuses sentences of
+ * fewer than three terms, but a full stop after a dotted word may be an initialism's ("the U.S. economy"), so
+ * it lets "exports.validateOptions. validated options for object." through as one sentence; the last check
+ * reads each span between full stops on its own.
  */
 export function isFragment(sentence: string): boolean {
-  const terms = termsOf(sentence);
   if (/\(https?\)|\bhttps?:(?!\/\/)|\bhttps?\.?$/iu.test(sentence.trim())) return true;
+  const terms = termsOf(sentence);
   return terms.length === 1 && !isAbbreviation(terms[0]!.text);
 }
 
-/** The sentences of `summary`, a span after an initialism, an initial or an abbreviation ("at 5 p.m. today.") joined to it. */
+/**
+ * The sentences of `summary`, a span after an initialism, an initial or an abbreviation ("at 5 p.m. today.")
+ * joined to it.
+ */
 function sentencesAfterAbbreviations(summary: string): string[] {
   const out: string[] = [];
   for (const span of sentenceSpans(summary.trim())) {
@@ -291,12 +298,7 @@ export function hasFragment(summary: string): boolean {
 
 /** `summary`'s sentences before its first fragment, or '' when the first one is. */
 export function beforeFirstFragment(summary: string): string {
-  const kept: string[] = [];
-  for (const sentence of sentencesAfterAbbreviations(summary)) {
-    if (isFragment(sentence)) break;
-    kept.push(sentence);
-  }
-  return kept.join(' ');
+  return beforeFirstSentence(summary, isFragment, sentencesAfterAbbreviations);
 }
 
 /** `summary` without trailing terms the document does not allow (a name cut short), ended at a sentence if it can be. */
