@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InputTooLarge, throwIfAborted } from './errors';
+import { BranchBatch, RowBatch, type DecodeBatch } from './decode-batch';
 import { buildRowDecoder, type Grounding, type ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
@@ -132,7 +133,7 @@ export async function generateBatch(
     const rowWeights = indices.map((i) => requests[i]!.weights);
 
     const t0 = performance.now();
-    let cache: KvCache;
+    let batch: DecodeBatch;
     if (responseOnly) {
       const key = prefixKey(model.id, model.graph, prefix);
       let base = made.get(key) ?? (reuse ? model.prefixCache.get(key) : undefined);
@@ -142,13 +143,27 @@ export async function generateBatch(
         if (reuse) model.prefixCache.set(key, base);
       }
       made.set(key, base);
-      // a shared cache gets the room for the whole response now rather than growing during decoding
-      const room = base.length + 1 + options.maxNewTokens + (options.start?.length ?? 0);
-      const capacity = model.runner.sharedCache ? Math.min(room, manifest.contextLength) : base.length;
-      cache = base.expand(indices.length, Math.max(capacity, base.length));
+      const steps = Math.min(
+        1 + options.maxNewTokens + (options.start?.length ?? 0),
+        manifest.contextLength - base.length,
+      );
+      if (model.runner.branches && indices.length > 1) {
+        batch = new BranchBatch(
+          model.runner,
+          base.expand(1, BranchBatch.capacity(base.length, indices.length, steps)),
+          indices.length,
+        );
+      } else {
+        // a shared cache gets the room for the whole response now rather than growing during decoding
+        const capacity = model.runner.sharedCache ? base.length + steps : base.length;
+        batch = new RowBatch(model.runner, base.expand(indices.length, Math.max(capacity, base.length)));
+      }
     } else {
       stats.prefixReused = false;
-      cache = await prefill(model, prefix, rowWeights, options.signal, options.onPrefill);
+      batch = new RowBatch(
+        model.runner,
+        await prefill(model, prefix, rowWeights, options.signal, options.onPrefill),
+      );
     }
     const t1 = performance.now();
     stats.prefillMs += t1 - t0;
@@ -164,8 +179,7 @@ export async function generateBatch(
       ),
     );
     const generator = new Generator(
-      model.runner,
-      cache,
+      batch,
       indices.map(() => last),
       rowWeights.map((weights, r) => ({ weights, decoder: decoders[r]! })),
       manifest.contextLength,

@@ -20,6 +20,26 @@ export interface StepInput {
   logits: boolean;
 }
 
+/**
+ * One step of branches: continuations of one prompt decoded as one sequence (see BranchBatch). Each branch
+ * feeds one token; the cache is one row holding the prompt and every branch's tokens so far.
+ */
+export interface BranchStepInput {
+  /** One token per branch. */
+  ids: readonly number[];
+  /** One clp_weights row per branch. */
+  weights: readonly (readonly number[])[];
+  /** The position of every token of this step (the branches are equally long). */
+  position: number;
+  /**
+   * [branches × (cache.length + branches)], row-major: 1 where a branch's token may attend to a cache
+   * position (the prompt, its own earlier tokens, itself), 0 where not (the other branches).
+   */
+  visible: Uint8Array;
+  /** One row, with a shared (in-place) cache. */
+  cache: KvCache;
+}
+
 export interface StepOutput {
   /** [batch × vocab] logits of each row's last position, or null when not asked for. */
   logits: Float32Array | null;
@@ -45,6 +65,11 @@ export class Runner {
     readonly manifest: Manifest,
     /** Whether the graph writes present into the past buffers it is given (manifest `sharedKvCache`). */
     readonly sharedCache = false,
+    /**
+     * Whether the graph decodes branches of one sequence (manifest `branches`): clp_weights and attention_mask
+     * per token, logits for every position with its own weights (stepBranches).
+     */
+    readonly branches = false,
   ) {
     const { names, numLayers } = manifest.io;
     this.inputs = new Set(session.inputNames);
@@ -135,6 +160,39 @@ export class Runner {
     return { logits: input.logits ? this.lastLogits(out, batch) : null, cache: present };
   }
 
+  /** One token per branch; returns [branches × vocab] logits and the cache with those tokens appended. */
+  async stepBranches(input: BranchStepInput): Promise<StepOutput & { logits: Float32Array }> {
+    if (!this.branches) throw new RangeError('this graph does not decode branches');
+    const { names } = this.manifest.io;
+    const k = input.ids.length;
+    const m = this.manifest.objectives.length;
+    const total = input.cache.length + k;
+    if (k === 0 || input.weights.length !== k) throw new RangeError('one token and one weighting per branch');
+    if (input.cache.batch !== 1) throw new RangeError('branches share a cache of one row');
+    if (input.visible.length !== k * total) throw new RangeError(`the mask needs ${k} × ${total} entries`);
+    if (input.cache.length + k > input.cache.capacity)
+      throw new RangeError('a branch cache is allocated for all of its steps in advance');
+    const weights = new Float32Array(k * m);
+    input.weights.forEach((w, b) => {
+      for (let j = 0; j < m; j++) weights[b * m + j] = w[j] ?? 0;
+    });
+    const feeds: Record<string, Tensor> = {
+      [names.inputIds]: new Tensor('int64', BigInt64Array.from(input.ids, BigInt), [1, k]),
+      [names.weights]: new Tensor('float32', weights, [1, k, m]),
+      [names.positionIds]: new Tensor('int64', new BigInt64Array(k).fill(BigInt(input.position)), [1, k]),
+      [names.attentionMask]: new Tensor('int64', BigInt64Array.from(input.visible, BigInt), [1, k, total]),
+    };
+    this.pastKeys.forEach((n, i) => (feeds[n] = input.cache.keys[i]!));
+    this.pastValues.forEach((n, i) => (feeds[n] = input.cache.values[i]!));
+    const out = await this.stepShared(
+      feeds,
+      input.cache,
+      { ids: [input.ids], weights: [], cache: input.cache, logits: true },
+      k,
+    );
+    return { logits: out.logits!, cache: out.cache };
+  }
+
   /** The cache itself when it has room for `seq` more positions, else a copy with headroom. */
   private roomFor(cache: KvCache, seq: number): KvCache {
     const need = cache.length + seq;
@@ -153,6 +211,7 @@ export class Runner {
     feeds: Record<string, Tensor>,
     cache: KvCache,
     input: StepInput,
+    logitPositions = 1,
   ): Promise<StepOutput> {
     const { names } = this.manifest.io;
     const fetches: Record<string, Tensor | null> = {};
@@ -166,22 +225,28 @@ export class Runner {
       throw new InferenceFailed(`onnxruntime failed: ${errorMessage(e)}`, { cause: e });
     }
     const next = cache.advance(input.ids[0]!.length);
-    return { logits: input.logits ? this.lastLogits(out, input.ids.length) : null, cache: next };
+    return {
+      logits: input.logits ? this.lastLogits(out, input.ids.length, logitPositions) : null,
+      cache: next,
+    };
   }
 
-  /** [batch × vocab] logits of each row's last position. */
-  private lastLogits(out: InferenceSession.ReturnType, batch: number): Float32Array {
+  /** [batch × positions × vocab] logits of each row's last `positions` positions. */
+  private lastLogits(out: InferenceSession.ReturnType, batch: number, positions = 1): Float32Array {
     const t = out[this.manifest.io.names.logits] as Tensor | undefined;
     if (!t || t.type !== 'float32') throw new InferenceFailed('The graph returned no float32 logits.');
     const vocab = t.dims[2] ?? 0;
     const tSeq = t.dims[1] ?? 0;
     if (vocab !== this.vocabSize)
       throw new InferenceFailed(`The graph's vocabulary is ${vocab}; the manifest says ${this.vocabSize}.`);
+    if (tSeq < positions)
+      throw new InferenceFailed(`The graph returned logits of ${tSeq} positions; ${positions} were needed.`);
     const data = t.data as Float32Array;
-    const logits = new Float32Array(batch * vocab);
+    if (tSeq === positions) return data;
+    const logits = new Float32Array(batch * positions * vocab);
     for (let r = 0; r < batch; r++) {
-      const from = (r * tSeq + (tSeq - 1)) * vocab;
-      logits.set(data.subarray(from, from + vocab), r * vocab);
+      const from = (r * tSeq + (tSeq - positions)) * vocab;
+      logits.set(data.subarray(from, from + positions * vocab), r * positions * vocab);
     }
     return logits;
   }

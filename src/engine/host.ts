@@ -92,14 +92,19 @@ export class EngineHost {
       case 'summarize': {
         const { text, weights, stream, ...rest } = request.params;
         await this.generate(request.id, stream !== false, (model, events) =>
-          summarize(model, text, { ...rest, ...(weights ? { weights } : {}), ...events }),
+          summarize(model, text, {
+            reuseSummaries: true,
+            ...rest,
+            ...(weights ? { weights } : {}),
+            ...events,
+          }),
         );
         return;
       }
       case 'preview': {
         const { text, weightsList, stream, ...rest } = request.params;
         await this.generate(request.id, stream === true, (model, events) =>
-          previewDetailed(model, text, weightsList, { ...rest, ...events }),
+          previewDetailed(model, text, weightsList, { reuseSummaries: true, ...rest, ...events }),
         );
         return;
       }

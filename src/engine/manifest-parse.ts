@@ -101,6 +101,10 @@ export function parseManifest(json: unknown): Manifest {
   const sharedKvCache = (root.has('sharedKvCache') ? root.stringList('sharedKvCache') : []).filter(
     (g) => g in graphs,
   );
+  // branches share one cache row written in place: only a shared-cache graph can decode them
+  const branches = (root.has('branches') ? root.stringList('branches') : []).filter((g) =>
+    sharedKvCache.includes(g),
+  );
 
   const io = root.object('io');
   const inputs = io.optObject('inputs');
@@ -147,6 +151,7 @@ export function parseManifest(json: unknown): Manifest {
     contextLength: root.int('contextLength', 16),
     graphs,
     sharedKvCache,
+    branches,
     tokenizer: insideModel('tokenizer', root.optString('tokenizer', 'tokenizer.json')),
     io: {
       numLayers: io.int('numLayers', 1),

@@ -87,6 +87,11 @@ export interface Manifest {
    * the runner writes each step into the cache's spare capacity instead of copying it (see KvCache).
    */
   sharedKvCache: string[];
+  /**
+   * Graphs that decode several weightings of one prompt as branches of one sequence (clp_weights and
+   * attention_mask per token; see BranchBatch): the prompt's cache is read once for all of them.
+   */
+  branches: string[];
   tokenizer: string;
   io: IoSpec;
   generation: GenerationDefaults;

@@ -8,6 +8,7 @@ import { BadOptions } from './errors';
 import { Runner } from './forward';
 import { loadManifest, type Manifest } from './manifest';
 import { DEFAULT_PREFIX_CACHE, PrefixCache, type PrefixCacheLimits } from './prefix-cache';
+import { SummaryMemo } from './summary-memo';
 import { openSession, type DeviceAttempt, type Provider, type SessionRequest } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
@@ -49,6 +50,8 @@ export interface Model {
   readonly tokenizer: TextTokenizer;
   readonly runner: Runner;
   readonly prefixCache: PrefixCache;
+  /** Summaries already made, given again when asked again (summary-memo.ts). */
+  readonly summaries: SummaryMemo;
   readonly prefillChunkTokens: number;
   /** Whether a batch row's logits are independent of the other rows (then previews decode as one batch). */
   readonly batchInvariant: boolean;
@@ -68,8 +71,14 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     (!Number.isInteger(options.prefillChunkTokens) || options.prefillChunkTokens < 1)
   )
     throw new BadOptions(`prefillChunkTokens must be a positive integer, got ${options.prefillChunkTokens}.`);
-  const runner = new Runner(opened.session, manifest, manifest.sharedKvCache.includes(opened.graph));
+  const runner = new Runner(
+    opened.session,
+    manifest,
+    manifest.sharedKvCache.includes(opened.graph),
+    manifest.branches.includes(opened.graph),
+  );
   const prefixCache = new PrefixCache({ ...DEFAULT_PREFIX_CACHE, ...options.prefixCache });
+  const summaries = new SummaryMemo();
   const batching = options.batching ?? 'auto';
   const batchInvariant =
     batching === 'auto' ? await probeBatchInvariance(runner, manifest) : batching === 'always';
@@ -87,11 +96,13 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     tokenizer,
     runner,
     prefixCache,
+    summaries,
     prefillChunkTokens,
     batchInvariant,
     loadMs: performance.now() - start,
     async dispose(): Promise<void> {
       prefixCache.clear();
+      summaries.clear();
       await opened.session.release();
     },
   };

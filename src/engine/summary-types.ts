@@ -39,6 +39,12 @@ export interface SummarizeOptions {
   /** Use the prefix cache (default true); false forces a cold prefill (for benchmarks). */
   prefixReuse?: boolean;
   /**
+   * Give a summary this model already made of the same text with the same weights and options again at once
+   * (it keeps the last 64) instead of decoding it again (default false; the engine host, which serves the
+   * extension, asks for it: a slider moved back, or a preview card's weights chosen, shows that summary).
+   */
+  reuseSummaries?: boolean;
+  /**
    * A document longer than one pass: `passages` (default) reads its salient passages in one pass
    * (passages.ts); `chunks` summarizes it part by part, then the parts' summaries.
    */

@@ -2,7 +2,8 @@
  * The fused graphs (training/steer_train/fused_graph.py: GroupQueryAttention, whose past and present are one
  * buffer the engine preallocates) on the tiny model: the cpu default when present, the Python reference
  * reproduced through the in-place cache, the in-place cache equal to the copied one, batch rows independent,
- * and model directories without them still loading the quantized graph.
+ * a preview's weightings decoded as branches of one sequence like batch rows, and model directories without
+ * them still loading the quantized graph.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -120,6 +121,34 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
     for (let i = 0; i < W.length; i++) {
       const alone = await summarize(fast, DOC, { ...opts, weights: W[i]! });
       assert.deepEqual(items[i]!.tokens, alone.tokens, `weighting ${i}`);
+    }
+  });
+
+  test('a preview decodes its weightings as branches of one cache row, as batch rows would', async () => {
+    assert.equal(fast.runner.branches, true);
+    assert.equal(fused.runner.branches, true);
+    const dir = tinyVariant((m) => (m.branches = []));
+    const opts = { maxNewTokens: 12, sampling: GREEDY };
+    for (const graph of ['fused_float32', 'fast']) {
+      const branched = graph === 'fast' ? fast : fused;
+      const rows = await loadModel(dir, { device: 'cpu', graph, threads: 1 });
+      try {
+        assert.equal(rows.runner.branches, false);
+        let branchSteps = 0;
+        const step = branched.runner.stepBranches.bind(branched.runner);
+        branched.runner.stepBranches = (input) => (branchSteps++, step(input));
+        const got = await preview(branched, DOC, W, opts);
+        delete (branched.runner as Partial<typeof branched.runner>).stepBranches;
+        assert.ok(branchSteps >= 12, `${graph}: ${branchSteps} branch steps`);
+        const want = await preview(rows, DOC, W, opts);
+        assert.deepEqual(
+          got.map((i) => i.tokens),
+          want.map((i) => i.tokens),
+          graph,
+        );
+      } finally {
+        await rows.dispose();
+      }
     }
   });
 

@@ -87,6 +87,16 @@ describe('engine process', () => {
       });
       assert.equal((p.result!.items as unknown[]).length, 2);
 
+      // the preview's card for concise=1, asked for as the summary: the same text, not decoded again
+      const again = await client.request(14, 'summarize', {
+        text: 'The council met on Tuesday.',
+        weights: { concise: 1 },
+        maxNewTokens: 4,
+      });
+      const card = (p.result!.items as { summary: string }[])[0]!;
+      assert.equal(again.result!.summary, card.summary);
+      assert.equal((again.result!.timings as { decodeMs: number }).decodeMs, 0);
+
       const bad = await client.request(13, 'summarize', { text: 'x y z', weights: { brevity: 1 } });
       assert.equal(bad.error?.code, 'BAD_WEIGHTS');
     });

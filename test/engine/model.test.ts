@@ -11,6 +11,7 @@ import { generateBatch } from '../../src/engine/decode';
 import { BinaryInput, Cancelled, EmptyInput, InputTooLarge } from '../../src/engine/errors';
 import { buildRowDecoder, resolveSampling } from '../../src/engine/generation/config';
 import { Generator } from '../../src/engine/generation/generator';
+import { RowBatch } from '../../src/engine/decode-batch';
 import { MaxNewTokensCriterion, StoppingCriteriaList } from '../../src/engine/generation/stopping-criteria';
 import { KvCache } from '../../src/engine/kvcache';
 import { loadModel, type Model } from '../../src/engine/model';
@@ -105,8 +106,7 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     const limits = [3, 10, 6];
     const run = async (rows: number[], lim: number[]): Promise<number[][]> => {
       const gen = new Generator(
-        f32.runner,
-        base.expand(rows.length),
+        new RowBatch(f32.runner, base.expand(rows.length)),
         rows.map(() => ids[ids.length - 1]!),
         rows.map((r, i) => {
           const d = buildRowDecoder(resolveSampling(GREEDY, {}), 100, manifest.specialTokens.eos);
@@ -191,6 +191,28 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
       const alone = await summarize(quant, DOC, { ...opts, weights: W[i]! });
       assert.deepEqual(items[i]!.tokens, alone.tokens, `weighting ${i}`);
     }
+  });
+
+  test("asked for again, a summary is given as it was without decoding; a preview card's weights too", async () => {
+    const opts = { maxNewTokens: 8, sampling: GREEDY, reuseSummaries: true };
+    const items = await preview(quant, DOC, W.slice(0, 3), opts);
+    const streamed: string[] = [];
+    const again = await summarize(quant, DOC, {
+      ...opts,
+      weights: W[1]!,
+      onToken: (t) => streamed.push(t.text),
+    });
+    assert.deepEqual(again.tokens, items[1]!.tokens);
+    assert.equal(again.summary, items[1]!.summary);
+    assert.equal(streamed.join('').trim(), again.summary);
+    assert.equal(again.timings.decodeMs, 0);
+    assert.equal(again.timings.prefillMs, 0);
+    // other options or another text decode again; so does a caller that does not ask for it
+    const longer = await summarize(quant, DOC, { ...opts, maxNewTokens: 9, weights: W[1]! });
+    assert.ok(longer.timings.decodeMs > 0);
+    const fresh = await summarize(quant, DOC, { ...opts, reuseSummaries: false, weights: W[1]! });
+    assert.ok(fresh.timings.decodeMs > 0);
+    assert.deepEqual(fresh.tokens, again.tokens);
   });
 
   test('seeded sampling is reproducible, and a batch samples like single runs', async () => {

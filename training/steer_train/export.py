@@ -203,6 +203,7 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
         "contextLength": 2048,
         "graphs": {"float32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx", **FUSED_GRAPHS},
         "sharedKvCache": list(FUSED_GRAPHS),
+        "branches": list(FUSED_GRAPHS),
         "tokenizer": "tokenizer.json",
         "io": {
             "numLayers": c.num_layers,

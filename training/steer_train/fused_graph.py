@@ -7,9 +7,18 @@ Per layer: SkipSimplifiedLayerNormalization (the residual add fused into the nex
 MatMulNBits once quantized) for q, k and v together and one for gate and up, GroupQueryAttention
 (com.microsoft) with the rotary embedding inside it, and the CLP deltas of each fused group in float: one
 down-projection product for the group, one up-projection per member. The contract is export.py's (same
-inputs and outputs), with one restriction: GroupQueryAttention takes each row's cache length from
-attention_mask and derives the positions from it, so there is no left padding (the engine never pads:
-finished rows are dropped, every row has the same length) and position_ids is accepted but unused.
+inputs and outputs), with one restriction: there is no padding (the engine never pads: finished rows are
+dropped, every row has the same length), so every row's cache length is the attention mask's length.
+
+Branches (tree decoding): several continuations of one prompt decoded as one sequence, so that attention
+reads the shared prompt once for all of them instead of once per batch row (bench/fused-graph.md). Three
+things make it possible, and none changes a caller that does not use them:
+- clp_weights is [batch, m] (one weighting per row) or [batch, seq, m] (one per token: each branch's token
+  carries its branch's weighting);
+- position_ids reach the rotary embedding (the branches' tokens of one step share a position);
+- attention_mask is [batch, total] (all ones) or [batch, seq, total]: per token, 0 hides a cache position
+  from it (the other branches' tokens), added to the attention scores as -inf.
+Logits come for every position that has its own weighting (the last position only with [batch, m]).
 """
 
 from __future__ import annotations
@@ -96,24 +105,42 @@ def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
     m, r = clp.num_objectives, clp.rank
     g = _Graph()
     inputs, outputs = io_names(c.num_layers)
-    ids, mask, _positions, weights = inputs[:4]
+    ids, mask, positions, weights = inputs[:4]
 
-    # gate_k [b, 1, k·m·r]: each row's weights repeated r times and scaled, once per member of a fused group
+    # gate_k [b, 1 or seq, k·m·r]: each weighting repeated r times and scaled, once per member of a fused group
     gates: dict[int, str] = {}
     if r:
         rep = np.repeat(np.eye(m, dtype=np.float32), r, axis=1) * (clp.alpha / r)
         for k in (1, 2, 3):
             gk = g.one("MatMul", [weights, g.init(f"{CLP_PREFIX}gate{k}", np.tile(rep, (1, k)))], name=f"clp_gate{k}")
-            gates[k] = g.one("Unsqueeze", [gk, g.init(f"axes_gate{k}", np.array([1], np.int64))])
+            shape = g.init(f"shape_gate{k}", np.array([0, -1, k * m * r], np.int64))
+            gates[k] = g.one("Reshape", [gk, shape], name=f"clp_gate{k}/rows")
 
-    # GroupQueryAttention reads the cache length of each row from seqlens_k (= total length - 1)
-    total64 = g.one("Gather", [g.one("Shape", [mask]), g.init("one", np.array(1, np.int64))])
+    # GroupQueryAttention reads each row's cache length from seqlens_k (= total length - 1): no padding
+    mask_shape = g.one("Shape", [mask])
+    batch64 = g.one(
+        "Slice", [mask_shape, g.init("zero_1d", np.array([0], np.int64)), g.init("one_1d", np.array([1], np.int64))]
+    )
+    total64 = g.one(
+        "Slice",
+        [mask_shape, g.init("minus_one_1d", np.array([-1], np.int64)), g.init("end_1d", np.array([2**62], np.int64))],
+    )
     total = g.one("Cast", [total64], to=TensorProto.INT32, name="total_sequence_length")
-    lens = g.one("ReduceSum", [mask, g.init("axis1", np.array([1], np.int64))], keepdims=0)
-    seqlens = g.one("Cast", [g.one("Sub", [lens, g.init("one_1d", np.array([1], np.int64))])], to=TensorProto.INT32)
+    seqlens = g.one("Cast", [g.one("Expand", [g.one("Sub", [total64, "one_1d"]), batch64])], to=TensorProto.INT32)
     cos, sin = _rotary_caches(model, max_positions)
     g.init("cos_cache", cos)
     g.init("sin_cache", sin)
+    # the mask as [batch, 1 or seq, total], then -inf where it hides a position, broadcast to [batch, 1, seq, total]
+    rows3 = g.one("Concat", [batch64, "minus_one_1d", total64], axis=0)
+    mask3 = g.one("Reshape", [mask, rows3])
+    hidden = g.one("Equal", [mask3, g.init("zero_i64", np.array(0, np.int64))])
+    bias3 = g.one(
+        "Where",
+        [hidden, g.init("minus_inf", np.array(-np.inf, np.float32)), g.init("zero_f32", np.array(0, np.float32))],
+    )
+    seq64 = g.one("Slice", [g.one("Shape", [ids]), "one_1d", g.init("two_1d", np.array([2], np.int64))])
+    bias_shape = g.one("Concat", [g.init("ones_2", np.array([1, 1], np.int64)), seq64, total64], axis=0)
+    bias = g.one("Expand", [g.one("Unsqueeze", [bias3, "one_1d"]), bias_shape], name="attention_bias")
 
     x = g.one("Gather", [g.init("embed_tokens", _np(model.embed_tokens)), ids], name="embed")
     residual, pending = x, None  # pending: the block output not yet added to the residual stream
@@ -131,7 +158,7 @@ def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
         past = [f"past_key_values.{i}.key", f"past_key_values.{i}.value"]
         att, pk, pv = g.node(
             "GroupQueryAttention",
-            [qkv, "", "", *past, seqlens, total, "cos_cache", "sin_cache"],
+            [qkv, "", "", *past, seqlens, total, "cos_cache", "sin_cache", positions, bias],
             3,
             name=f"layers.{i}.attention",
             domain=MS,
@@ -151,11 +178,13 @@ def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
         act = g.one("Mul", [g.one("Mul", [gate_, g.one("Sigmoid", [gate_])]), up])
         pending = _fused_linear(g, act, f"layers.{i}.down", [layer.down_proj], gates)
 
-    # only the last position reaches the norm and the head
+    # only the positions with their own weighting (the last one, or every branch token) reach the norm and head
     assert pending is not None, "a model without layers"
-    last = g.init("last", np.array([-1], np.int64))
-    pl = g.one("Gather", [pending, last], axis=1)
-    rl = g.one("Gather", [residual, last], axis=1)
+    one = "one_1d"
+    n_out = g.one("Slice", [g.one("Shape", [gates[1]]), one, "two_1d"]) if r else one
+    start = g.one("Neg", [n_out])
+    pl = g.one("Slice", [pending, start, "end_1d", one])
+    rl = g.one("Slice", [residual, start, "end_1d", one])
     hx, _, _, _ = g.node(
         "SkipSimplifiedLayerNormalization",
         [pl, rl, g.init("norm", _np(model.norm.weight))],
@@ -178,13 +207,13 @@ def build_fused(model: CLPModel, max_positions: int = 4096) -> onnx.ModelProto:
     f32, i64 = TensorProto.FLOAT, TensorProto.INT64
     graph_inputs = [
         helper.make_tensor_value_info(ids, i64, ["batch", "seq"]),
-        helper.make_tensor_value_info(mask, i64, ["batch", "total"]),
-        helper.make_tensor_value_info(_positions, i64, ["batch", "seq"]),
-        helper.make_tensor_value_info(weights, f32, ["batch", m]),
+        helper.make_tensor_value_info(mask, i64, None),  # [batch, total] or [batch, seq, total]
+        helper.make_tensor_value_info(positions, i64, ["batch", "seq"]),
+        helper.make_tensor_value_info(weights, f32, None),  # [batch, m] or [batch, seq, m]
         *[helper.make_tensor_value_info(n, f32, ["batch", c.num_kv_heads, "past", c.head_dim]) for n in inputs[4:]],
     ]
     graph_outputs = [
-        helper.make_tensor_value_info(outputs[0], f32, ["batch", 1, c.vocab_size]),
+        helper.make_tensor_value_info(outputs[0], f32, ["batch", "weighted_positions", c.vocab_size]),
         *[helper.make_tensor_value_info(n, f32, ["batch", c.num_kv_heads, "total", c.head_dim]) for n in outputs[1:]],
     ]
     graph = helper.make_graph(g.nodes, "steer_fused", graph_inputs, graph_outputs, g.inits)
@@ -206,10 +235,18 @@ def with_float16_cache(model: onnx.ModelProto) -> onnx.ModelProto:
         if init.name in tables:
             init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name))
     nodes: list[onnx.NodeProto] = []
+    bias16: str | None = None
     for n in g.node:
         if n.op_type != "GroupQueryAttention":
             nodes.append(n)
             continue
+        if len(n.input) > 10 and n.input[10]:
+            if bias16 is None:
+                bias16 = f"{n.input[10]}/f16"
+                nodes.append(
+                    helper.make_node("Cast", [n.input[10]], [bias16], name="attention_bias/f16", to=TensorProto.FLOAT16)
+                )
+            n.input[10] = bias16
         qkv, out = n.input[0], n.output[0]
         nodes.append(helper.make_node("Cast", [qkv], [f"{qkv}/f16"], name=f"{n.name}/qkv_f16", to=TensorProto.FLOAT16))
         n.input[0], n.output[0] = f"{qkv}/f16", f"{out}/f16"

@@ -142,3 +142,33 @@ def test_fast_graph_keeps_its_cache_in_float16(tmp_path):
     assert {i.type for i in fused.session.get_inputs() if i.name.startswith("past_")} == {"tensor(float)"}
     tokens = fast.greedy([1, 2, 3, 4, 5, 6], [1 / 3, 1 / 3, 1 / 3], 8)
     assert len(tokens) > 0 and all(isinstance(t, int) for t in tokens)
+
+
+def test_branches_of_one_sequence_equal_separate_rows(tmp_path):
+    """The fused graphs decode several weightings of one prompt as branches of one sequence (clp_weights and
+    attention_mask per token): each branch gets the logits it would get as a batch row of its own."""
+    from steer_train.build_tiny import build_tiny
+
+    build_tiny(tmp_path / "tiny")
+    om = OnnxModel(tmp_path / "tiny", "fused_float32")
+    assert om.manifest["branches"] == ["fused_float32", "fast"]
+    prompt, steps = [5, 9, 11, 3, 7, 2, 8], 4
+    w = np.array([[1, 0, 0], [0, 1, 0], [0.2, 0.3, 0.5]], np.float32)
+    k, p = len(w), len(prompt) - 1
+    _, base = om.forward(np.array([prompt[:-1]]), np.ones((1, p)), np.arange(p)[None], w[:1] * 0, om.empty_past(1))
+    rows = [np.repeat(t, k, 0) for t in base]
+    tree, tokens = list(base), np.full(k, prompt[-1])
+    for s in range(steps):
+        want, rows = om.forward(tokens[:, None], np.ones((k, p + s + 1)), np.full((k, 1), p + s), w, rows)
+        total = p + (s + 1) * k
+        mask = np.zeros((1, k, total), np.int64)
+        mask[..., :p] = 1
+        for b in range(k):
+            mask[0, b, p + b :: k] = 1  # its own tokens: one per step, k apart
+        got, tree = om.forward(tokens[None], mask, np.full((1, k), p + s), w[None], tree)
+        assert got.shape == (1, k, want.shape[-1])
+        np.testing.assert_allclose(got[0], want[:, -1], atol=1e-4)
+        tokens = want[:, -1].argmax(-1)
+    # a [batch, m] weighting still gives the last position only
+    last, _ = om.forward(np.array([prompt]), np.ones((1, p + 1)), np.arange(p + 1)[None], w[:1], om.empty_past(1))
+    assert last.shape[:2] == (1, 1)

@@ -1,10 +1,10 @@
 /**
  * The per-token generator loop (as in onnxruntime-genai): every active row feeds its pending token with
- * its own clp_weights row, gets the next token, and rows that finish leave the batch on their own.
+ * its own clp_weights row, gets the next token, and rows that finish leave the batch on their own. How the
+ * rows share the forward pass (batch rows or branches of one sequence) is the DecodeBatch's business.
  */
+import type { DecodeBatch } from '../decode-batch';
 import { throwIfAborted } from '../errors';
-import type { Runner } from '../forward';
-import type { KvCache } from '../kvcache';
 import type { RowDecoder } from './config';
 
 export type FinishReason = 'eos' | 'length' | 'context';
@@ -24,8 +24,7 @@ export interface GeneratedToken {
 }
 
 export class Generator {
-  private cache: KvCache;
-  /** Row indices still running, in the order of the cache's batch rows. */
+  /** Row indices still running, in the order of the batch's active rows. */
   private active: number[];
   private pending: number[];
   readonly sequences: number[][];
@@ -33,20 +32,18 @@ export class Generator {
   private readonly eos: Set<number>;
 
   /**
-   * @param cache the cache of the prompt without its last token, one batch row per generator row
+   * @param batch holds the prompt without its last token, for as many rows as `rows`
    * @param lastPromptToken the prompt's last token per row, fed first with the row's weights
    */
   constructor(
-    private readonly runner: Runner,
-    cache: KvCache,
+    private readonly batch: DecodeBatch,
     lastPromptToken: readonly number[],
     private readonly rows: readonly GeneratorRow[],
     private readonly contextLength: number,
     eos: readonly number[],
   ) {
-    if (cache.batch !== rows.length || lastPromptToken.length !== rows.length)
-      throw new RangeError('cache, first tokens and rows must have the same number of rows');
-    this.cache = cache;
+    if (lastPromptToken.length !== rows.length)
+      throw new RangeError('first tokens and rows must have the same number of rows');
     this.active = rows.map((_, i) => i);
     this.pending = [...lastPromptToken];
     this.sequences = rows.map(() => []);
@@ -62,18 +59,16 @@ export class Generator {
   async generateNextToken(signal?: AbortSignal): Promise<GeneratedToken[]> {
     throwIfAborted(signal);
     if (this.isDone()) return [];
-    if (this.cache.length + 1 > this.contextLength) {
+    if (this.batch.position + 1 > this.contextLength) {
       for (const r of this.active) this.finishReasons[r] = 'context';
       this.active = [];
       return [];
     }
-    const { logits, cache } = await this.runner.step({
-      ids: this.pending.map((t) => [t]),
-      weights: this.active.map((r) => this.rows[r]!.weights),
-      cache: this.cache,
-      logits: true,
-    });
-    const vocab = this.runner.vocabSize;
+    const logits = await this.batch.step(
+      this.pending,
+      this.active.map((r) => this.rows[r]!.weights),
+    );
+    const vocab = logits.length / this.active.length;
     const chosen: GeneratedToken[] = [];
     const keep: number[] = [];
     const nextActive: number[] = [];
@@ -81,7 +76,7 @@ export class Generator {
     this.active.forEach((r, b) => {
       const row = this.rows[r]!;
       const seq = this.sequences[r]!;
-      const rowLogits = logits!.subarray(b * vocab, (b + 1) * vocab);
+      const rowLogits = logits.subarray(b * vocab, (b + 1) * vocab);
       row.decoder.processors.process(rowLogits, seq);
       const id = row.decoder.choose(rowLogits);
       seq.push(id);
@@ -94,7 +89,7 @@ export class Generator {
         nextPending.push(id);
       }
     });
-    this.cache = keep.length === 0 ? cache : cache.selectRows(keep);
+    if (keep.length < this.active.length) this.batch.keep(keep);
     this.active = nextActive;
     this.pending = nextPending;
     return chosen;
