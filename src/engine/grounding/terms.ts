@@ -5,7 +5,10 @@
  * sentence is free when it is an ordinary English word (`rules/lexicon.txt`). A lower-case word must be an
  * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace").
  * Terms are compared in lower case, except that a term with a capital after its first letter ("PeCK",
- * "iPhone", "NASA") must occur in the document written so: a name is not garbled into other capitals.
+ * "iPhone", "NASA") must occur in the document written so: a name is not garbled into other capitals. Nor
+ * does a term lose its inner capitals: one that the document writes only in mixed case ("steer.modelPath",
+ * "iPhone", "McDonald") may not be written without them ("Steer.modelpath", "Iphone"); a document's capitals
+ * throughout ("NASA") are no mixed case, so "Nasa" stays allowed.
  *
  * The Python twin is `training/steer_train/grounding/terms.py`; both run the golden cases in
  * `rules/grounding-cases.json`, so the rule the model is trained under is the rule it is served with.
@@ -68,6 +71,15 @@ function writtenForm(term: string): string {
 
 /** Whether a term has a capital after its first letter ("PeCK", "iPhone", "U.S"): its case is part of it. */
 const casedTerm = (written: string): boolean => hasUpper(written.slice(1));
+
+/** Whether a term has both a capital after its first letter and a small letter ("modelPath", "McDonald"). */
+const mixedCase = (written: string): boolean => casedTerm(written) && /\p{Ll}/u.test(written);
+
+/** The lower-case beginning of a mixed-case term before its first inner capital ("modelPath" → "model"). */
+function beforeInnerCapital(written: string): string {
+  const i = written.slice(1).search(/\p{Lu}/u);
+  return (i < 0 ? written : written.slice(0, i + 1)).toLowerCase();
+}
 
 /** The form terms are compared in: lower case, possessive removed, numbers normalised. */
 export function normalizeTerm(term: string): string {
@@ -173,6 +185,10 @@ export class DocumentTerms {
   /** The document's terms and their parts as written (writtenForm), sorted: for terms whose case matters. */
   private readonly written: readonly string[];
   private readonly writtenSet: ReadonlySet<string>;
+  /** Terms (lower case) the document writes only in mixed case: without their inner capitals they are garbled. */
+  private readonly mixedOnly: ReadonlySet<string>;
+  /** Lower case, sorted: the document's terms not in mixed case, and mixed-case ones up to their first inner capital. */
+  private readonly plainPrefixes: readonly string[];
   /** The document's speaker tags such as #person1# (dialogue transcripts), lower case. */
   readonly speakerTags: readonly string[];
   /** The tags of the document's speaker turns as written ("Grad C", "#Person1#"): never followed by a colon. */
@@ -213,6 +229,10 @@ export class DocumentTerms {
     this.prefixes = sortedUnique(forms.filter((f) => f.length > 0));
     this.written = sortedUnique(written.filter((f) => f.length > 0));
     this.writtenSet = new Set(this.written);
+    const plain = new Set(this.written.filter((w) => !mixedCase(w)).map((w) => w.toLowerCase()));
+    const mixed = this.written.filter(mixedCase);
+    this.mixedOnly = new Set(mixed.map((w) => w.toLowerCase()).filter((w) => !plain.has(w)));
+    this.plainPrefixes = sortedUnique([...plain, ...mixed.map(beforeInnerCapital)]);
     for (const [k, v] of this.nextTerms) this.nextTerms.set(k, sortedUnique(v));
   }
 
@@ -234,13 +254,23 @@ export class DocumentTerms {
   }
 
   /**
-   * Whether `term`'s capitals are the document's: always for a term with none after its first letter; a
-   * term with one ("PeCK") must be, or with `prefix` begin, one of the document's terms as written.
+   * Whether `term`'s capitals are the document's: a term with one after its first letter ("PeCK") must be,
+   * or with `prefix` begin, one of the document's terms as written; one without may not be (or begin) a
+   * term the document writes only in mixed case ("Steer.modelpath" for "steer.modelPath").
    */
   private casedAsWritten(term: string, prefix: boolean): boolean {
     const t = prefix ? withoutTrailingJoiners(writtenForm(term)) : writtenForm(term);
-    if (!casedTerm(t)) return true;
-    return prefix ? hasPrefix(this.written, t) : this.writtenSet.has(t);
+    if (casedTerm(t)) return prefix ? hasPrefix(this.written, t) : this.writtenSet.has(t);
+    const lower = t.toLowerCase();
+    if (!prefix) return !this.mixedOnly.has(lower);
+    // still being written: fine while it can become a plain term or an ordinary word, or a mixed-case one
+    // before its inner capital
+    return (
+      lower.length === 0 ||
+      hasPrefix(this.plainPrefixes, lower) ||
+      !hasPrefix(this.prefixes, lower) ||
+      this.vocabulary.hasPrefix(lower)
+    );
   }
 
   private add(form: string): void {

@@ -2,7 +2,8 @@
 ``src/engine/grounding/terms.ts``. A capitalised word opening a sentence is free when it is an ordinary English
 word (``rules/lexicon.txt``); a lower-case word must be an English word (``rules/vocabulary.txt``) or occur in
 the document. Terms are compared in lower case, except that a term with a capital after its first letter
-("PeCK", "iPhone", "NASA") must occur in the document written so.
+("PeCK", "iPhone", "NASA") must occur in the document written so, and a term the document writes only in mixed
+case ("steer.modelPath", "iPhone") may not be written without its inner capitals ("Steer.modelpath", "Iphone").
 """
 
 from __future__ import annotations
@@ -81,6 +82,19 @@ def _written_form(term: str) -> str:
 def _cased_term(written: str) -> bool:
     """Whether a term has a capital after its first letter ("PeCK", "iPhone", "U.S"): its case is part of it."""
     return _has_upper(written[1:])
+
+
+def _mixed_case(written: str) -> bool:
+    """Whether a term has both a capital after its first letter and a small letter ("modelPath", "McDonald")."""
+    return _cased_term(written) and any(ch.islower() for ch in written)
+
+
+def _before_inner_capital(written: str) -> str:
+    """The lower-case beginning of a mixed-case term before its first inner capital ("modelPath" -> "model")."""
+    for i, ch in enumerate(written[1:], start=1):
+        if ch.isupper():
+            return written[:i].lower()
+    return written.lower()
 
 
 def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
@@ -200,6 +214,12 @@ class DocumentTerms:
         # the document's terms and their parts as written, for terms whose case matters
         self._written_set = {w for w in written if w}
         self._written = sorted(self._written_set)
+        # terms (lower case) the document writes only in mixed case, and the prefixes a term without inner
+        # capitals may still grow into: the plain terms, and mixed-case ones up to their first inner capital
+        plain = {w.lower() for w in self._written_set if not _mixed_case(w)}
+        mixed = [w for w in self._written_set if _mixed_case(w)]
+        self._mixed_only = {w.lower() for w in mixed} - plain
+        self._plain_prefixes = sorted(plain | {_before_inner_capital(w) for w in mixed})
         self._next_terms = {k: sorted(v) for k, v in next_terms.items()}
 
     def is_name(self, term: str, initial: bool) -> bool:
@@ -216,14 +236,25 @@ class DocumentTerms:
         return not p or _has_prefix(after, p)
 
     def _cased_as_written(self, term: str, prefix: bool) -> bool:
-        """Whether ``term``'s capitals are the document's (a term with one after its first letter must be,
-        or with ``prefix`` begin, one of the document's terms as written)."""
+        """Whether ``term``'s capitals are the document's: a term with one after its first letter must be, or
+        with ``prefix`` begin, one of the document's terms as written; one without may not be (or begin) a term
+        the document writes only in mixed case ("Steer.modelpath" for "steer.modelPath")."""
         t = _written_form(term)
         if prefix:
             t = t.rstrip(JOINERS)
-        if not _cased_term(t):
-            return True
-        return _has_prefix(self._written, t) if prefix else t in self._written_set
+        if _cased_term(t):
+            return _has_prefix(self._written, t) if prefix else t in self._written_set
+        lower = t.lower()
+        if not prefix:
+            return lower not in self._mixed_only
+        # still being written: fine while it can become a plain term or an ordinary word, or a mixed-case one
+        # before its inner capital
+        return (
+            not lower
+            or _has_prefix(self._plain_prefixes, lower)
+            or not _has_prefix(self._prefixes, lower)
+            or self.vocabulary.has_prefix(lower)
+        )
 
     def _add(self, form: str) -> None:
         if form:
