@@ -152,6 +152,7 @@ export async function generateBatch(
           model.runner,
           base.expand(1, BranchBatch.capacity(base.length, indices.length, steps)),
           indices.length,
+          steps,
         );
       } else {
         // a shared cache gets the room for the whole response now rather than growing during decoding

@@ -170,6 +170,42 @@ export class KvCache {
   }
 
   /**
+   * A one-row cache of this one-row cache's `positions` (in that order, each < length), with room for
+   * `capacity`: branches that finished leave their positions behind when the others are gathered.
+   */
+  gatherPositions(positions: readonly number[], capacity: number): KvCache {
+    if (this.batch !== 1) throw new RangeError('gatherPositions() needs a cache of one row');
+    if (capacity < positions.length)
+      throw new RangeError(`capacity ${capacity} < ${positions.length} positions`);
+    for (const p of positions)
+      if (!Number.isInteger(p) || p < 0 || p >= this.length)
+        throw new RangeError(`position ${p} out of range`);
+    // runs of consecutive positions are copied as one block (the prompt is one)
+    const runs: [number, number][] = [];
+    for (const p of positions) {
+      const last = runs[runs.length - 1];
+      if (last && last[0] + last[1] === p) last[1]++;
+      else runs.push([p, 1]);
+    }
+    const pick = (t: Tensor): Tensor => {
+      const [, heads = 0, , headDim = 0] = t.dims;
+      const src = t.data as Float32Array | Uint16Array;
+      const copy = kvTensor(this.type, heads * capacity * headDim, [1, heads, capacity, headDim]);
+      const out = copy.data as Float32Array | Uint16Array;
+      for (let h = 0; h < heads; h++) {
+        let to = h * capacity * headDim;
+        for (const [start, count] of runs) {
+          const from = (h * this.capacity + start) * headDim;
+          out.set(src.subarray(from, from + count * headDim), to);
+          to += count * headDim;
+        }
+      }
+      return copy;
+    };
+    return new KvCache(1, positions.length, this.keys.map(pick), this.values.map(pick), capacity, this.type);
+  }
+
+  /**
    * `k` copies of this single-row cache (the preview's expansion of one prefill), with room for `capacity`.
    * Always copied when there is room to write: the copies are stepped, this one (a prefix cache entry) never.
    */

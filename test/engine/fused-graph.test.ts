@@ -9,12 +9,22 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { generateBatch } from '../../src/engine/decode';
+import { generateBatch, prefill } from '../../src/engine/decode';
+import { BranchBatch, RowBatch } from '../../src/engine/decode-batch';
+import { buildPrompt } from '../../src/engine/prompt';
+import { normaliseWeights } from '../../src/engine/weights';
 import { loadManifest, type WeightRecord } from '../../src/engine/manifest';
 import { loadModel, type Model } from '../../src/engine/model';
 import { chooseGraph, gpuUnfitReason } from '../../src/engine/session';
 import { preview, summarize } from '../../src/engine/summarize';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding, tinyVariant } from '../support/helpers';
+import {
+  type Reference,
+  SKIP_NO_MODEL,
+  TINY_DIR,
+  limitedGenerator,
+  referenceDecoding,
+  tinyVariant,
+} from '../support/helpers';
 
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
 const DOC =
@@ -149,6 +159,34 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
       } finally {
         await rows.dispose();
       }
+    }
+  });
+
+  test('branches that finish early leave the others as they were, also once these are gathered', async () => {
+    const manifest = fused.manifest;
+    const ids = fused.tokenizer.encode(buildPrompt(manifest, DOC, [1, 0, 0]));
+    const weights = [...W, { concise: 1, complete: 1 }].map(
+      (w) => normaliseWeights(manifest.objectives, w).vector,
+    );
+    const base = await prefill(fused, ids.slice(0, -1), [manifest.objectives.map(() => 0)]);
+    // two finish after 2 and 3 tokens (then half the room is free: the other two are gathered), one after 5
+    const limits = [2, 12, 3, 5];
+    const last = ids[ids.length - 1]!;
+    const all = [0, 1, 2, 3];
+    const branches = limitedGenerator(
+      fused,
+      new BranchBatch(fused.runner, base.expand(1, BranchBatch.capacity(base.length, 4, 13)), 4, 13),
+      last,
+      weights,
+      limits,
+    );
+    while (!branches.isDone()) await branches.generateNextToken();
+    for (const r of all) {
+      const rows = new RowBatch(fused.runner, base.expand(1, base.length + 13));
+      const alone = limitedGenerator(fused, rows, last, [weights[r]!], [limits[r]!]);
+      while (!alone.isDone()) await alone.generateNextToken();
+      assert.equal(branches.sequences[r]!.length, limits[r]);
+      assert.deepEqual(branches.sequences[r], alone.sequences[0], `branch ${r}`);
     }
   });
 

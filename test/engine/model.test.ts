@@ -9,10 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { probeBatchInvariance } from '../../src/engine/batch-probe';
 import { generateBatch } from '../../src/engine/decode';
 import { BinaryInput, Cancelled, EmptyInput, InputTooLarge } from '../../src/engine/errors';
-import { buildRowDecoder, resolveSampling } from '../../src/engine/generation/config';
-import { Generator } from '../../src/engine/generation/generator';
 import { RowBatch } from '../../src/engine/decode-batch';
-import { MaxNewTokensCriterion, StoppingCriteriaList } from '../../src/engine/generation/stopping-criteria';
 import { KvCache } from '../../src/engine/kvcache';
 import { loadModel, type Model } from '../../src/engine/model';
 import { buildPrompt } from '../../src/engine/prompt';
@@ -21,7 +18,14 @@ import { preview, previewDetailed, summarize, type ProgressEvent } from '../../s
 import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
 import type { WeightRecord } from '../../src/engine/manifest';
-import { type Reference, SKIP_NO_MODEL, TINY_DIR, referenceDecoding, tinyVariant } from '../support/helpers';
+import {
+  type Reference,
+  SKIP_NO_MODEL,
+  TINY_DIR,
+  limitedGenerator,
+  referenceDecoding,
+  tinyVariant,
+} from '../support/helpers';
 
 // The tiny model is random: its text breaks every grounding rule, so the mechanics are tested without them.
 const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
@@ -105,18 +109,12 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     const base = await prefill(f32, ids.slice(0, -1), [manifest.objectives.map(() => 0)]);
     const limits = [3, 10, 6];
     const run = async (rows: number[], lim: number[]): Promise<number[][]> => {
-      const gen = new Generator(
+      const gen = limitedGenerator(
+        f32,
         new RowBatch(f32.runner, base.expand(rows.length)),
-        rows.map(() => ids[ids.length - 1]!),
-        rows.map((r, i) => {
-          const d = buildRowDecoder(resolveSampling(GREEDY, {}), 100, manifest.specialTokens.eos);
-          return {
-            weights: rowsW[r]!,
-            decoder: { ...d, stopping: new StoppingCriteriaList([new MaxNewTokensCriterion(lim[i]!)]) },
-          };
-        }),
-        manifest.contextLength,
-        manifest.specialTokens.eos,
+        ids[ids.length - 1]!,
+        rows.map((r) => rowsW[r]!),
+        lim,
       );
       while (!gen.isDone()) await gen.generateNextToken();
       return gen.sequences;

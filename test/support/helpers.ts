@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/shared/paths';
 import type { BatchOptions } from '../../src/engine/decode';
-import { resolveSampling } from '../../src/engine/generation/config';
+import type { DecodeBatch } from '../../src/engine/decode-batch';
+import { buildRowDecoder, resolveSampling } from '../../src/engine/generation/config';
+import { Generator } from '../../src/engine/generation/generator';
+import { MaxNewTokensCriterion, StoppingCriteriaList } from '../../src/engine/generation/stopping-criteria';
 import { documentGrounding } from '../../src/engine/grounding/document-grounding';
 import type { Model } from '../../src/engine/model';
 
@@ -97,4 +100,29 @@ export function tinyVariant(edit: (m: Record<string, unknown>) => void): string 
   if (existsSync(join(TINY_DIR, 'tokenizer_config.json')))
     symlinkSync(join(TINY_DIR, 'tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
   return dir;
+}
+
+/** A generator over `batch` whose rows decode greedily with these weights, each stopping after its `limits` tokens. */
+export function limitedGenerator(
+  model: Model,
+  batch: DecodeBatch,
+  lastPromptToken: number,
+  weights: readonly (readonly number[])[],
+  limits: readonly number[],
+): Generator {
+  const { manifest } = model;
+  const greedy = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
+  return new Generator(
+    batch,
+    weights.map(() => lastPromptToken),
+    weights.map((w, i) => {
+      const d = buildRowDecoder(resolveSampling(greedy, {}), 100, manifest.specialTokens.eos);
+      return {
+        weights: w,
+        decoder: { ...d, stopping: new StoppingCriteriaList([new MaxNewTokensCriterion(limits[i]!)]) },
+      };
+    }),
+    manifest.contextLength,
+    manifest.specialTokens.eos,
+  );
 }

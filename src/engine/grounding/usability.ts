@@ -5,6 +5,7 @@
  */
 import { ABBREVIATIONS, SENTENCE_END } from './continuation';
 import { INITIALISM, termsOf, type DocumentTerms } from './terms';
+import { tokens } from '../words';
 
 export type Unusable =
   | 'empty'
@@ -57,8 +58,9 @@ const STUTTERED_WORDS = 2;
 /** A word written twice with only spaces between ("Saylor. Saylor" and "start: start" are not doubles). */
 const DOUBLED_WORD = /(?<![\p{L}\p{N}])(\p{L}{3,})\s+\1(?![\p{L}\p{N}])/giu;
 
+/** Lower-case tokens as training's `text_quality.words` counts them (rules/words.json: "Q1" is two, "q" and "1"). */
 function words(text: string): string[] {
-  return termsOf(text).map((t) => t.text.toLowerCase());
+  return tokens(text).map((t) => t.toLowerCase());
 }
 
 function sameRun(ws: readonly string[], i: number, p: number): boolean {
