@@ -18,10 +18,14 @@ export class SummaryMemo {
 
   constructor(readonly maxEntries = 64) {}
 
-  /** The key of a text, a weighting vector and whatever else decides the tokens (resolved options). */
+  /**
+   * The key of a text, a weighting vector and whatever else decides the tokens (resolved options). The
+   * weights as the graph sees them, in float32: weights that a round trip through the view's sliders changed in
+   * the last bits of a double are the same weights.
+   */
   static key(text: string, vector: readonly number[], options: unknown): string {
     const hash = createHash('sha1').update(text).digest('hex');
-    return `${hash}|${vector.join(',')}|${JSON.stringify(options)}`;
+    return `${hash}|${Array.from(Float32Array.from(vector)).join(',')}|${JSON.stringify(options)}`;
   }
 
   get(key: string): MemoEntry | undefined {
