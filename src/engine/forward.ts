@@ -131,9 +131,8 @@ export class Runner {
     if (this.inputs.has(names.positionIds))
       feeds[names.positionIds] = new Tensor('int64', positions, [batch, seq]);
     const cache = this.sharedCache ? this.roomFor(input.cache, seq) : input.cache;
-    this.pastKeys.forEach((n, i) => (feeds[n] = cache.keys[i]!));
-    this.pastValues.forEach((n, i) => (feeds[n] = cache.values[i]!));
-    if (this.sharedCache) return this.stepShared(feeds, cache, input);
+    this.bindPast(feeds, cache);
+    if (this.sharedCache) return this.stepShared(feeds, cache, seq, input.logits ? batch : 0, 1);
 
     const fetches = input.logits || !this.partialFetch ? null : [...this.presentKeys, ...this.presentValues];
     let out: InferenceSession.ReturnType;
@@ -182,15 +181,14 @@ export class Runner {
       [names.positionIds]: new Tensor('int64', new BigInt64Array(k).fill(BigInt(input.position)), [1, k]),
       [names.attentionMask]: new Tensor('int64', BigInt64Array.from(input.visible, BigInt), [1, k, total]),
     };
-    this.pastKeys.forEach((n, i) => (feeds[n] = input.cache.keys[i]!));
-    this.pastValues.forEach((n, i) => (feeds[n] = input.cache.values[i]!));
-    const out = await this.stepShared(
-      feeds,
-      input.cache,
-      { ids: [input.ids], weights: [], cache: input.cache, logits: true },
-      k,
-    );
+    this.bindPast(feeds, input.cache);
+    const out = await this.stepShared(feeds, input.cache, k, 1, k);
     return { logits: out.logits!, cache: out.cache };
+  }
+
+  private bindPast(feeds: Record<string, Tensor>, cache: KvCache): void {
+    this.pastKeys.forEach((n, i) => (feeds[n] = cache.keys[i]!));
+    this.pastValues.forEach((n, i) => (feeds[n] = cache.values[i]!));
   }
 
   /** The cache itself when it has room for `seq` more positions, else a copy with headroom. */
@@ -210,12 +208,14 @@ export class Runner {
   private async stepShared(
     feeds: Record<string, Tensor>,
     cache: KvCache,
-    input: StepInput,
-    logitPositions = 1,
+    added: number,
+    /** Rows whose logits are wanted (0: none, as in a prefill), and how many last positions of each. */
+    logitRows: number,
+    logitPositions: number,
   ): Promise<StepOutput> {
     const { names } = this.manifest.io;
     const fetches: Record<string, Tensor | null> = {};
-    if (input.logits) fetches[names.logits] = null;
+    if (logitRows > 0) fetches[names.logits] = null;
     this.presentKeys.forEach((n, i) => (fetches[n] = cache.keys[i]!));
     this.presentValues.forEach((n, i) => (fetches[n] = cache.values[i]!));
     let out: InferenceSession.ReturnType;
@@ -224,11 +224,8 @@ export class Runner {
     } catch (e) {
       throw new InferenceFailed(`onnxruntime failed: ${errorMessage(e)}`, { cause: e });
     }
-    const next = cache.advance(input.ids[0]!.length);
-    return {
-      logits: input.logits ? this.lastLogits(out, input.ids.length, logitPositions) : null,
-      cache: next,
-    };
+    const next = cache.advance(added);
+    return { logits: logitRows > 0 ? this.lastLogits(out, logitRows, logitPositions) : null, cache: next };
   }
 
   /** [batch × positions × vocab] logits of each row's last `positions` positions. */

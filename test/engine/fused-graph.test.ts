@@ -18,6 +18,7 @@ import { loadModel, type Model } from '../../src/engine/model';
 import { chooseGraph, gpuUnfitReason } from '../../src/engine/session';
 import { preview, summarize } from '../../src/engine/summarize';
 import {
+  GREEDY,
   type Reference,
   SKIP_NO_MODEL,
   TINY_DIR,
@@ -26,7 +27,6 @@ import {
   tinyVariant,
 } from '../support/helpers';
 
-const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
 const DOC =
   'The city council voted on Tuesday to build a new library in the north district. The project will cost ' +
   '12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a wing.';

@@ -19,6 +19,7 @@ import { prefill } from '../../src/engine/decode';
 import { normaliseWeights } from '../../src/engine/weights';
 import type { WeightRecord } from '../../src/engine/manifest';
 import {
+  GREEDY,
   type Reference,
   SKIP_NO_MODEL,
   TINY_DIR,
@@ -27,8 +28,6 @@ import {
   tinyVariant,
 } from '../support/helpers';
 
-// The tiny model is random: its text breaks every grounding rule, so the mechanics are tested without them.
-const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
 const DOC =
   'The city council voted on Tuesday to build a new library in the north district. The project will cost ' +
   "12 million dollars and should open in 2027. Mayor Lena Ortiz said the library would include a children's " +

@@ -14,6 +14,8 @@ import type { Model } from '../../src/engine/model';
 export const ROOT = packageRoot(__dirname);
 export const TINY_DIR = process.env.STEER_TINY_MODEL_DIR ?? join(ROOT, 'models', 'tiny-random');
 export const CLI = join(ROOT, 'dist', 'cli.js');
+/** Plain greedy decoding: no repeat rules, no grounding (the tiny model is random and breaks every rule). */
+export const GREEDY = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
 
 /** Whether the tiny model has been built (models/tiny-random with both graphs). */
 export function hasTinyModel(): boolean {
@@ -111,12 +113,11 @@ export function limitedGenerator(
   limits: readonly number[],
 ): Generator {
   const { manifest } = model;
-  const greedy = { noRepeatNgramSize: 0, repetitionPenalty: 1, minNewTokens: 0, grounded: false };
   return new Generator(
     batch,
     weights.map(() => lastPromptToken),
     weights.map((w, i) => {
-      const d = buildRowDecoder(resolveSampling(greedy, {}), 100, manifest.specialTokens.eos);
+      const d = buildRowDecoder(resolveSampling(GREEDY, {}), 100, manifest.specialTokens.eos);
       return {
         weights: w,
         decoder: { ...d, stopping: new StoppingCriteriaList([new MaxNewTokensCriterion(limits[i]!)]) },
