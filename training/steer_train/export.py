@@ -82,7 +82,8 @@ def export_float(model: CLPModel, path: Path) -> None:
 def quantize(src: Path, dst: Path, accuracy_level: int | None = None) -> None:
     """Weight-only 4-bit blocks (block 32, with a minimum per block, like the base's Q4_1 GGUF) for every
     large MatMul and the embedding Gather. Weight-only keeps batch rows independent (dynamic activation
-    quantization would couple them through a shared scale); the small CLP deltas stay float.
+    quantization would couple them through a shared scale); the small CLP products (down-projections, and the
+    up-projections where they stand alone, as in the traced graph) stay float.
     accuracy_level 4: int8 activations inside MatMulNBits, quantized per row, so rows stay independent
     (1.25x faster decoding, same evaluation within noise: training/reports)."""
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer

@@ -5,10 +5,11 @@ in bench/fused-graph.md.
 
 Per layer: SkipSimplifiedLayerNormalization (the residual add fused into the next norm), one MatMul (4-bit
 MatMulNBits once quantized) for q, k and v together and one for gate and up, GroupQueryAttention
-(com.microsoft) with the rotary embedding inside it, and the CLP deltas of each fused group in float: one
-down-projection product for the group, one up-projection per member. The contract is export.py's (same
-inputs and outputs), with one restriction: there is no padding (the engine never pads: finished rows are
-dropped, every row has the same length), so every row's cache length is the attention mask's length.
+(com.microsoft) with the rotary embedding inside it, and the CLP deltas of each fused group: one float
+down-projection product for the group, its up-projections inside the group's big product (_fused_linear).
+The contract is export.py's (same inputs and outputs), with one restriction: there is no padding (the engine
+never pads: finished rows are dropped, every row has the same length), so every row's cache length is the
+attention mask's length.
 
 Branches (tree decoding): several continuations of one prompt decoded as one sequence, so that attention
 reads the shared prompt once for all of them instead of once per batch row (bench/fused-graph.md). Three
@@ -61,29 +62,29 @@ def _np(t: torch.Tensor) -> np.ndarray:
 
 
 def _fused_linear(g: _Graph, x: str, name: str, mods: list[CLPLinear], gates: dict[int, str]) -> str:
-    """y = [W_1; ...; W_k] x + [B_1 (g ⊙ A_1 x); ...; B_k (g ⊙ A_k x)], the down-projections as one product."""
+    """y = [W_1; ...; W_k] x + [B_1 (g ⊙ A_1 x); ...; B_k (g ⊙ A_k x)] as two products: the down-projections
+    of all members in one, then the base weights and the up-projections in one, [x, g ⊙ A x] times [W; B]
+    with B block-diagonal. A decode step is mostly per-node overhead in the small products, so the
+    up-projections ride along in the big one (4-bit once quantized: its zeros cost half a byte each, and
+    zeros dequantize exactly), instead of a split, one product per member, a concat and an add."""
     w = np.concatenate([_np(m.weight).T for m in mods], axis=1)  # [in, sum(out)]
-    y = g.one("MatMul", [x, g.init(f"{name}.weight", w)], name=name)
     deltas = [(m.clp_a, m.clp_b) for m in mods if m.clp_a is not None and m.clp_b is not None]
     if not deltas:
-        return y
+        return g.one("MatMul", [x, g.init(f"{name}.weight", w)], name=name)
     # the subsets condition q, k, v together and gate, up together: a group is all conditioned or not at all
     assert len(deltas) == len(mods), f"{name}: a fused group with some members conditioned"
     p = CLP_PREFIX + name
-    a = np.concatenate([_np(a).T for a, _ in deltas], axis=1)
+    a = np.concatenate([_np(a).T for a, _ in deltas], axis=1)  # [in, k·m·r]
     down = g.one("MatMul", [x, g.init(f"{p}.a", a)], name=f"{p}/down")
     gated = g.one("Mul", [down, gates[len(deltas)]], name=f"{p}/gate")
-    if len(deltas) == 1:
-        up = g.one("MatMul", [gated, g.init(f"{p}.b", _np(deltas[0][1]).T)], name=f"{p}/up")
-    else:
-        # one up-projection per member: a block-diagonal one would read its zeros from memory on every step
-        parts = g.node("Split", [gated], len(deltas), name=f"{p}/split", axis=2, num_outputs=len(deltas))
-        ups = [
-            g.one("MatMul", [part, g.init(f"{p}.b{i}", _np(b).T)], name=f"{p}/up{i}")
-            for i, (part, (_, b)) in enumerate(zip(parts, deltas))
-        ]
-        up = g.one("Concat", ups, name=f"{p}/concat", axis=2)
-    return g.one("Add", [y, up], name=f"{name}/add")
+    ups = [_np(b).T for _, b in deltas]  # [m·r, out_i]
+    block = np.zeros((sum(u.shape[0] for u in ups), w.shape[1]), np.float32)
+    row = col = 0
+    for u in ups:
+        block[row : row + u.shape[0], col : col + u.shape[1]] = u
+        row, col = row + u.shape[0], col + u.shape[1]
+    z = g.one("Concat", [x, gated], name=f"{p}/concat", axis=-1)
+    return g.one("MatMul", [z, g.init(f"{name}.weight", np.concatenate([w, block], axis=0))], name=name)
 
 
 def _rotary_caches(model: CLPModel, positions: int) -> tuple[np.ndarray, np.ndarray]:

@@ -145,10 +145,11 @@ def card(cfg, model_dir: Path) -> str:
         "and PyTorch next-token logits on the 8 reference prompts 7.2e-5, greedy tokens identical; the quantized "
         "graph picks the same top token on all 8 prompts (largest logit difference 14, in low-probability tokens). "
         "The engine's CPU default, and the one graph the VS Code package carries, is `fast` "
-        "(`onnx/model_fast.onnx`, 133 MB): the same weights in a fused graph (GroupQueryAttention with the cache "
-        "written in place, 4-bit MatMulNBits with int8 compute, the key/value cache in float16). At the build of "
-        "2026-12-03 it picks the same top token as PyTorch on all 12 reference prompts (largest logit difference "
-        "15); `fused_float32`, its float twin, reproduces PyTorch's greedy tokens on all 12.",
+        "(`onnx/model_fast.onnx`, 127 MB): the same weights in a fused graph (GroupQueryAttention with the cache "
+        "written in place, 4-bit MatMulNBits with int8 compute, the CLP up-projections as 4-bit rows of those "
+        "products, the key/value cache in float16). At the build of 2026-12-03 (night) it picks the same top token "
+        "as PyTorch on all 12 reference prompts (largest logit difference 14.2); `fused_float32`, its float twin, "
+        "reproduces PyTorch's greedy tokens on all 12.",
         "",
         *_comparison(Path("training/reports/compare/results.json")),
         "## Limitations",
