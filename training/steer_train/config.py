@@ -49,6 +49,9 @@ class RunConfig:
     rl_scale_rewards: bool = True  # divide each reward by its running within-document std (reward_shaping.RewardScale)
     rl_max_new_tokens: int = 80
     rl_max_doc_words: int = 260
+    # draw each step's documents set by set (a set, then one of its documents) instead of row by row, so that a
+    # small set (docs: ~100 READMEs beside 3,000 dialogues) is seen as often as a large one
+    rl_balance_sets: bool = False
     rl_dirichlet: float = 1.0  # concentration of the Dirichlet that samples w
     rl_vertex_prob: float = 0.25  # share of prompts whose w is a vertex of the simplex
     rl_temperature: float = 1.0

@@ -38,6 +38,22 @@ def sample_weights(rng: np.random.Generator, m: int, alpha: float, vertex_prob: 
     return rng.dirichlet([alpha] * m)
 
 
+def draw_documents(pool: list, n: int, rng: random.Random, balance_sets: bool) -> list:
+    """n distinct examples of the pool: uniformly by row, or (balance_sets) a set uniformly, then one of its own."""
+    if not balance_sets:
+        return rng.sample(pool, n)
+    by_set: dict[str, list] = {}
+    for e in pool:
+        by_set.setdefault(e.dataset, []).append(e)
+    names = sorted(by_set)
+    out: list = []
+    while len(out) < min(n, len(pool)):
+        e = rng.choice(by_set[rng.choice(names)])
+        if e not in out:
+            out.append(e)
+    return out
+
+
 def prompts_for(tok, cfg: RunConfig, docs: list[str], weights: np.ndarray) -> list[list[int]]:
     objs = list(OBJECTIVES) if cfg.clp.prompt_conditioning else None
     return [tok(build_prompt(d, objs, list(w) if objs else None)).input_ids for d, w in zip(docs, weights)]
@@ -162,7 +178,7 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
     t0 = time.time()
     while step < cfg.rl_steps:
         ts = time.time()
-        batch = pyrng.sample(pool, cfg.rl_prompts)
+        batch = draw_documents(pool, cfg.rl_prompts, pyrng, cfg.rl_balance_sets)
         docs = [e.document for e in batch]
         w_doc = variant.doc_weights(rng, cfg, len(docs))
         groups = [i for i in range(len(docs)) for _ in range(k)]

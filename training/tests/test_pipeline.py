@@ -60,6 +60,24 @@ def test_rl_keeps_the_shared_delta(trained):
         assert torch.equal(v, rl_ck["shared"][k]), f"RL moved the shared delta {k}"
 
 
+def test_balanced_draws_see_a_small_set_as_often_as_a_large_one():
+    """rl_balance_sets: 10 READMEs beside 1,000 dialogues still make about half of the documents RL sees;
+    drawn row by row they would be 1%. No document twice in one step."""
+    import random
+
+    from steer_train.data import Example
+
+    pool = [Example(f"d{i}", "dialogue", f"dialogue {i}", "s") for i in range(1000)]
+    pool += [Example(f"r{i}", "docs", f"readme {i}", "s") for i in range(10)]
+    rng = random.Random(0)
+    steps = [rl.draw_documents(pool, 4, rng, balance_sets=True) for _ in range(500)]
+    docs_share = np.mean([e.dataset == "docs" for step in steps for e in step])
+    assert 0.4 < docs_share < 0.6
+    assert all(len({e.id for e in step}) == 4 for step in steps)
+    by_row = [rl.draw_documents(pool, 4, rng, balance_sets=False) for _ in range(500)]
+    assert np.mean([e.dataset == "docs" for step in by_row for e in step]) < 0.05
+
+
 def test_policy_gradient_favours_the_better_sample(tmp_path):
     """One update with the leave-one-out advantage raises the better response's probability under its w
     and lowers the worse one's, through the conditioned deltas only."""
