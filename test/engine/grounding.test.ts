@@ -133,20 +133,31 @@ test('when no token may follow, only end-of-sequence stays', () => {
   assert.deepEqual([...l].map(Number.isFinite), [true, false, false]);
 });
 
+/**
+ * A decoding over a toy vocabulary and one document: its pieces and continuation, ids of pieces, and logits
+ * that give the listed pieces their scores and every other -Infinity.
+ */
+function toyDecoding(vocab: readonly string[], document: string) {
+  return {
+    pieces: toyPieces(vocab),
+    continuation: new Continuation(new DocumentTerms(document)),
+    at: (...ps: string[]): number[] => ps.map((p) => vocab.indexOf(p)),
+    logits: (scores: Record<string, number>): Float32Array => {
+      const l = new Float32Array(vocab.length).fill(-Infinity);
+      for (const [p, v] of Object.entries(scores)) l[vocab.indexOf(p)] = v;
+      return l;
+    },
+  };
+}
+
 test('a row stuck inside a number records where the number began, and a decoding that avoids it goes on', () => {
   // "January 1, 20" begins "2004", but the model wants "2021": no token may follow "20"
   const vocab = ['', 'Version', ' 2.0', ' January', ' 1', ',', ' 20', '21', '04', '.'];
-  const pieces = toyPieces(vocab);
-  const continuation = new Continuation(
-    new DocumentTerms('Version 2.0, January 2004. Since January 1 it applies.'),
+  const { pieces, continuation, at, logits } = toyDecoding(
+    vocab,
+    'Version 2.0, January 2004. Since January 1 it applies.',
   );
-  const at = (...ps: string[]) => ps.map((p) => vocab.indexOf(p));
   const generated = at('Version', ' 2.0', ',', ' January', ' 1', ',', ' 20');
-  const logits = (scores: Record<string, number>) => {
-    const l = new Float32Array(vocab.length).fill(-Infinity);
-    for (const [p, v] of Object.entries(scores)) l[vocab.indexOf(p)] = v;
-    return l;
-  };
   const first = new GroundedDecodingProcessor(continuation, pieces, [0]);
   const stuck = logits({ '21': 9, '': 1 });
   first.process(stuck, generated);
@@ -159,6 +170,28 @@ test('a row stuck inside a number records where the number began, and a decoding
   again.process(l, generated.slice(0, -1));
   assert.equal(vocab[argmax(l)], ' January');
   assert.deepEqual(again.deadEnds, []);
+});
+
+test('a number its word binds otherwise is refused; the row ends at that word unless a bound number comes next', () => {
+  const vocab = ['', 'The', ' farm', ' will', ' cost', ' 15', ' 38', ' ers', ' million', '.'];
+  const { pieces, continuation, at, logits } = toyDecoding(
+    vocab,
+    'The farm will cost 38 million euros, of which 15 million comes from a fund.',
+  );
+  const generated = at('The', ' farm', ' will', ' cost');
+  // the model wants 15 (the fund's share) after "cost": 38, the number the document binds to it, is next
+  const swap = new GroundedDecodingProcessor(continuation, pieces, [0]);
+  const l = logits({ ' 15': 9, ' 38': 5, ' ers': 4 });
+  swap.process(l, generated);
+  assert.equal(vocab[argmax(l)], ' 38');
+  assert.deepEqual(swap.deadEnds, []);
+
+  // next best is a word: the row ends, and the dead end is "cost", where a backtrack words it another way
+  const ends = new GroundedDecodingProcessor(continuation, pieces, [0]);
+  const l2 = logits({ ' 15': 9, ' ers': 5, ' 38': 4 });
+  ends.process(l2, generated);
+  assert.equal(argmax(l2), 0, 'only end-of-sequence stays');
+  assert.deepEqual(ends.deadEnds, [{ prefix: at('The', ' farm', ' will'), token: vocab.indexOf(' cost') }]);
 });
 
 test('candidates come in descending order of logit, ties to the lower id, -Infinity never', () => {

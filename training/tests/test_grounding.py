@@ -66,3 +66,27 @@ def test_refuses_markup_and_keeps_the_best_allowed_when_sampling():
     assert VOCAB[int(step("The board met.", [], {"```": 9, "\n": 7, "The": 1}).argmax())] == "The"
     logits = step("The board met last year.", ids("The", " board"), {" 27": 9, " met": 8, " last": 7, " year": 6}, 2)
     assert [VOCAB[i] for i in torch.isfinite(logits).nonzero()[:, 0].tolist()] == [" met", " last"]
+
+
+def test_a_number_its_word_binds_otherwise_ends_the_row_unless_a_bound_number_is_next():
+    """As the engine: "will cost 15" where the document says "will cost 38" is refused; 38 may follow instead,
+    but a word instead of a number ends the row (what the model would write there is seldom prose)."""
+    vocab = ["", "The", " farm", " will", " cost", " 15", " 38", " ers", " million", "."]
+
+    class Pieces:
+        piece = staticmethod(lambda tid: vocab[tid])
+        text = staticmethod(lambda ids: "".join(vocab[i] for i in ids))
+        encode = staticmethod(lambda text: [vocab.index(text)] if text in vocab else [])
+
+    doc = DocumentTerms("The farm will cost 38 million euros, of which 15 million comes from a fund.")
+    generated = [vocab.index(p) for p in ("The", " farm", " will", " cost")]
+
+    def best(scores):
+        logits = torch.full((len(vocab),), float("-inf"))
+        for p, v in scores.items():
+            logits[vocab.index(p)] = v
+        GroundedDecoder(Continuation(doc), Pieces(), [0], 1).process(logits, generated)
+        return vocab[int(logits.argmax())]
+
+    assert best({" 15": 9, " 38": 5, " ers": 4}) == " 38"
+    assert best({" 15": 9, " ers": 5, " 38": 4}) == ""  # end of sequence

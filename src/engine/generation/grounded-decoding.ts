@@ -8,6 +8,12 @@
  * passes, only end-of-sequence stays, and the processor records the dead end: the token that began the term
  * it was stuck in ("20" of "January 1, 20", a beginning of "2004" that the model wanted to go on as "2021").
  * Decoding again with that token refused at that point (`avoid`) is backtracking, from the cached prefill.
+ *
+ * A number refused because its word binds other numbers in the document ("will cost 15" where the document
+ * says "will cost 38") ends the row there too, unless the next allowed token is a number as well (one the
+ * word binds): what the model would write instead of its number is seldom prose ("will cost ers from"). The
+ * dead end is the word, so a backtrack words the clause another way; the last check keeps the sentences
+ * before it.
  */
 import { Continuation, type StepContext } from '../grounding/continuation';
 import type { LogitsProcessor } from './logits-processors';
@@ -90,6 +96,13 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
     return this.continuation.check(ctx, piece) === null;
   }
 
+  /** A dead end at the token that began the word starting at `wordStart` of the text. */
+  private recordUnbound(generated: readonly number[], wordStart: number): void {
+    let k = generated.length - 1;
+    while (k > 0 && this.pieces.text(generated.slice(0, k)).length > wordStart) k--;
+    if (k >= 0) this.deadEnds.push({ prefix: generated.slice(0, k), token: generated[k]! });
+  }
+
   private recordDeadEnd(ctx: StepContext, generated: readonly number[]): void {
     const d = deadEndOf(this.pieces, ctx, generated);
     if (d) this.deadEnds.push(d);
@@ -103,12 +116,21 @@ export class GroundedDecodingProcessor implements LogitsProcessor {
     const pending = this.incompleteTail(generated);
     const kept: number[] = [];
     let checked = 0;
+    let unboundAt = -1; // where the word starts whose number the model wanted and the document binds otherwise
     for (const id of candidatesInOrder(logits)) {
-      if (this.allows(ctx, generated, pending, id)) kept.push(id);
+      if (this.allows(ctx, generated, pending, id)) {
+        if (unboundAt >= 0 && kept.length === 0 && !/^\s?\p{Nd}/u.test(this.pieces.piece(id))) {
+          this.recordUnbound(generated, unboundAt);
+          break;
+        }
+        kept.push(id);
+      } else if (checked === 0 && !this.eos.has(id)) {
+        unboundAt = this.continuation.unboundWordStart(ctx, this.pieces.piece(id));
+      }
       if (kept.length >= this.keep || ++checked >= MAX_CHECKED) break;
     }
     if (kept.length === 0) {
-      this.recordDeadEnd(ctx, generated);
+      if (unboundAt < 0) this.recordDeadEnd(ctx, generated);
       for (const id of this.eos) kept.push(id);
     }
     const values = kept.map((id) => logits[id]!);

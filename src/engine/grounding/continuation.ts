@@ -2,7 +2,8 @@
  * Whether a summary may continue with a given piece of text: the rules grounded decoding enforces token by
  * token. A continuation is refused when it
  * - writes a name, number or identifier the document lacks, or starts one no document term begins with
- *   (`unsupported`; see terms.ts);
+ *   (`unsupported`; see terms.ts), or binds a number to a word the document binds to other numbers ("will
+ *   cost 15" where the document says "will cost 38": `unsupported`; see number-binding.ts);
  * - writes markup: a code fence or backtick, a table bar, brackets, an HTML tag, emphasis stars, a symbol
  *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
  *   them, an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
@@ -157,7 +158,8 @@ export class Continuation {
     for (const t of news) {
       const finished = end || !onlyJoiners(combined.slice(t.end));
       // a term still being written carries the joiners after it ("20," may not go on as "2004" may)
-      if (!this.allowed(finished ? t : { ...t, text: combined.slice(t.start) }, finished))
+      const written = finished ? t : { ...t, text: combined.slice(t.start) };
+      if (!this.allowed(written, finished) || !this.bindsAsDocument(combined, written, finished))
         return 'unsupported';
       if (
         previous &&
@@ -176,6 +178,35 @@ export class Continuation {
     }
     if (end && combined.trim().length > 0 && !SENTENCE_END.test(combined)) return 'fragment';
     return null;
+  }
+
+  /** Whether a number `t` of `text` keeps the word the document binds it to (number-binding.ts). */
+  private bindsAsDocument(text: string, t: Term, finished: boolean): boolean {
+    return this.unboundWord(text, t, finished) === null;
+  }
+
+  private unboundWord(text: string, t: Term, finished: boolean): Term | null {
+    if (!/^\p{Nd}/u.test(t.text)) return null;
+    const terms = termsOf(text.slice(0, t.start));
+    return this.doc.numbers.refusal(text, [...terms, t], terms.length, finished);
+  }
+
+  /**
+   * Where the word starts that a number written by `piece` would be bound to against the document ("cost"
+   * in "will cost 15" when the document has "will cost 38"), or -1: the summary is about to swap numbers.
+   */
+  unboundWordStart(ctx: StepContext, piece: string): number {
+    const combined = ctx.text + piece;
+    for (const t of termsOf(combined, ctx.tailStart)) {
+      const finished = !onlyJoiners(combined.slice(t.end));
+      const word = this.unboundWord(
+        combined,
+        finished ? t : { ...t, text: combined.slice(t.start) },
+        finished,
+      );
+      if (word) return word.start;
+    }
+    return -1;
   }
 
   private allowed(t: Term, finished: boolean): boolean {

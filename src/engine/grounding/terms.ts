@@ -15,6 +15,7 @@
  */
 import lexiconText from '../../../rules/lexicon.txt';
 import vocabularyText from '../../../rules/vocabulary.txt';
+import { NumberBindings } from './number-binding';
 import { speakerTags } from './turns';
 import { RESTRICTED_NUMBER_WORDS } from '../words';
 
@@ -195,6 +196,8 @@ export class DocumentTerms {
   readonly turnTags: ReadonlySet<string>;
   /** The document's characters outside ASCII: a summary writes no other (no emoji, fullwidth digits, zero-width spaces). */
   readonly nonAscii: ReadonlySet<string>;
+  /** The numbers the document binds to each word ("cost 38"): number-binding.ts. */
+  readonly numbers: NumberBindings;
 
   constructor(
     document: string,
@@ -206,6 +209,7 @@ export class DocumentTerms {
       [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
     );
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
+    this.numbers = new NumberBindings(document, termsOf(document));
     const forms: string[] = [];
     const written: string[] = [];
     let previous: { form: string; end: number } | undefined;
@@ -392,14 +396,15 @@ export function namesSideBySide(text: string, first: Term, second: Term, doc: Do
 }
 
 /**
- * The terms of `summary` that the document does not support (what the evaluation counts), and names put
- * together as the document never has them (the second of the two).
+ * The terms of `summary` that the document does not support (what the evaluation counts), names put
+ * together as the document never has them (the second of the two), and numbers bound to another word than
+ * the document binds them to (number-binding.ts).
  */
 export function unsupportedTerms(summary: string, doc: DocumentTerms): string[] {
   const terms = termsOf(summary);
   return terms
     .filter((t, i) => {
-      if (!doc.allows(t.text, t.initial)) return true;
+      if (!doc.allows(t.text, t.initial) || !doc.numbers.allows(summary, terms, i, true)) return true;
       const first = terms[i - 1];
       return (
         first !== undefined &&

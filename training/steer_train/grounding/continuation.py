@@ -123,6 +123,28 @@ class Continuation:
         tail_start = terms[-1][1] if pending else len(text)
         return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]], finished[-1] if finished else None
 
+    def _binds_as_document(self, text: str, t: tuple[str, int, int, bool], finished: bool) -> bool:
+        """Whether a number ``t`` of ``text`` keeps the word the document binds it to (number_binding.py)."""
+        return self._unbound_word(text, t, finished) is None
+
+    def _unbound_word(self, text: str, t: tuple[str, int, int, bool], finished: bool) -> tuple | None:
+        if not re.match(r"\d", t[0]):
+            return None
+        terms = terms_of(text[: t[1]])
+        return self.doc.numbers.refusal(text, [*terms, t], len(terms), finished)
+
+    def unbound_word_start(self, ctx: StepContext, piece: str) -> int:
+        """Where the word starts that a number written by ``piece`` would be bound to against the document
+        ("cost" in "will cost 15" when the document has "will cost 38"), or -1."""
+        combined = ctx[0] + piece
+        for t in terms_of(combined, ctx[1]):
+            finished = not _only_joiners(combined[t[2] :])
+            written = t if finished else (combined[t[1] :], *t[1:])
+            word = self._unbound_word(combined, written, finished)
+            if word is not None:
+                return int(word[1])
+        return -1
+
     def check(self, ctx: StepContext, piece: str, end: bool = False) -> str | None:
         text, tail_start, prior, previous = ctx
         if _MARKUP_CHARS.search(piece) or _has_symbol(piece):
@@ -155,12 +177,9 @@ class Continuation:
             term, _, t_end, initial = t
             finished = end or not _only_joiners(combined[t_end:])
             # a term still being written carries the joiners after it ("20," may not go on as "2004" may)
-            ok = (
-                self.doc.allows(term, initial)
-                if finished
-                else self.doc.allows_prefix(combined[t_end - len(term) :], initial)
-            )
-            if not ok:
+            written = term if finished else combined[t_end - len(term) :]
+            ok = self.doc.allows(term, initial) if finished else self.doc.allows_prefix(written, initial)
+            if not ok or not self._binds_as_document(combined, (written, *t[1:]), finished):
                 return "unsupported"
             if (
                 previous

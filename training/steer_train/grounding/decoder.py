@@ -4,6 +4,8 @@ of ``src/engine/generation/grounded-decoding.ts``.
 
 from __future__ import annotations
 
+import re
+
 import torch
 
 from .continuation import Continuation
@@ -87,6 +89,7 @@ class GroundedDecoder:
         limit = min(row.numel(), MAX_CHECKED)
         out: list[int] = []
         k, seen = 0, 0
+        unbound = False  # the model's number was refused for its word (number_binding.py)
         while len(out) < self.keep and seen < limit:
             k = min(limit, max(64, 4 * k))
             # Stable order: by value descending, then by id ascending (as the engine's candidatesInOrder).
@@ -97,9 +100,14 @@ class GroundedDecoder:
                     seen = limit
                     break
                 if self.allows(ctx, generated, pending, tid):
+                    # as the engine: unless the next allowed token is a number too, the row ends here
+                    if unbound and not out and not re.match(r"\s?\d", self.pieces.piece(tid)):
+                        return sorted(self.eos)
                     out.append(tid)
                     if len(out) >= self.keep:
                         break
+                elif not out and tid == order[0][1] and tid not in self.eos:
+                    unbound = self.continuation.unbound_word_start(ctx, self.pieces.piece(tid)) >= 0
             seen = max(seen, k)
         return out or sorted(self.eos)
 

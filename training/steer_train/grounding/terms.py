@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..rule_data import RULES_DIR, restricted_number_words
 from ..text_quality import normalize_number as plain_number
+from .number_binding import NumberBindings
 
 LEXICON_FILE = RULES_DIR / "lexicon.txt"
 VOCABULARY_FILE = RULES_DIR / "vocabulary.txt"
@@ -189,6 +190,8 @@ class DocumentTerms:
         self.turn_tags = speaker_turn_tags(document)
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
+        # the numbers the document binds to each word ("cost 38"): number_binding.py
+        self.numbers = NumberBindings(document, terms_of(document))
         self._terms: set[str] = set()
         forms: list[str] = []
         written: set[str] = set()
@@ -342,7 +345,8 @@ def names_side_by_side(
 
 
 def unsupported_terms(summary: str, doc: DocumentTerms) -> list[str]:
-    """The terms the document does not support, and names put together as the document never has them."""
+    """The terms the document does not support, names put together as the document never has them, and numbers
+    bound to another word than the document binds them to (number_binding.py)."""
     terms = terms_of(summary)
     out = []
     for i, (t, _, _, initial) in enumerate(terms):
@@ -350,6 +354,7 @@ def unsupported_terms(summary: str, doc: DocumentTerms) -> list[str]:
         paired = (
             first is not None and doc.allows(first[0], first[3]) and names_side_by_side(summary, first, terms[i], doc)
         )
-        if not doc.allows(t, initial) or (paired and not doc.allows_next_name(terms[i - 1][0], t, True)):
+        unbound = not doc.numbers.allows(summary, terms, i, True)
+        if not doc.allows(t, initial) or unbound or (paired and not doc.allows_next_name(terms[i - 1][0], t, True)):
             out.append(t)
     return out
