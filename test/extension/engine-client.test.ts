@@ -29,14 +29,23 @@ describe('engine client', { skip: SKIP_NO_MODEL }, () => {
     const c = client(undefined, states);
     clients.push(c);
     assert.equal(c.pid, undefined, 'nothing runs before the first request');
-    const pieces: string[] = [];
+    // what was streamed since the last 'retry' (the last check rewriting an unusable first attempt)
+    let pieces: string[] = [];
+    let streamed = 0;
     const [a, b] = await Promise.all([
-      c.summarize({ text: TEXT, maxNewTokens: 12 }, { onToken: (e) => pieces.push(e.text) }),
+      c.summarize(
+        { text: TEXT, maxNewTokens: 12 },
+        {
+          onToken: (e) => (pieces.push(e.text), streamed++),
+          onProgress: (e) => void (e.stage === 'retry' && (pieces = [])),
+        },
+      ),
       c.summarize({ text: TEXT, maxNewTokens: 12, weights: { concise: 1 } }),
     ]);
     assert.equal(states.filter((s) => s === 'loading').length, 1, 'one load for concurrent first requests');
     assert.equal(c.state, 'ready');
     assert.ok(a.tokens.length > 0 && b.tokens.length > 0);
+    assert.ok(streamed > 0, 'tokens were streamed');
     assert.equal(pieces.join(''), a.summary.slice(0, pieces.join('').length));
   });
 
