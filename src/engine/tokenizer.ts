@@ -53,6 +53,8 @@ export function loadTokenizer(dir: string, manifest: Manifest): TextTokenizer {
       return withBos && bos !== null && ids[0] !== bos ? [bos, ...ids] : ids;
     },
     decode(ids: readonly number[], skipSpecial = true): string {
+      // the library throws on no ids; a row that ended at its first step has none
+      if (ids.length === 0) return '';
       return tokenizer.decode([...ids], {
         skip_special_tokens: skipSpecial,
         clean_up_tokenization_spaces: false,
