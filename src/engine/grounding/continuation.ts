@@ -115,6 +115,15 @@ function onlyJoiners(s: string): boolean {
   return true;
 }
 
+/**
+ * A term of `text` as the rules judge it: finished when anything but joiners follows it (or the summary ends
+ * there); a term still being written carries the joiners after it ("20," may not go on as "2004" may).
+ */
+function asWritten(text: string, t: Term, end: boolean): { written: Term; finished: boolean } {
+  const finished = end || !onlyJoiners(text.slice(t.end));
+  return { written: finished ? t : { ...t, text: text.slice(t.start) }, finished };
+}
+
 export class Continuation {
   constructor(readonly doc: DocumentTerms) {}
 
@@ -156,10 +165,8 @@ export class Continuation {
     const seq = [...ctx.prior];
     let previous = ctx.previous;
     for (const t of news) {
-      const finished = end || !onlyJoiners(combined.slice(t.end));
-      // a term still being written carries the joiners after it ("20," may not go on as "2004" may)
-      const written = finished ? t : { ...t, text: combined.slice(t.start) };
-      if (!this.allowed(written, finished) || !this.bindsAsDocument(combined, written, finished))
+      const { written, finished } = asWritten(combined, t, end);
+      if (!this.allowed(written, finished) || this.unboundWord(combined, written, finished))
         return 'unsupported';
       if (
         previous &&
@@ -180,11 +187,7 @@ export class Continuation {
     return null;
   }
 
-  /** Whether a number `t` of `text` keeps the word the document binds it to (number-binding.ts). */
-  private bindsAsDocument(text: string, t: Term, finished: boolean): boolean {
-    return this.unboundWord(text, t, finished) === null;
-  }
-
+  /** The word a number `t` of `text` is bound to against the document (number-binding.ts), or null. */
   private unboundWord(text: string, t: Term, finished: boolean): Term | null {
     if (!/^\p{Nd}/u.test(t.text)) return null;
     const terms = termsOf(text.slice(0, t.start));
@@ -198,12 +201,8 @@ export class Continuation {
   unboundWordStart(ctx: StepContext, piece: string): number {
     const combined = ctx.text + piece;
     for (const t of termsOf(combined, ctx.tailStart)) {
-      const finished = !onlyJoiners(combined.slice(t.end));
-      const word = this.unboundWord(
-        combined,
-        finished ? t : { ...t, text: combined.slice(t.start) },
-        finished,
-      );
+      const { written, finished } = asWritten(combined, t, false);
+      const word = this.unboundWord(combined, written, finished);
       if (word) return word.start;
     }
     return -1;

@@ -14,7 +14,7 @@
  *
  * Twin: `training/steer_train/grounding/number_binding.py`; golden cases in `rules/grounding-cases.json`.
  */
-import type { Term } from './terms';
+import { withoutTrailingJoiners, type Term } from './terms';
 import { MIN_CONTENT_LENGTH, STOPWORDS, stem } from '../words';
 
 /** How many terms before a number its word may stand ("cost 38", "cost about 38"). */
@@ -24,7 +24,6 @@ const CLAUSE_BREAK = /[.!?;:\n()]/u;
 const WORD = /^\p{L}+(?:['’-]\p{L}+)*$/u;
 
 const startsWithDigit = (t: string): boolean => /^\p{Nd}/u.test(t);
-const withoutJoiners = (t: string): string => t.replace(/[.,'’\-/:@+]+$/u, '');
 
 function isContentWord(term: string): boolean {
   const low = term.toLowerCase();
@@ -73,12 +72,16 @@ export class NumberBindings {
 
   /** `terms`: the document's terms (terms.ts `termsOf`). */
   constructor(document: string, terms: readonly Term[]) {
+    const bound = new Map<string, Set<string>>();
     terms.forEach((t, i) => {
       if (!startsWithDigit(t.text)) return;
-      for (const word of bindingTerms(document, terms, i).map((w) => stem(w.text)))
-        this.bound.set(word, [...(this.bound.get(word) ?? []), ...numberForms(t.text)]);
+      for (const w of bindingTerms(document, terms, i)) {
+        const numbers = bound.get(stem(w.text)) ?? new Set<string>();
+        numberForms(t.text).forEach((f) => numbers.add(f));
+        bound.set(stem(w.text), numbers);
+      }
     });
-    for (const [k, v] of this.bound) this.bound.set(k, [...new Set(v)].sort());
+    for (const [k, v] of bound) this.bound.set(k, [...v].sort());
   }
 
   /**
@@ -98,7 +101,9 @@ export class NumberBindings {
     if (numbers === undefined) return null;
     const whole = (m: string): boolean => numberForms(m).some((f) => numbers.includes(f));
     // still being written, it may go on into a bound number, or end at a joiner ("250." ends a sentence)
-    const kept = finished ? whole(n) : numbers.some((f) => f.startsWith(n)) || whole(withoutJoiners(n));
+    const kept = finished
+      ? whole(n)
+      : numbers.some((f) => f.startsWith(n)) || whole(withoutTrailingJoiners(n));
     return kept ? null : word!;
   }
 }

@@ -107,6 +107,14 @@ def _only_joiners(s: str) -> bool:
     return all(ch in JOINERS for ch in s)
 
 
+def _as_written(text: str, t: tuple[str, int, int, bool], end: bool) -> tuple[tuple[str, int, int, bool], bool]:
+    """A term of ``text`` as the rules judge it, and whether it is finished: anything but joiners follows it (or
+    the summary ends there); a term still being written carries the joiners after it ("20," may not go on as
+    "2004" may)."""
+    finished = end or not _only_joiners(text[t[2] :])
+    return (t if finished else (text[t[1] :], *t[1:])), finished
+
+
 class Continuation:
     """Whether a piece of text may follow the summary so far: ``None``, or "unsupported", "markup", "repeat",
     "fragment" (a sentence of one or two words, or a summary that ends anywhere but at a sentence's end)."""
@@ -123,11 +131,8 @@ class Continuation:
         tail_start = terms[-1][1] if pending else len(text)
         return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]], finished[-1] if finished else None
 
-    def _binds_as_document(self, text: str, t: tuple[str, int, int, bool], finished: bool) -> bool:
-        """Whether a number ``t`` of ``text`` keeps the word the document binds it to (number_binding.py)."""
-        return self._unbound_word(text, t, finished) is None
-
     def _unbound_word(self, text: str, t: tuple[str, int, int, bool], finished: bool) -> tuple | None:
+        """The word a number ``t`` of ``text`` is bound to against the document (number_binding.py), or None."""
         if not re.match(r"\d", t[0]):
             return None
         terms = terms_of(text[: t[1]])
@@ -138,8 +143,7 @@ class Continuation:
         ("cost" in "will cost 15" when the document has "will cost 38"), or -1."""
         combined = ctx[0] + piece
         for t in terms_of(combined, ctx[1]):
-            finished = not _only_joiners(combined[t[2] :])
-            written = t if finished else (combined[t[1] :], *t[1:])
+            written, finished = _as_written(combined, t, False)
             word = self._unbound_word(combined, written, finished)
             if word is not None:
                 return int(word[1])
@@ -174,12 +178,10 @@ class Continuation:
             return "markup"
         seq = list(prior)
         for t in terms_of(combined, tail_start):
-            term, _, t_end, initial = t
-            finished = end or not _only_joiners(combined[t_end:])
-            # a term still being written carries the joiners after it ("20," may not go on as "2004" may)
-            written = term if finished else combined[t_end - len(term) :]
-            ok = self.doc.allows(term, initial) if finished else self.doc.allows_prefix(written, initial)
-            if not ok or not self._binds_as_document(combined, (written, *t[1:]), finished):
+            term, _, _, initial = t
+            written, finished = _as_written(combined, t, end)
+            ok = self.doc.allows(term, initial) if finished else self.doc.allows_prefix(written[0], initial)
+            if not ok or self._unbound_word(combined, written, finished) is not None:
                 return "unsupported"
             if (
                 previous

@@ -102,6 +102,7 @@ class NumberBindings:
         def whole(m: str) -> bool:
             return any(f in numbers for f in _number_forms(m))
 
-        # still being written, it may go on into a bound number, or end at a joiner ("250." ends a sentence)
+        # still being written, it may go on into a bound number, or end at a joiner ("250." ends a sentence);
+        # terms.JOINERS written out: terms imports this module
         kept = whole(n) if finished else any(f.startswith(n) for f in numbers) or whole(n.rstrip(".,'’-/:@+"))
         return None if kept else words[0]
