@@ -100,6 +100,18 @@ export function prefixForm(partial: string): string {
   return baseForm(withoutTrailingJoiners(partial));
 }
 
+/**
+ * The parts of a term between its joiners, a number's decimal point or thousands comma excepted: "1.13bn"
+ * and "12,575" are one number each, and "1" or "575" alone would be another ("$1.0000" passed as the "1" of
+ * "$1.13bn").
+ */
+export function termPieces(term: string): string[] {
+  // the parts between joiners that are not inside a number, as in `term.split(/[.,'’\-/:@+]+/)`
+  return term
+    .split(/(?<!\p{Nd})[.,]+|[.,]+(?!\p{Nd})|[.,]*['’\-/:@+][.,'’\-/:@+]*|[.,]{2,}/u)
+    .filter((p) => p.length > 0);
+}
+
 function sortedUnique(words: Iterable<string>): string[] {
   return [...new Set(words)].sort();
 }
@@ -219,7 +231,7 @@ export class DocumentTerms {
       if (previous && DATE_GAP.test(document.slice(previous.end, m.index)))
         this.nextTerms.set(previous.form, [...(this.nextTerms.get(previous.form) ?? []), baseForm(term)]);
       previous = { form: baseForm(term), end: m.index + term.length };
-      const pieces = [term, ...term.split(/[.,'’\-/:@+]+/u).filter((p) => p.length > 0)];
+      const pieces = [term, ...termPieces(term)];
       for (const piece of pieces) {
         written.push(writtenForm(piece));
         const norm = normalizeTerm(piece);

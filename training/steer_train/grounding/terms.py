@@ -33,6 +33,17 @@ for _w, _d in NUMBER_WORDS.items():
 _NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
 _DIGIT = re.compile(r"\d")
 _SPLIT = re.compile(r"[.,'’\-/:@+]+")
+_DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
+
+
+def term_pieces(term: str) -> list[str]:
+    """The parts of a term between its joiners, a number's decimal point or thousands comma excepted: "1.13bn"
+    and "12,575" are one number each, and "1" or "575" alone would be another ("$1.0000" passed as the "1" of
+    "$1.13bn")."""
+    kept = _DECIMAL.sub(lambda m: "\x01" if m.group() == "." else "\x02", term)
+    return [p.replace("\x01", ".").replace("\x02", ",") for p in _SPLIT.split(kept) if p]
+
+
 _ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _SPACE_ONLY = re.compile(r"^\s+$")
 _DATE_GAP = re.compile(r"\s+['’]?\Z")
@@ -204,7 +215,7 @@ class DocumentTerms:
             if previous and _DATE_GAP.match(document[previous[1] : m.start()]):
                 next_terms.setdefault(previous[0], set()).add(_base_form(term))
             previous = (_base_form(term), m.end())
-            for piece in [term, *[p for p in _SPLIT.split(term) if p]]:
+            for piece in [term, *term_pieces(term)]:
                 written.add(_written_form(piece))
                 norm = normalize_term(piece)
                 self._add(norm)
