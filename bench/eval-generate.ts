@@ -29,7 +29,9 @@ import { modelDir } from '../src/shared/paths';
 import type { WeightRecord } from '../src/engine/manifest';
 import { loadModel, type Model } from '../src/engine/model';
 import type { DeviceRequest } from '../src/engine/devices';
-import { previewDetailed } from '../src/engine/summarize';
+import { NoUsableSummary } from '../src/engine/errors';
+import { previewDetailed, summarize } from '../src/engine/summarize';
+import type { PreviewItem, PreviewOptions, Timings } from '../src/engine/summary-types';
 
 export const MODES = ['grounded', 'ungrounded'] as const;
 export type Mode = (typeof MODES)[number];
@@ -64,6 +66,8 @@ interface Options {
   maxNewTokens: number | null;
   readingTokens: number | null;
   limit: number | null;
+  /** Each weighting summarized on its own, with prompt-lookup drafts or without (null: one preview). */
+  alone: 'drafts' | 'plain' | null;
 }
 
 const USAGE = `usage: node dist/eval-generate.js (--data DIR | --input FILE) --out FILE [options]
@@ -80,7 +84,9 @@ const USAGE = `usage: node dist/eval-generate.js (--data DIR | --input FILE) --o
   --label NAME         the model's name in the records (default: the directory's name)
   --reading-tokens N   read at most N tokens of a document, its salient passages beyond
   --device D --graph G --threads N --max-new-tokens N
-  --limit N            stop after N documents (for timing runs)`;
+  --limit N            stop after N documents (for timing runs)
+  --alone drafts|plain each weighting summarized on its own, as one summary in the Steering view, with
+                       prompt-lookup drafts or one token per run (default: all weightings in one preview)`;
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = {
@@ -102,6 +108,7 @@ function parseArgs(argv: readonly string[]): Options {
     maxNewTokens: null,
     readingTokens: null,
     limit: null,
+    alone: null,
   };
   const int = (flag: string, v: string, min: number): number => {
     const n = Number(v);
@@ -135,6 +142,10 @@ function parseArgs(argv: readonly string[]): Options {
           if (k === null) o.perKind = int(flag, n!, 0);
           else o.perKindOf.set(k!, int(flag, n!, 0));
         }
+        break;
+      case '--alone':
+        if (v !== 'drafts' && v !== 'plain') throw new Error(`--alone is drafts or plain, got ${v}`);
+        o.alone = v;
         break;
       case '--seed':
         o.seed = int(flag, v, 0);
@@ -324,11 +335,15 @@ async function main(): Promise<void> {
         const meta = { docWords, docSha1, ...(cut ? { cut } : {}) };
         let lines: string[];
         try {
-          const { items, timings } = await previewDetailed(model, text, weightsList, {
+          const options = {
             ...(o.maxNewTokens !== null ? { maxNewTokens: o.maxNewTokens } : {}),
             ...(o.readingTokens !== null ? { readingTokens: o.readingTokens } : {}),
             sampling: { grounded: mode === 'grounded' },
-          });
+          };
+          const { items, timings } =
+            o.alone === null
+              ? await previewDetailed(model, text, weightsList, options)
+              : await oneByOne(model, text, weightsList, { ...options, promptLookup: o.alone === 'drafts' });
           const ms = Math.round(performance.now() - t0);
           lines = items.map((it, r) =>
             JSON.stringify({
@@ -375,6 +390,28 @@ async function main(): Promise<void> {
   } finally {
     await model.dispose();
   }
+}
+
+/** The weightings summarized one after another, as preview items (a summary that could not be made has its problem). */
+async function oneByOne(
+  model: Model,
+  text: string,
+  weightsList: readonly WeightRecord[],
+  options: PreviewOptions,
+): Promise<{ items: PreviewItem[]; timings: Pick<Timings, 'chunks'> }> {
+  const items: PreviewItem[] = [];
+  let chunks = 1;
+  for (const weights of weightsList) {
+    try {
+      const r = await summarize(model, text, { ...options, weights });
+      chunks = r.timings.chunks;
+      items.push({ weights: r.weights, summary: r.summary, tokens: r.tokens, finishReason: r.finishReason });
+    } catch (e) {
+      if (!(e instanceof NoUsableSummary)) throw e;
+      items.push({ weights, summary: '', tokens: [], finishReason: 'length', problem: e.message });
+    }
+  }
+  return { items, timings: { chunks } };
 }
 
 main().catch((err: unknown) => {

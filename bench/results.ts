@@ -116,7 +116,10 @@ export const HOW_MEASURED = `## How measured
 - Same prompt tokens (the manifest's template around the document), greedy, end-of-sequence suppressed, the
   same number of new tokens. First token = prefill + one decode step; decode tok/s = (n − 1) / (time from
   the first to the last token). Our engine: plain greedy here (no n-gram blocking), no prefix reuse in the
-  cold runs.
+  cold runs; where one row decodes alone it checks drafts copied from the document in one run (prompt
+  lookup, bench/prompt-lookup.md): the same tokens from fewer runs, so its decode tok/s are tokens delivered
+  per second, and they depend on how much of the summary repeats the document. llama.cpp and transformers.js
+  decode one token per run.
 - transformers.js runs our graph itself: a temporary folder with a Llama config.json and onnx/model.onnx
   linked to the graph, loaded offline by AutoModelForCausalLM; its session is wrapped so that transformers.js
   sees the standard inputs and every run gets \`clp_weights\` (the default weighting per batch row). Once
@@ -125,7 +128,7 @@ export const HOW_MEASURED = `## How measured
   runtime, not the same computation. llama.cpp's threads busy-wait; on a busy machine its 2-thread run
   collapses, so a 1-thread run is shown too.
 - Re-steer: a summary after a change of weights alone (prefix cache hit: decoding only) against the same
-  summary with a cold prefill. Preview: 4 weightings from one prefill decoded as one batch, against the 4
+  summary with a cold prefill (the same weighting, so the same tokens and the same drafts). Preview: 4 weightings from one prefill decoded as one batch, against the 4
   summaries one after another (prefix reused in both).
 - Floor: bytes of weights per generated token read from the ONNX file (initializers; the embedding table,
   read one row per token, excluded) plus the float32 key/value cache at the mean past length, divided by the

@@ -44,6 +44,7 @@ const jobs = [
       'engine-host': 'src/engine/host-main.ts',
       'bench-worker': 'bench/worker.ts',
       'eval-generate': 'bench/eval-generate.ts',
+      'bench-lookup': 'bench/prompt-lookup.ts',
       extension: 'src/extension/main.ts',
     },
     outdir: 'dist',

@@ -99,6 +99,8 @@ export class SteerPeer implements BenchPeer {
     const withoutReuse: number[] = [];
     const firstTokenReuse: number[] = [];
     const firstTokenCold: number[] = [];
+    // the same weighting's cold summary writes the same tokens: its decode is what a re-steer should cost
+    const vsColdDecode: number[] = [];
     // Warm the prefix cache with the first weighting; every later change of weights alone reuses it.
     await summarize(m, config.text, { ...this.options(config, true), weights: weightings[0]! });
     for (let i = 0; i < config.runs; i++) {
@@ -109,6 +111,7 @@ export class SteerPeer implements BenchPeer {
       firstTokenReuse.push(warm.firstTokenMs);
       withoutReuse.push(cold.totalMs);
       firstTokenCold.push(cold.firstTokenMs);
+      vsColdDecode.push(warm.totalMs / (cold.totalMs - cold.firstTokenMs));
       log(
         `re-steer ${i + 1}/${config.runs}: ${warm.totalMs.toFixed(0)} ms with prefix reuse, ${cold.totalMs.toFixed(0)} ms without`,
       );
@@ -152,6 +155,7 @@ export class SteerPeer implements BenchPeer {
       resteerWithoutReuseMs: median(withoutReuse),
       resteerFirstTokenWithReuseMs: median(firstTokenReuse),
       resteerFirstTokenWithoutReuseMs: median(firstTokenCold),
+      resteerVsColdDecode: median(vsColdDecode),
       preview4BatchedMs: median(batched),
       preview4SequentialMs: median(sequential),
       batchInvariant: m.batchInvariant ? 1 : 0,

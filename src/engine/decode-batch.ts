@@ -15,6 +15,15 @@ export interface DecodeBatch {
   step(tokens: readonly number[], weights: readonly (readonly number[])[]): Promise<Float32Array>;
   /** Keeps only these of the active rows (indices into the last step's order), dropping the others. */
   keep(rows: readonly number[]): void;
+  /** Whether `verify` works now: one active row, on a graph that returns the logits of several positions. */
+  readonly canVerify: boolean;
+  /**
+   * Runs `tokens` (the pending token, then a draft) of the one active row in one pass and returns the logits
+   * of every one of them ([tokens × vocab]); `rewind` then drops the positions of the drafted tokens that
+   * were not accepted.
+   */
+  verify(tokens: readonly number[], weights: readonly number[]): Promise<Float32Array>;
+  rewind(dropped: number): void;
 }
 
 /** Every row its own cache row; finished rows are removed from the cache. */
@@ -41,6 +50,20 @@ export class RowBatch implements DecodeBatch {
 
   keep(rows: readonly number[]): void {
     if (rows.length > 0) this.cache = this.cache.selectRows(rows);
+  }
+
+  get canVerify(): boolean {
+    return this.runner.branches && this.runner.sharedCache && this.cache.batch === 1;
+  }
+
+  async verify(tokens: readonly number[], weights: readonly number[]): Promise<Float32Array> {
+    const { logits, cache } = await this.runner.stepSequence({ ids: tokens, weights, cache: this.cache });
+    this.cache = cache;
+    return logits;
+  }
+
+  rewind(dropped: number): void {
+    this.cache = this.cache.rewind(dropped);
   }
 }
 
@@ -110,6 +133,17 @@ export class BranchBatch implements DecodeBatch {
     this.cache = cache;
     this.fed++;
     return logits;
+  }
+
+  /** Branches are decoded together, one token each per step; a draft is checked for a row of its own. */
+  readonly canVerify = false;
+
+  verify(): Promise<Float32Array> {
+    return Promise.reject(new RangeError('branches do not check drafts'));
+  }
+
+  rewind(): void {
+    throw new RangeError('branches do not check drafts');
   }
 
   keep(rows: readonly number[]): void {

@@ -13,6 +13,7 @@ import { BranchBatch, RowBatch, type DecodeBatch } from './decode-batch';
 import { buildRowDecoder, type Grounding, type ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
+import { PromptLookup } from './generation/prompt-lookup';
 import { KvCache } from './kvcache';
 import type { Model } from './model';
 import { prefixKey } from './prefix-cache';
@@ -37,6 +38,11 @@ export interface BatchOptions {
   grounding?: Grounding;
   /** Tokens every row's response starts with (they count as generated tokens; see ForcedStartProcessor). */
   start?: readonly number[];
+  /**
+   * Checks drafts copied from the prompt in one run where a greedy row decodes alone (prompt-lookup.ts): the
+   * same tokens in fewer runs. Default true.
+   */
+  promptLookup?: boolean;
 }
 
 export interface BatchRowResult {
@@ -185,6 +191,7 @@ export async function generateBatch(
       rowWeights.map((weights, r) => ({ weights, decoder: decoders[r]! })),
       manifest.contextLength,
       eos,
+      options.promptLookup === false ? undefined : new PromptLookup(prompt),
     );
     while (!generator.isDone()) {
       const chosen = await generator.generateNextToken(options.signal);

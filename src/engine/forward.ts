@@ -186,6 +186,45 @@ export class Runner {
     return { logits: out.logits!, cache: out.cache };
   }
 
+  /**
+   * Several tokens of one row after its cache, each with the row's weights, and the logits of every one of
+   * them (the weights per token ask the graph for them: see stepBranches): a drafted continuation checked in
+   * one run (generation/prompt-lookup.ts). Needs a graph with branches and a shared cache.
+   */
+  async stepSequence(input: {
+    ids: readonly number[];
+    weights: readonly number[];
+    cache: KvCache;
+  }): Promise<StepOutput & { logits: Float32Array }> {
+    if (!this.branches || !this.sharedCache)
+      throw new RangeError('this graph does not return the logits of several positions');
+    const { names } = this.manifest.io;
+    const n = input.ids.length;
+    const m = this.manifest.objectives.length;
+    if (n === 0) throw new RangeError('stepSequence() needs at least one token');
+    if (input.cache.batch !== 1) throw new RangeError('stepSequence() runs one row');
+    if (input.cache.spent)
+      throw new RangeError('this cache was already stepped; step the one that step returned');
+    const past = input.cache.length;
+    const weights = new Float32Array(n * m);
+    for (let t = 0; t < n; t++) for (let j = 0; j < m; j++) weights[t * m + j] = input.weights[j] ?? 0;
+    const feeds: Record<string, Tensor> = {
+      [names.inputIds]: new Tensor('int64', BigInt64Array.from(input.ids, BigInt), [1, n]),
+      [names.weights]: new Tensor('float32', weights, [1, n, m]),
+      [names.positionIds]: new Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, (_, t) => BigInt(past + t)),
+        [1, n],
+      ),
+      // all ones: GroupQueryAttention masks the later new tokens from the earlier ones itself
+      [names.attentionMask]: new Tensor('int64', new BigInt64Array(past + n).fill(1n), [1, past + n]),
+    };
+    const cache = this.roomFor(input.cache, n);
+    this.bindPast(feeds, cache);
+    const out = await this.stepShared(feeds, cache, n, 1, n);
+    return { logits: out.logits!, cache: out.cache };
+  }
+
   private bindPast(feeds: Record<string, Tensor>, cache: KvCache): void {
     this.pastKeys.forEach((n, i) => (feeds[n] = cache.keys[i]!));
     this.pastValues.forEach((n, i) => (feeds[n] = cache.values[i]!));

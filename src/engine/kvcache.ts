@@ -101,14 +101,24 @@ export class KvCache {
     if (this.spentBy) throw new RangeError('this cache was already stepped; step the one that step returned');
     if (this.length + added > this.capacity)
       throw new RangeError(`${this.length + added} positions do not fit a capacity of ${this.capacity}`);
-    const next = new KvCache(
-      this.batch,
-      this.length + added,
-      this.keys,
-      this.values,
-      this.capacity,
-      this.type,
-    );
+    return this.overSameBuffers(this.length + added);
+  }
+
+  /**
+   * This cache without its last `dropped` positions, over the same buffers (a shared-buffer cache whose
+   * newest positions held a draft that was not accepted: the next step writes over them); this one is spent.
+   */
+  rewind(dropped: number): KvCache {
+    if (dropped === 0) return this;
+    if (this.spentBy) throw new RangeError('this cache was already stepped; step the one that step returned');
+    if (!Number.isInteger(dropped) || dropped < 0 || dropped > this.length)
+      throw new RangeError(`cannot drop ${dropped} of ${this.length} positions`);
+    return this.overSameBuffers(this.length - dropped);
+  }
+
+  /** A cache of `length` positions over this one's buffers, which is spent from then on. */
+  private overSameBuffers(length: number): KvCache {
+    const next = new KvCache(this.batch, length, this.keys, this.values, this.capacity, this.type);
     this.spentBy = next;
     return next;
   }

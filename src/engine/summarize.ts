@@ -181,6 +181,7 @@ async function run(
     maxNewTokens,
     sampling,
     prefixReuse: options.prefixReuse ?? true,
+    promptLookup: options.promptLookup ?? true,
     ...(signal ? { signal } : {}),
     ...(grounding ? { grounding } : {}),
   };

@@ -39,6 +39,11 @@ export interface SummarizeOptions {
   /** Use the prefix cache (default true); false forces a cold prefill (for benchmarks). */
   prefixReuse?: boolean;
   /**
+   * Check runs of the document's tokens as drafts of a greedy summary, several tokens per run of the model
+   * (default true; the same summary either way: generation/prompt-lookup.ts). false: one token per run.
+   */
+  promptLookup?: boolean;
+  /**
    * Give a summary this model already made of the same text with the same weights and options again at once
    * (it keeps the last 64) instead of decoding it again (default false; the engine host, which serves the
    * extension, asks for it: a slider moved back, or a preview card's weights chosen, shows that summary).

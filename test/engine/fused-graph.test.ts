@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateBatch, prefill } from '../../src/engine/decode';
 import { BranchBatch, RowBatch } from '../../src/engine/decode-batch';
+import { buildRowDecoder, resolveSampling } from '../../src/engine/generation/config';
+import { Generator } from '../../src/engine/generation/generator';
+import { PromptLookup } from '../../src/engine/generation/prompt-lookup';
 import { buildPrompt } from '../../src/engine/prompt';
 import { normaliseWeights } from '../../src/engine/weights';
 import { loadManifest, type WeightRecord } from '../../src/engine/manifest';
@@ -187,6 +190,35 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
       while (!alone.isDone()) await alone.generateNextToken();
       assert.equal(branches.sequences[r]!.length, limits[r]);
       assert.deepEqual(branches.sequences[r], alone.sequences[0], `branch ${r}`);
+    }
+  });
+
+  test('a lone row checks a draft in one run and writes what single steps write', async () => {
+    for (const model of [fused, fast]) {
+      const { manifest } = model;
+      const ids = model.tokenizer.encode(buildPrompt(manifest, DOC, [0, 1, 0]));
+      const weights = normaliseWeights(manifest.objectives, { faithful: 1 }).vector;
+      const base = await prefill(model, ids.slice(0, -1), [manifest.objectives.map(() => 0)]);
+      const eos = manifest.specialTokens.eos;
+      const run = async (lookup?: PromptLookup): Promise<{ tokens: number[]; runs: number }> => {
+        const batch = new RowBatch(model.runner, base.expand(1, base.length + 25));
+        const decoder = buildRowDecoder(resolveSampling(GREEDY, {}), 24, eos);
+        const gen = new Generator(batch, [ids[ids.length - 1]!], [{ weights, decoder }], 4096, eos, lookup);
+        let runs = 0;
+        while (!gen.isDone()) {
+          await gen.generateNextToken();
+          runs++;
+        }
+        return { tokens: gen.sequences[0]!, runs };
+      };
+      const plain = await run();
+      // a "document" that is the row's own continuation: the drafts are right, and accepted
+      const drafted = await run(new PromptLookup(plain.tokens));
+      assert.deepEqual(drafted.tokens, plain.tokens, model.graph);
+      assert.ok(drafted.runs <= plain.runs / 2, `${model.graph}: ${drafted.runs} runs vs ${plain.runs}`);
+      // a document that has nothing to do with it: every draft refused, the same tokens again
+      const refused = await run(new PromptLookup(model.tokenizer.encode(DOC)));
+      assert.deepEqual(refused.tokens, plain.tokens, model.graph);
     }
   });
 

@@ -99,6 +99,8 @@ export interface RowDecoder {
   deadEnds: readonly DeadEnd[];
   stopping: StoppingCriteriaList;
   choose(logits: Float32Array): number;
+  /** Whether `choose` takes the best token (a drafted token can then be checked against it). */
+  greedy: boolean;
 }
 
 /** What grounded decoding checks a row's tokens against: the document's terms and the token texts. */
@@ -146,5 +148,6 @@ export function buildRowDecoder(
     deadEnds: grounded?.deadEnds ?? [],
     stopping: new StoppingCriteriaList([new EosCriterion(eos), new MaxNewTokensCriterion(maxNewTokens)]),
     choose: sampling ? (logits) => sample(logits, rng) : argmax,
+    greedy: !sampling,
   };
 }

@@ -6,6 +6,7 @@
 import type { DecodeBatch } from '../decode-batch';
 import { throwIfAborted } from '../errors';
 import type { RowDecoder } from './config';
+import type { PromptLookup } from './prompt-lookup';
 
 export type FinishReason = 'eos' | 'length' | 'context';
 
@@ -41,6 +42,8 @@ export class Generator {
     private readonly rows: readonly GeneratorRow[],
     private readonly contextLength: number,
     eos: readonly number[],
+    /** Drafts of what a lone greedy row writes next, checked in one run (see prompt-lookup.ts). */
+    private readonly lookup?: PromptLookup,
   ) {
     if (lastPromptToken.length !== rows.length)
       throw new RangeError('first tokens and rows must have the same number of rows');
@@ -63,6 +66,12 @@ export class Generator {
       for (const r of this.active) this.finishReasons[r] = 'context';
       this.active = [];
       return [];
+    }
+    const lone = this.active.length === 1 ? this.active[0]! : -1;
+    if (lone >= 0 && this.lookup && this.batch.canVerify && this.rows[lone]!.decoder.greedy) {
+      const room = this.contextLength - this.batch.position - 1;
+      const draft = this.lookup.draft(this.sequences[lone]!, room);
+      if (draft.length > 0) return this.verifyDraft(lone, draft);
     }
     const logits = await this.batch.step(
       this.pending,
@@ -92,6 +101,41 @@ export class Generator {
     if (keep.length < this.active.length) this.batch.keep(keep);
     this.active = nextActive;
     this.pending = nextPending;
+    return chosen;
+  }
+
+  /**
+   * Feeds the lone row's pending token and a draft in one run, then chooses token by token from their logits
+   * as single steps would, for as long as the draft is what was chosen: every choice sees exactly the tokens
+   * a plain step would have seen before it. The drafted positions after the first miss are dropped.
+   */
+  private async verifyDraft(r: number, draft: readonly number[]): Promise<GeneratedToken[]> {
+    const row = this.rows[r]!;
+    const seq = this.sequences[r]!;
+    const fed = [this.pending[0]!, ...draft];
+    const logits = await this.batch.verify(fed, row.weights);
+    const vocab = logits.length / fed.length;
+    const chosen: GeneratedToken[] = [];
+    let used = 0; // tokens of `fed` whose positions stay: the pending one and the accepted drafted ones
+    let finished = false;
+    while (used < fed.length) {
+      const rowLogits = logits.subarray(used * vocab, (used + 1) * vocab);
+      row.decoder.processors.process(rowLogits, seq);
+      const id = row.decoder.choose(rowLogits);
+      seq.push(id);
+      chosen.push({ row: r, id, index: seq.length - 1 });
+      used++;
+      if (row.decoder.stopping.isDone(seq)) {
+        this.finishReasons[r] = this.eos.has(id) ? 'eos' : 'length';
+        finished = true;
+        break;
+      }
+      if (used < fed.length && id !== fed[used]) break;
+    }
+    this.lookup?.feedback(draft.length, used - 1);
+    this.batch.rewind(fed.length - used);
+    this.active = finished ? [] : [r];
+    this.pending = finished ? [] : [chosen[chosen.length - 1]!.id];
     return chosen;
   }
 }
