@@ -15,7 +15,15 @@
  *
  * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
-import { DocumentTerms, JOINERS, namesSideBySide, prefixForm, termsOf, type Term } from './terms';
+import {
+  DANGLING_HYPHEN,
+  DocumentTerms,
+  JOINERS,
+  namesSideBySide,
+  prefixForm,
+  termsOf,
+  type Term,
+} from './terms';
 import { endsWithTag } from './turns';
 
 export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
@@ -84,6 +92,19 @@ function badPunctuation(recent: string): boolean {
       !TOUCHING_PAIRS.has(chars[i]! + chars[i + 1]!)
     )
       return true;
+  return false;
+}
+/**
+ * Whether `text` gets a hyphen glued to a word and followed by a space after offset `from` (the piece's start)
+ * that the document does not write so: "Cramer- Wold" for its "Cramer-Wold", "Investor- Business"; "Hey- Give"
+ * stays where the document writes "Hey- ". A summary writes the compound whole, or a dash with a space on both
+ * sides.
+ */
+function danglingHyphen(text: string, from: number, doc: DocumentTerms): boolean {
+  // the last 40 characters hold the word before the hyphen (a longer one is cut, and refused)
+  const start = Math.max(0, from - 40);
+  for (const m of text.slice(start).matchAll(DANGLING_HYPHEN))
+    if (start + m.index + m[0].length > from && !doc.danglingHyphens.has(m[1]!.toLowerCase())) return true;
   return false;
 }
 /** Words a full stop follows without ending the sentence (as text_quality._ABBREVIATIONS). */
@@ -157,7 +178,8 @@ export class Continuation {
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
     if (
       badPunctuation(combined.slice(Math.max(0, ctx.text.length - 6))) ||
-      SPLIT_POSSESSIVE.test(combined.slice(-8))
+      SPLIT_POSSESSIVE.test(combined.slice(-8)) ||
+      danglingHyphen(combined, ctx.text.length, this.doc)
     )
       return 'markup';
     if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';

@@ -25,6 +25,8 @@ export const JOINERS = ".,'’-/:@+";
 const TERM_CHAR = /[\p{L}\p{N}_]/u;
 /** Letters with full stops between them, as a term is written without its last full stop: "e.g", "U.S", "p.m". */
 export const INITIALISM = /^(\p{L}\.)+\p{L}$/u;
+/** A hyphen glued to the word before it and followed by a space ("Hey- Give"); group 1: the word. */
+export const DANGLING_HYPHEN = /(?<![\p{L}\p{N}_])([\p{L}\p{N}_]+)-\s/gu;
 /** What may stand between a month and a number in a date: spaces, and before a year an apostrophe ("Dec '03"). */
 const DATE_GAP = /^\s+['’]?$/u;
 
@@ -210,6 +212,10 @@ export class DocumentTerms {
   readonly nonAscii: ReadonlySet<string>;
   /** The numbers the document binds to each word ("cost 38"): number-binding.ts. */
   readonly numbers: NumberBindings;
+  /** Words the document writes with a hyphen and a space after them ("Hey- "), lower case: continuation.ts. */
+  readonly danglingHyphens: ReadonlySet<string>;
+  /** The first parts of the document's hyphenated compounds ("royalty" of "royalty-free"), lower case. */
+  private readonly compoundFirsts = new Set<string>();
 
   constructor(
     document: string,
@@ -221,6 +227,7 @@ export class DocumentTerms {
       [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
     );
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
+    this.danglingHyphens = new Set([...document.matchAll(DANGLING_HYPHEN)].map((m) => m[1]!.toLowerCase()));
     this.numbers = new NumberBindings(document, termsOf(document));
     const forms: string[] = [];
     const written: string[] = [];
@@ -231,6 +238,8 @@ export class DocumentTerms {
       if (previous && DATE_GAP.test(document.slice(previous.end, m.index)))
         this.nextTerms.set(previous.form, [...(this.nextTerms.get(previous.form) ?? []), baseForm(term)]);
       previous = { form: baseForm(term), end: m.index + term.length };
+      const first = compoundFirst(term);
+      if (first !== undefined) this.compoundFirsts.add(first);
       const pieces = [term, ...termPieces(term)];
       for (const piece of pieces) {
         written.push(writtenForm(piece));
@@ -315,12 +324,31 @@ export class DocumentTerms {
     return this.vocabulary.has(base) || this.terms.has(base) || INITIALISM.test(base);
   }
 
-  /** Whether a finished `term` may appear in a summary of this document; a compound ("Google-owned") may when each part may. */
+  /**
+   * Whether a finished `term` may appear in a summary of this document; a compound ("Google-owned") may when
+   * each part may, unless it begins like one of the document's compounds (see `altersCompound`).
+   */
   allows(term: string, initial: boolean): boolean {
     const supported = isRestricted(term, initial, this.lexicon) ? this.has(term) : this.isWord(term);
     if (supported && this.casedAsWritten(term, false)) return true;
     const parts = term.split('-').filter((p) => p.length > 0);
-    return parts.length > 1 && parts.every((p, i) => this.allows(p, initial && i === 0));
+    return (
+      parts.length > 1 &&
+      !this.altersCompound(term) &&
+      parts.every((p, i) => this.allows(p, initial && i === 0))
+    );
+  }
+
+  /**
+   * Whether `term`, a compound the document does not have, begins like one it has: "royalty-paid" for a
+   * licence that grants a "royalty-free" licence turns the document's word into its opposite, and
+   * "non-commercial" for its "non-exclusive" makes a claim it does not make.
+   */
+  private altersCompound(term: string): boolean {
+    const first = compoundFirst(term);
+    if (first === undefined || !this.compoundFirsts.has(first)) return false;
+    // the document's compound in the plural ("e-mails" for its "e-mail")
+    return !(/s$/iu.test(term) && this.has(term.slice(0, -1)));
   }
 
   /**
@@ -347,7 +375,8 @@ export class DocumentTerms {
       const parts = partial.split('-');
       const last = parts.pop()!;
       const done = parts.every((p, i) => p.length > 0 && this.allows(p, initial && i === 0));
-      if (done && (last.length === 0 || this.allowsPrefix(last, false))) return true;
+      if (done && !this.altersCompound(written) && (last.length === 0 || this.allowsPrefix(last, false)))
+        return true;
     }
     if (!cased) return false;
     const p = prefixForm(partial);
@@ -357,6 +386,13 @@ export class DocumentTerms {
     if (!isRestricted(partial, initial, this.lexicon)) return this.vocabulary.hasPrefix(p);
     return initial && plain && this.lexicon.hasPrefix(p);
   }
+}
+
+/** The first part of a hyphenated compound, lower case ("royalty" of "Royalty-free"); undefined for other terms. */
+function compoundFirst(term: string): string | undefined {
+  const dash = term.indexOf('-');
+  if (dash <= 0 || dash === term.length - 1) return undefined;
+  return baseForm(term.slice(0, dash));
 }
 
 export interface Term {

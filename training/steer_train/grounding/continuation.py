@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .terms import JOINERS, TERM, DocumentTerms, ends_with_tag, names_side_by_side, prefix_form, terms_of
+from .terms import (
+    DANGLING_HYPHEN,
+    JOINERS,
+    TERM,
+    DocumentTerms,
+    ends_with_tag,
+    names_side_by_side,
+    prefix_form,
+    terms_of,
+)
 
 _MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}=^~\\\n\r\t]")
 
@@ -52,6 +61,18 @@ def _bad_punctuation(recent: str) -> bool:
         return True
     return any(
         _is_punctuation(a) and _is_punctuation(b) and a + b not in _TOUCHING_PAIRS for a, b in zip(bare, bare[1:])
+    )
+
+
+def _dangling_hyphen(text: str, start: int, doc: DocumentTerms) -> bool:
+    """Whether ``text`` gets a hyphen glued to a word and followed by a space after offset ``start`` (the piece's
+    start) that the document does not write so: "Cramer- Wold" for its "Cramer-Wold"; "Hey- Give" stays where
+    the document writes "Hey- " (src/engine/grounding/continuation.ts)."""
+    # the last 40 characters hold the word before the hyphen (a longer one is cut, and refused)
+    begin = max(0, start - 40)
+    return any(
+        begin + m.end() > start and m.group(1).lower() not in doc.dangling_hyphens
+        for m in DANGLING_HYPHEN.finditer(text[begin:])
     )
 
 
@@ -158,7 +179,11 @@ class Continuation:
         combined = text + piece
         if _CODE_SYNTAX.search(combined, max(0, len(text) - 12)):
             return "markup"
-        if _bad_punctuation(combined[max(0, len(text) - 6) :]) or _SPLIT_POSSESSIVE.search(combined[-8:]):
+        if (
+            _bad_punctuation(combined[max(0, len(text) - 6) :])
+            or _SPLIT_POSSESSIVE.search(combined[-8:])
+            or _dangling_hyphen(combined, len(text), self.doc)
+        ):
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"

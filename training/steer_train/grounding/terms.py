@@ -189,6 +189,18 @@ def ends_with_tag(text: str, tags: set[str]) -> bool:
     return any(t.endswith(tag) and not re.search(r"[^\W_]$|#$", t[: len(t) - len(tag)]) for tag in tags)
 
 
+# A hyphen glued to the word before it and followed by a space ("Hey- Give"); group 1: the word.
+DANGLING_HYPHEN = re.compile(r"(?<!\w)(\w+)-\s")
+
+
+def _compound_first(term: str) -> str | None:
+    """The first part of a hyphenated compound, lower case ("royalty" of "Royalty-free"); None for other terms."""
+    dash = term.find("-")
+    if dash <= 0 or dash == len(term) - 1:
+        return None
+    return _base_form(term[:dash])
+
+
 class DocumentTerms:
     """The restricted terms of one document, for membership and prefix queries."""
 
@@ -201,9 +213,13 @@ class DocumentTerms:
         self.turn_tags = speaker_turn_tags(document)
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
+        # words the document writes with a hyphen and a space after them ("Hey- "), lower case: continuation.py
+        self.dangling_hyphens = {m.group(1).lower() for m in DANGLING_HYPHEN.finditer(document)}
         # the numbers the document binds to each word ("cost 38"): number_binding.py
         self.numbers = NumberBindings(document, terms_of(document))
         self._terms: set[str] = set()
+        # the first parts of the document's hyphenated compounds ("royalty" of "royalty-free"), lower case
+        self._compound_firsts: set[str] = set()
         forms: list[str] = []
         written: set[str] = set()
         # for each term, the terms that follow it after a space in the document (base forms)
@@ -215,6 +231,9 @@ class DocumentTerms:
             if previous and _DATE_GAP.match(document[previous[1] : m.start()]):
                 next_terms.setdefault(previous[0], set()).add(_base_form(term))
             previous = (_base_form(term), m.end())
+            first = _compound_first(term)
+            if first is not None:
+                self._compound_firsts.add(first)
             for piece in [term, *term_pieces(term)]:
                 written.add(_written_form(piece))
                 norm = normalize_term(piece)
@@ -294,7 +313,20 @@ class DocumentTerms:
         if ok and self._cased_as_written(term, False):
             return True
         parts = [p for p in term.split("-") if p]
-        return len(parts) > 1 and all(self.allows(p, initial and i == 0) for i, p in enumerate(parts))
+        return (
+            len(parts) > 1
+            and not self._alters_compound(term)
+            and all(self.allows(p, initial and i == 0) for i, p in enumerate(parts))
+        )
+
+    def _alters_compound(self, term: str) -> bool:
+        """Whether ``term``, a compound the document does not have, begins like one it has: "royalty-paid" for
+        a licence's "royalty-free" turns its word into the opposite (src/engine/grounding/terms.ts)."""
+        first = _compound_first(term)
+        if first is None or first not in self._compound_firsts:
+            return False
+        # the document's compound in the plural ("e-mails" for its "e-mail")
+        return not (term[-1:] in "sS" and self.has(term[:-1]))
 
     def _joins_nowhere(self, partial: str, initial: bool) -> bool:
         """Whether a name or number followed by a joiner or a possessive ("20," "20's" "Goo.") can be neither
@@ -317,7 +349,7 @@ class DocumentTerms:
             parts = partial.split("-")
             last = parts.pop()
             done = all(p and self.allows(p, initial and i == 0) for i, p in enumerate(parts))
-            if done and (not last or self.allows_prefix(last, False)):
+            if done and not self._alters_compound(written) and (not last or self.allows_prefix(last, False)):
                 return True
         if not cased:
             return False
