@@ -55,6 +55,11 @@ class RunConfig:
     rl_dirichlet: float = 1.0  # concentration of the Dirichlet that samples w
     rl_vertex_prob: float = 0.25  # share of prompts whose w is a vertex of the simplex
     rl_temperature: float = 1.0
+    # the KL penalty's reference: "warmup" (the warmed-up model with w = 0) or "start" (a frozen copy of the policy
+    # as RL began, at the same w: a run that goes on from a trained CLP keeps the steering it has while it learns
+    # new kinds of document; the mix run lost faithful steering against the warm-up reference)
+    rl_kl_anchor: str = "warmup"
+    rl_snapshot_every: int = 0  # > 0: also keep the per-objective deltas of every n-th step (snapshots/)
     # which deltas RL trains: "clp" (the per-objective deltas); "shared" (the unconditioned delta, e.g. prompt
     # conditioning alone with clp.rank = 0; the KL reference is then a frozen copy of the warmed-up model)
     rl_train: str = "clp"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from .grounding import GroundedDecoder
+from .grounding.decoder import GROUNDED_SAMPLING_KEEP
 from .model import CLPModel
 
 Past = list[tuple[torch.Tensor, torch.Tensor]]
@@ -75,6 +77,50 @@ def _banned_by_ngram(seq: list[int], n: int) -> list[int]:
     return [seq[i + n - 1] for i in range(len(seq) - n + 1) if tuple(seq[i : i + n - 1]) == tail]
 
 
+def _pick(logits: torch.Tensor, temperature: float, top_p: float, generator: torch.Generator | None) -> torch.Tensor:
+    if temperature <= 0:
+        return logits.argmax(-1)
+    probs = torch.softmax(logits / temperature, -1)
+    if top_p < 1.0:
+        sp, si = probs.sort(-1, descending=True)
+        keep = sp.cumsum(-1) - sp < top_p
+        probs = torch.zeros_like(probs).scatter(-1, si, sp * keep)
+    return torch.multinomial(probs, 1, generator=generator)[:, 0]
+
+
+def _numpy_rng(generator: torch.Generator | None) -> np.random.Generator:
+    """Grounded sampling draws on the CPU; seeded from the run's generator, so a run stays reproducible."""
+    if generator is None:
+        return np.random.default_rng()
+    return np.random.default_rng(int(torch.randint(0, 2**62, (1,), generator=generator, device=generator.device)))
+
+
+def _grounded_draws(
+    logits: torch.Tensor,
+    active: list[int],
+    out: list[list[int]],
+    grounding: list[GroundedDecoder],
+    temperature: float,
+    rng: np.random.Generator,
+) -> torch.Tensor:
+    """One sampled token per row among its top GROUNDED_SAMPLING_KEEP logits that the rules allow: the
+    candidates travel to the CPU once for the whole batch, and each row checks only what it draws."""
+    k = min(GROUNDED_SAMPLING_KEEP, logits.shape[-1])
+    vals, ids = logits.topk(k, dim=-1)
+    probs = torch.softmax(vals / temperature, -1).cpu().numpy()
+    cand = ids.tolist()
+    picks = []
+    for j, i in enumerate(active):
+        t = grounding[i].draw(cand[j], probs[j], out[i], rng)
+        if t is None:
+            row = logits[j].clone()
+            grounding[i].process(row, out[i])
+            p = torch.softmax(row / temperature, -1).double().cpu().numpy()
+            t = int(rng.choice(len(p), p=p / p.sum()))
+        picks.append(t)
+    return torch.tensor(picks, device=logits.device)
+
+
 @torch.no_grad()
 def decode(
     model: CLPModel,
@@ -100,6 +146,7 @@ def decode(
     done = [False] * n
     eos = set(eos_ids)
     active = list(range(n))  # the row each batch position decodes; finished rows leave the batch
+    rng: np.random.Generator | None = None
     for _ in range(max_new_tokens):
         mask = torch.cat([mask, torch.ones(len(active), 1, dtype=mask.dtype, device=dev)], dim=1)
         logits, past = model(tok[:, None], mask, pos[:, None], past, w)
@@ -109,18 +156,15 @@ def decode(
                 banned = _banned_by_ngram(out[i], no_repeat_ngram)
                 if banned:
                     logits[j, banned] = float("-inf")
-        if grounding is not None:
-            for j, i in enumerate(active):
-                grounding[i].process(logits[j], out[i])
-        if temperature <= 0:
-            nxt = logits.argmax(-1)
+        if grounding is not None and temperature > 0 and top_p >= 1.0:
+            if rng is None:
+                rng = _numpy_rng(generator)
+            nxt = _grounded_draws(logits, active, out, grounding, temperature, rng)
         else:
-            probs = torch.softmax(logits / temperature, -1)
-            if top_p < 1.0:
-                sp, si = probs.sort(-1, descending=True)
-                keep = sp.cumsum(-1) - sp < top_p
-                probs = torch.zeros_like(probs).scatter(-1, si, sp * keep)
-            nxt = torch.multinomial(probs, 1, generator=generator)[:, 0]
+            if grounding is not None:
+                for j, i in enumerate(active):
+                    grounding[i].process(logits[j], out[i])
+            nxt = _pick(logits, temperature, top_p, generator)
         stay = []
         for j, (i, t) in enumerate(zip(active, nxt.tolist())):
             if t in eos:

@@ -3,13 +3,15 @@
 Each step: sample a weighting w per document (Dirichlet, plus some simplex vertices), draw several
 responses per document conditioned on w (one shared prefill per document), score them with every
 reward, and push up log-probabilities by the leave-one-out advantage of w·r minus a KL penalty to the
-reference policy (the warmed-up model with w = 0).
+reference policy (the warmed-up model with w = 0; with ``rl_kl_anchor=start``, the policy as the run began, at
+the same w).
 
     python -m steer_train.rl --config training/configs/shipped.json
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import time
@@ -25,11 +27,14 @@ from .grounding import grounded_decoder
 from .reward_shaping import RewardScale, scalar_rewards
 from .rewards import OBJECTIVES, Rewards
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
-from .sft import SHARED_FILE, resume_committed, save_shared
+from .sft import SHARED_FILE, load_deltas_file, resume_committed, save_shared
 
 # The per-objective deltas alone, in bfloat16 (committed): what another session resumes RL from, with a fresh
 # optimizer, since checkpoints/rl.pt (with the optimizer's state) is not committed.
 RL_FILE = "rl_clp.safetensors"
+# The per-objective deltas a run with rl_kl_anchor=start began from: its KL reference, kept so a resumed run
+# anchors where the run began and not where it was stopped.
+ANCHOR_FILE = "rl_anchor_clp.safetensors"
 
 
 def sample_weights(rng: np.random.Generator, m: int, alpha: float, vertex_prob: float) -> np.ndarray:
@@ -65,7 +70,9 @@ def rollout(model, tok, cfg, prompts, groups, w_rows, gen, docs: list[str] | Non
     rules = None
     if cfg.grounded and docs is not None:
         sampling = cfg.rl_temperature > 0
-        rules = [grounded_decoder(docs[g], tok, [tok.eos_token_id], sampling) for g in groups]
+        # one decoder per document, shared by its samples: the rules hold no per-row state
+        per_doc = [grounded_decoder(d, tok, [tok.eos_token_id], sampling) for d in docs]
+        rules = [per_doc[g] for g in groups]
     with torch.no_grad(), autocast(model.embed_tokens.device):
         prefix = build_prefix(model, prompts, groups, w_rows, tok.eos_token_id)
         resp, ended = decode(
@@ -106,6 +113,10 @@ class RLVariant:
         per-objective deltas are off at w = 0."""
         return None
 
+    def reference_weights(self, w_rows: torch.Tensor) -> torch.Tensor:
+        """The weighting the reference is evaluated at: w = 0, the warm-up without per-objective deltas."""
+        return torch.zeros_like(w_rows)
+
     def resume(self, model, checkpoint: dict) -> None:
         """Loads what else a resumed run trained besides the per-objective deltas."""
 
@@ -115,6 +126,31 @@ class RLVariant:
         """Prefixes for the policy's and the reference's log-probabilities. Response-only: the rollout's prefill
         serves both (it does not depend on w)."""
         return prefix, prefix
+
+
+class AnchoredVariant(RLVariant):
+    """KL to the policy as the run began, at each row's own weighting (``rl_kl_anchor=start``)."""
+
+    def __init__(self, out: Path) -> None:
+        self.anchor_path = out / ANCHOR_FILE
+        self.ref_model = None
+
+    def anchor(self, model) -> None:
+        """Called once the run's starting deltas are loaded: the first start writes them down, a resumed run
+        reads them back."""
+        ref = copy.deepcopy(model).eval()
+        ref.set_trainable("-")  # matches no parameter: everything frozen
+        if self.anchor_path.exists():
+            ref.load_deltas(load_deltas_file(self.anchor_path)[0])
+        else:
+            save_shared(self.anchor_path, model, 0, "clp")
+        self.ref_model = ref
+
+    def reference_model(self, model):
+        return self.ref_model
+
+    def reference_weights(self, w_rows: torch.Tensor) -> torch.Tensor:
+        return w_rows
 
 
 def comparison_settings(cfg: RunConfig) -> list[str]:
@@ -135,7 +171,9 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
     if variant is None:
         if needs := comparison_settings(cfg):
             raise SystemExit(f"{', '.join(needs)}: a variant of the comparison; train it with steer_train.compare")
-        variant = RLVariant()
+        if cfg.rl_kl_anchor not in ("warmup", "start"):
+            raise SystemExit(f"rl_kl_anchor={cfg.rl_kl_anchor!r}: warmup or start")
+        variant = AnchoredVariant(Path(cfg.out_dir)) if cfg.rl_kl_anchor == "start" else RLVariant()
     seed_all(cfg.seed + 1)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,7 +183,6 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         model.load_deltas(sft["shared"])
     elif not resume_committed(model, out / SHARED_FILE, "the warm-up") and cfg.sft_steps:
         raise SystemExit("run the supervised warm-up first (steer_train.sft)")
-    ref_model = variant.reference_model(model)
     params = model.set_trainable(cfg.rl_train)
     if not params:
         raise SystemExit(f"rl_train={cfg.rl_train!r} finds no parameters (clp.rank=0 needs rl_train=shared)")
@@ -165,11 +202,14 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         step = int(meta.get("step", "0"))
         if scale and (var := json.loads(meta.get("reward_var", "null"))) is not None:
             scale.var = np.array(var)
+    if isinstance(variant, AnchoredVariant):
+        variant.anchor(model)
+    ref_model = variant.reference_model(model)
     rng = np.random.default_rng(cfg.seed * 1000 + step)
     pyrng = random.Random(cfg.seed * 1000 + step)
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)
     pool = sample_examples(load_split(cfg.data_dir, cfg.sets, "train"), 10**9, cfg.seed, cfg.rl_max_doc_words)
-    rewards = Rewards()
+    rewards = Rewards(device=str(device))
     k, eos = cfg.rl_samples, tok.eos_token_id
     log_path = out / "rl_log.jsonl"
     # a resumed run keeps counting training time from where the log stopped
@@ -198,7 +238,7 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
             )
             logp, tmask = response_logprobs(model, pol_prefix, resp, ended, w_rows, eos)
             with torch.no_grad():
-                ref_logp, _ = response_logprobs(ref, ref_prefix, resp, ended, torch.zeros_like(w_rows), eos)
+                ref_logp, _ = response_logprobs(ref, ref_prefix, resp, ended, variant.reference_weights(w_rows), eos)
         kl = ((logp.detach() - ref_logp) * tmask).sum(1)
         if cfg.rl_kl_per_token:  # a summed KL is also a length penalty: it pulled every weighting short
             kl = kl / tmask.sum(1).clamp(min=1)
@@ -233,6 +273,9 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         if step % cfg.checkpoint_every == 0 or step == cfg.rl_steps or over:
             save_checkpoint(ckpt_path, model, opt, step, {"reward_var": scale_state(scale)})
             save_shared(out / RL_FILE, model, step, "clp", {"reward_var": json.dumps(scale_state(scale))})
+        if cfg.rl_snapshot_every and step % cfg.rl_snapshot_every == 0:
+            (out / "snapshots").mkdir(exist_ok=True)
+            save_shared(out / "snapshots" / f"rl_clp-{step:04d}.safetensors", model, step, "clp")
         if over:
             break
     save_checkpoint(ckpt_path, model, opt, step, {"done": step >= cfg.rl_steps, "reward_var": scale_state(scale)})

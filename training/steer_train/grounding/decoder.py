@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import torch
 
 from .continuation import Continuation
@@ -110,6 +111,30 @@ class GroundedDecoder:
                     unbound = self.continuation.unbound_word_start(ctx, self.pieces.piece(tid)) >= 0
             seen = max(seen, k)
         return out or sorted(self.eos)
+
+    def draw(
+        self, cand_ids: list[int], cand_probs: np.ndarray, generated: list[int], rng: np.random.Generator
+    ) -> int | None:
+        """Sampling's shortcut (training rollouts): draws among the candidates, the highest raw logits, in
+        proportion to ``cand_probs`` until one may follow; one or two checks where ``kept`` makes dozens (12 ms a
+        token and row on a CPU, the bulk of a rollout's time on a GPU). None: the full path decides (every
+        candidate refused, or the best one refused for a number the document binds to another word)."""
+        ctx = self.continuation.prepare(self.pieces.text(generated).rstrip("\ufffd"))
+        pending = self._incomplete_tail(generated)
+        p = np.asarray(cand_probs, dtype=np.float64).copy()
+        while (total := p.sum()) > 0:
+            j = int(rng.choice(len(p), p=p / total))
+            tid = cand_ids[j]
+            if self.allows(ctx, generated, pending, tid):
+                return tid
+            if (
+                j == 0
+                and tid not in self.eos
+                and self.continuation.unbound_word_start(ctx, self.pieces.piece(tid)) >= 0
+            ):
+                return None
+            p[j] = 0.0
+        return None
 
     def process(self, logits: torch.Tensor, generated: list[int]) -> None:
         """In place on one row's logits [vocab]."""
