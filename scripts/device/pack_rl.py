@@ -33,6 +33,9 @@ def split_gguf(out: Path) -> None:
     (out / "a" / "base.gguf.0").write_bytes(data[:half])
     (out / "b" / "base.gguf.1").write_bytes(data[half:])
     shutil.copytree(SITE / "gguf", out / "b" / "py" / "gguf", ignore=shutil.ignore_patterns("__pycache__"))
+    # transformers reads the gguf package's version from its metadata: without it, "Invalid version: 'N/A'"
+    info = next(SITE.glob("gguf-*.dist-info"))
+    shutil.copytree(info, out / "b" / "py" / info.name)
 
 
 def quantize_minilm(out: Path) -> None:

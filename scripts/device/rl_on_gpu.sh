@@ -5,6 +5,7 @@
 #   b: its second half; builds the float base and runs it once on the GPU   (carry .dev/b)
 #   c: reward model, documents and starting deltas; trains (training/configs/mix-gpu.json) and returns the
 #      log and three snapshots of the per-objective deltas, split under 16 MiB a file   (carry .dev/c)
+#   d MINUTES: goes on from c's checkpoint while the machine is still warm; returns the log and the last deltas
 set -euo pipefail
 S=/root/stage
 mkdir -p "$S"
@@ -18,7 +19,7 @@ a)
   ;;
 b)
   cp .dev/b/base.gguf.1 "$S"/
-  mkdir -p "$S/py" && cp -r .dev/b/py/gguf "$S/py/"
+  mkdir -p "$S/py" && cp -r .dev/b/py/gguf* "$S/py/"
   python3 scripts/device/unpack.py base "$S"
   python3 - <<'PY'
 import time, torch
@@ -57,5 +58,14 @@ c)
   done
   ls -la "$OUT"
   exit $rc
+  ;;
+d)
+  python3 -m steer_train.rl --config training/configs/mix-gpu.json --max_minutes="${2:-3}" > "$OUT/rl_stdout2.log" 2>&1
+  tail -n 4 "$OUT/rl_stdout2.log"
+  cp "$S/run/rl_log.jsonl" "$OUT/"
+  f=$S/run/rl_clp.safetensors
+  step=$(python3 -c "from safetensors import safe_open; print(safe_open('$f','pt').metadata()['step'])")
+  split -b 15M -d "$f" "$OUT/rl_clp-$(printf %04d "$step").safetensors."
+  ls -la "$OUT"
   ;;
 esac

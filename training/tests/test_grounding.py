@@ -90,3 +90,21 @@ def test_a_number_its_word_binds_otherwise_ends_the_row_unless_a_bound_number_is
 
     assert best({" 15": 9, " 38": 5, " ers": 4}) == " 38"
     assert best({" 15": 9, " ers": 5, " 38": 4}) == ""  # end of sequence
+
+
+def test_sampling_draws_only_allowed_tokens_in_proportion_to_the_model():
+    """The rollouts' shortcut (GroundedDecoder.draw): a refused candidate is never drawn however likely, and the
+    allowed ones come in proportion to their probabilities."""
+    import numpy as np
+
+    doc = "The board met in July last year."
+    dec = GroundedDecoder(Continuation(DocumentTerms(doc)), ToyPieces(), [0], 40)
+    gen = ids("The", " board", " met")
+    cands = ids(" Google", " last", " on")
+    probs = np.array([0.8, 0.15, 0.05])
+    rng = np.random.default_rng(0)
+    drawn = [dec.draw(cands, probs, gen, rng) for _ in range(400)]
+    assert VOCAB.index(" Google") not in drawn
+    share_last = drawn.count(VOCAB.index(" last")) / len(drawn)
+    assert 0.65 < share_last < 0.85  # 0.15 / (0.15 + 0.05) = 0.75
+    assert dec.draw(ids(" Google", "```"), np.array([0.9, 0.1]), gen, rng) is None  # nothing allowed: full path

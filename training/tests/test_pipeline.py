@@ -190,3 +190,22 @@ def test_branches_of_one_sequence_equal_separate_rows(tmp_path):
     # a [batch, m] weighting still gives the last position only
     last, _ = om.forward(np.array([prompt]), np.ones((1, p + 1)), np.arange(p + 1)[None], w[:1], om.empty_past(1))
     assert last.shape[:2] == (1, 1)
+
+
+def test_rl_anchored_at_its_start_keeps_that_policy_as_the_reference(tmp_path):
+    """rl_kl_anchor=start: the KL is to the per-objective deltas the run began from (written once, read back on
+    resume), so the first step's KL is that of the policy to itself."""
+    cfg = tiny_config(tmp_path)
+    sft.main(cfg)
+    cfg.rl_kl_anchor = "start"
+    cfg.rl_steps = 1
+    cfg.rl_snapshot_every = 1
+    rl.main(cfg)
+    out = Path(cfg.out_dir)
+    first = json.loads((out / "rl_log.jsonl").read_text().splitlines()[0])
+    assert abs(first["kl"]) < 1e-3
+    anchor = (out / rl.ANCHOR_FILE).read_bytes()
+    assert (out / "snapshots" / "rl_clp-0001.safetensors").exists()
+    cfg.rl_steps = 2  # a resumed run keeps the anchor of the start
+    rl.main(cfg)
+    assert (out / rl.ANCHOR_FILE).read_bytes() == anchor
