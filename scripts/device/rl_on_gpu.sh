@@ -11,6 +11,13 @@ S=/root/stage
 mkdir -p "$S"
 export PYTHONPATH=$S/py:training STEER_CACHE=$S/cache STEER_MINILM_DIR=$S/minilm PYTHONUNBUFFERED=1
 export TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
+
+# a delta file into $OUT, named by its step, in parts under the 16 MiB a returned file may have
+send_deltas() {
+  local step
+  step=$(python3 -c "from safetensors import safe_open; print(safe_open('$1','pt').metadata()['step'])")
+  split -b 15M -d "$1" "$OUT/rl_clp-$(printf %04d "$step").safetensors."
+}
 case "$1" in
 a)
   cp .dev/a/base.gguf.0 "$S"/
@@ -52,10 +59,7 @@ c)
   n=${#snaps[@]}
   picks=("$S/run/rl_clp.safetensors")
   if [ "$n" -ge 3 ]; then picks+=("${snaps[$((n / 3))]}" "${snaps[$((2 * n / 3))]}"); fi
-  for f in "${picks[@]}"; do
-    step=$(python3 -c "from safetensors import safe_open; print(safe_open('$f','pt').metadata()['step'])")
-    split -b 15M -d "$f" "$OUT/rl_clp-$(printf %04d "$step").safetensors."
-  done
+  for f in "${picks[@]}"; do send_deltas "$f"; done
   ls -la "$OUT"
   exit $rc
   ;;
@@ -63,9 +67,7 @@ d)
   python3 -m steer_train.rl --config training/configs/mix-gpu.json --max_minutes="${2:-3}" > "$OUT/rl_stdout2.log" 2>&1
   tail -n 4 "$OUT/rl_stdout2.log"
   cp "$S/run/rl_log.jsonl" "$OUT/"
-  f=$S/run/rl_clp.safetensors
-  step=$(python3 -c "from safetensors import safe_open; print(safe_open('$f','pt').metadata()['step'])")
-  split -b 15M -d "$f" "$OUT/rl_clp-$(printf %04d "$step").safetensors."
+  send_deltas "$S/run/rl_clp.safetensors"
   ls -la "$OUT"
   ;;
 esac

@@ -146,7 +146,8 @@ def decode(
     done = [False] * n
     eos = set(eos_ids)
     active = list(range(n))  # the row each batch position decodes; finished rows leave the batch
-    rng: np.random.Generator | None = None
+    # sampling under the rules draws on the CPU, checking only what it draws (_grounded_draws)
+    rng = _numpy_rng(generator) if grounding is not None and temperature > 0 and top_p >= 1.0 else None
     for _ in range(max_new_tokens):
         mask = torch.cat([mask, torch.ones(len(active), 1, dtype=mask.dtype, device=dev)], dim=1)
         logits, past = model(tok[:, None], mask, pos[:, None], past, w)
@@ -156,9 +157,7 @@ def decode(
                 banned = _banned_by_ngram(out[i], no_repeat_ngram)
                 if banned:
                     logits[j, banned] = float("-inf")
-        if grounding is not None and temperature > 0 and top_p >= 1.0:
-            if rng is None:
-                rng = _numpy_rng(generator)
+        if grounding is not None and rng is not None:
             nxt = _grounded_draws(logits, active, out, grounding, temperature, rng)
         else:
             if grounding is not None:

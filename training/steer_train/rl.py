@@ -24,6 +24,7 @@ from .config import RunConfig, load_config
 from .data import build_prompt, load_split, sample_examples
 from .generate import Prefix, build_prefix, decode, response_logprobs
 from .grounding import grounded_decoder
+from .model import CLPModel
 from .reward_shaping import RewardScale, scalar_rewards
 from .rewards import OBJECTIVES, Rewards
 from .runtime import autocast, build_model, load_checkpoint, save_checkpoint, seed_all
@@ -117,6 +118,9 @@ class RLVariant:
         """The weighting the reference is evaluated at: w = 0, the warm-up without per-objective deltas."""
         return torch.zeros_like(w_rows)
 
+    def anchor(self, model) -> None:
+        """Called once the run's starting deltas are loaded (after a resume too)."""
+
     def resume(self, model, checkpoint: dict) -> None:
         """Loads what else a resumed run trained besides the per-objective deltas."""
 
@@ -133,21 +137,21 @@ class AnchoredVariant(RLVariant):
 
     def __init__(self, out: Path) -> None:
         self.anchor_path = out / ANCHOR_FILE
-        self.ref_model = None
-
-    def anchor(self, model) -> None:
-        """Called once the run's starting deltas are loaded: the first start writes them down, a resumed run
-        reads them back."""
-        ref = copy.deepcopy(model).eval()
-        ref.set_trainable("-")  # matches no parameter: everything frozen
-        if self.anchor_path.exists():
-            ref.load_deltas(load_deltas_file(self.anchor_path)[0])
-        else:
-            save_shared(self.anchor_path, model, 0, "clp")
-        self.ref_model = ref
+        self.ref_model: CLPModel | None = None
 
     def reference_model(self, model):
+        self.ref_model = copy.deepcopy(model).eval()
+        self.ref_model.set_trainable("-")  # matches no parameter: everything frozen
         return self.ref_model
+
+    def anchor(self, model) -> None:
+        """The first start writes the starting deltas down, a resumed run reads them back."""
+        assert self.ref_model is not None, "reference_model() comes first"
+        if self.anchor_path.exists():
+            self.ref_model.load_deltas(load_deltas_file(self.anchor_path)[0])
+        else:
+            self.ref_model.load_deltas(model.delta_state("clp"))
+            save_shared(self.anchor_path, model, 0, "clp")
 
     def reference_weights(self, w_rows: torch.Tensor) -> torch.Tensor:
         return w_rows
@@ -183,6 +187,7 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         model.load_deltas(sft["shared"])
     elif not resume_committed(model, out / SHARED_FILE, "the warm-up") and cfg.sft_steps:
         raise SystemExit("run the supervised warm-up first (steer_train.sft)")
+    ref_model = variant.reference_model(model)
     params = model.set_trainable(cfg.rl_train)
     if not params:
         raise SystemExit(f"rl_train={cfg.rl_train!r} finds no parameters (clp.rank=0 needs rl_train=shared)")
@@ -202,9 +207,7 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         step = int(meta.get("step", "0"))
         if scale and (var := json.loads(meta.get("reward_var", "null"))) is not None:
             scale.var = np.array(var)
-    if isinstance(variant, AnchoredVariant):
-        variant.anchor(model)
-    ref_model = variant.reference_model(model)
+    variant.anchor(model)
     rng = np.random.default_rng(cfg.seed * 1000 + step)
     pyrng = random.Random(cfg.seed * 1000 + step)
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 1000 + step)
