@@ -3,14 +3,16 @@
  * [--graph fast] [FILE ...]` summarizes each file at the vertices and the default weighting, with drafts
  * and without, interleaved (two rounds), and prints the time of each to a finished summary (the document
  * read before, as at a change of weights; the last check's decoding again included) and whether the
- * summaries are the same. Default files: examples/article.txt, README.md, src/engine/decode.ts, docs/architecture.md.
+ * summaries are the same; then a preview of those four weightings at once (branches of one cache row, each
+ * drafting on its own), with drafts and without, beside the one summary at the default weighting.
+ * Default files: examples/article.txt, README.md, src/engine/decode.ts, docs/architecture.md.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, join } from 'node:path';
 import { NoUsableSummary } from '../src/engine/errors';
 import { loadModel, type Model } from '../src/engine/model';
-import { summarize } from '../src/engine/summarize';
+import { previewDetailed, summarize } from '../src/engine/summarize';
 import type { SummarizeOptions } from '../src/engine/summary-types';
 import { packageRoot } from '../src/shared/paths';
 import type { WeightRecord } from '../src/engine/manifest';
@@ -90,6 +92,41 @@ async function main(): Promise<void> {
   console.log(
     `\nall: ${off.toFixed(0)} ms one token per run, ${on.toFixed(0)} ms with drafts: ×${(off / on).toFixed(2)}; ` +
       `${cases.filter((c) => c.same).length} of ${cases.length} summaries the same`,
+  );
+
+  console.log(
+    '\npreviews of the 4 weightings (document read before), against one summary at the default weighting:',
+  );
+  let previewOff = 0;
+  let previewOn = 0;
+  let single = 0;
+  const previewed = weightings.map((w) => (Object.keys(w).length > 0 ? w : model.manifest.defaultWeights));
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const offMs: number[] = [];
+    const onMs: number[] = [];
+    let same = true;
+    for (let round = 0; round < 2; round++) {
+      const a = await previewDetailed(model, text, previewed, { promptLookup: false });
+      const b = await previewDetailed(model, text, previewed, { promptLookup: true });
+      offMs.push(a.timings.totalMs);
+      onMs.push(b.timings.totalMs);
+      same &&= a.items.every((item, i) => item.summary === b.items[i]!.summary);
+    }
+    const one = median(
+      cases.find((c) => c.file === basename(file) && Object.keys(c.weights).length === 0)!.onMs,
+    );
+    previewOff += median(offMs);
+    previewOn += median(onMs);
+    single += one;
+    console.log(
+      `${basename(file)}: ${median(offMs).toFixed(0)} → ${median(onMs).toFixed(0)} ms (one summary ${one.toFixed(0)} ms: ` +
+        `×${(median(onMs) / one).toFixed(2)})${same ? '' : ' (summaries differ)'}`,
+    );
+  }
+  console.log(
+    `all previews: ${previewOff.toFixed(0)} → ${previewOn.toFixed(0)} ms with drafts (×${(previewOff / previewOn).toFixed(2)}); ` +
+      `preview / one summary ${(previewOn / single).toFixed(2)}`,
   );
   await model.dispose();
 }

@@ -13,7 +13,7 @@ import { BranchBatch, RowBatch, type DecodeBatch } from './decode-batch';
 import { buildRowDecoder, type Grounding, type ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
-import { PromptLookup } from './generation/prompt-lookup';
+import { DEFAULT_DRAFT, PromptLookup } from './generation/prompt-lookup';
 import { KvCache } from './kvcache';
 import type { Model } from './model';
 import { prefixKey } from './prefix-cache';
@@ -39,8 +39,8 @@ export interface BatchOptions {
   /** Tokens every row's response starts with (they count as generated tokens; see ForcedStartProcessor). */
   start?: readonly number[];
   /**
-   * Checks drafts copied from the prompt in one run where a greedy row decodes alone (prompt-lookup.ts): the
-   * same tokens in fewer runs. Default true.
+   * Checks drafts copied from the prompt in the run of a greedy row's next token, where the graph allows
+   * (a lone row, or branches: prompt-lookup.ts): the same tokens in fewer runs. Default true.
    */
   promptLookup?: boolean;
 }
@@ -139,6 +139,7 @@ export async function generateBatch(
     const rowWeights = indices.map((i) => requests[i]!.weights);
 
     const t0 = performance.now();
+    const lookup = options.promptLookup !== false;
     let batch: DecodeBatch;
     if (responseOnly) {
       const key = prefixKey(model.id, model.graph, prefix);
@@ -154,9 +155,11 @@ export async function generateBatch(
         manifest.contextLength - base.length,
       );
       if (model.runner.branches && indices.length > 1) {
+        // room for one refused draft per branch before the cache must be gathered anew
+        const draft = lookup ? DEFAULT_DRAFT.maxDraft : 0;
         batch = new BranchBatch(
           model.runner,
-          base.expand(1, BranchBatch.capacity(base.length, indices.length, steps)),
+          base.expand(1, BranchBatch.capacity(base.length, indices.length, steps, draft)),
           indices.length,
           steps,
         );
@@ -191,7 +194,7 @@ export async function generateBatch(
       rowWeights.map((weights, r) => ({ weights, decoder: decoders[r]! })),
       manifest.contextLength,
       eos,
-      options.promptLookup === false ? undefined : new PromptLookup(prompt),
+      lookup ? indices.map(() => new PromptLookup(prompt)) : undefined,
     );
     while (!generator.isDone()) {
       const chosen = await generator.generateNextToken(options.signal);

@@ -22,18 +22,19 @@ export interface StepInput {
 
 /**
  * One step of branches: continuations of one prompt decoded as one sequence (see BranchBatch). Each branch
- * feeds one token; the cache is one row holding the prompt and every branch's tokens so far.
+ * feeds its pending token and perhaps a draft after it; the cache is one row holding the prompt and every
+ * branch's tokens so far.
  */
 export interface BranchStepInput {
-  /** One token per branch. */
+  /** The tokens of this step, branch after branch. */
   ids: readonly number[];
-  /** One clp_weights row per branch. */
+  /** The clp_weights row of every token (its branch's). */
   weights: readonly (readonly number[])[];
-  /** The position of every token of this step (the branches are equally long). */
-  position: number;
+  /** The position of every token in its own branch's sequence. */
+  positions: readonly number[];
   /**
-   * [branches × (cache.length + branches)], row-major: 1 where a branch's token may attend to a cache
-   * position (the prompt, its own earlier tokens, itself), 0 where not (the other branches).
+   * [tokens × (cache.length + tokens)], row-major: 1 where a token may attend to a cache position (the
+   * prompt, its own branch's earlier tokens, itself), 0 where not (the other branches, refused drafts).
    */
   visible: Uint8Array;
   /** One row, with a shared (in-place) cache. */
@@ -159,28 +160,19 @@ export class Runner {
     return { logits: input.logits ? this.lastLogits(out, batch) : null, cache: present };
   }
 
-  /** One token per branch; returns [branches × vocab] logits and the cache with those tokens appended. */
+  /** The tokens of a branch step; returns the logits of every token ([tokens × vocab]) and the grown cache. */
   async stepBranches(input: BranchStepInput): Promise<StepOutput & { logits: Float32Array }> {
     if (!this.branches) throw new RangeError('this graph does not decode branches');
-    const { names } = this.manifest.io;
     const k = input.ids.length;
-    const m = this.manifest.objectives.length;
     const total = input.cache.length + k;
-    if (k === 0 || input.weights.length !== k) throw new RangeError('one token and one weighting per branch');
+    if (k === 0 || input.weights.length !== k || input.positions.length !== k)
+      throw new RangeError('one weighting and one position per token');
     if (input.cache.batch !== 1) throw new RangeError('branches share a cache of one row');
     if (input.visible.length !== k * total) throw new RangeError(`the mask needs ${k} × ${total} entries`);
     if (input.cache.length + k > input.cache.capacity)
-      throw new RangeError('a branch cache is allocated for all of its steps in advance');
-    const weights = new Float32Array(k * m);
-    input.weights.forEach((w, b) => {
-      for (let j = 0; j < m; j++) weights[b * m + j] = w[j] ?? 0;
-    });
-    const feeds: Record<string, Tensor> = {
-      [names.inputIds]: new Tensor('int64', BigInt64Array.from(input.ids, BigInt), [1, k]),
-      [names.weights]: new Tensor('float32', weights, [1, k, m]),
-      [names.positionIds]: new Tensor('int64', new BigInt64Array(k).fill(BigInt(input.position)), [1, k]),
-      [names.attentionMask]: new Tensor('int64', BigInt64Array.from(input.visible, BigInt), [1, k, total]),
-    };
+      throw new RangeError('a branch cache is given its room before the step');
+    const mask = new Tensor('int64', BigInt64Array.from(input.visible, BigInt), [1, k, total]);
+    const feeds = this.tokenFeeds(input.ids, (t) => input.weights[t]!, input.positions, mask);
     this.bindPast(feeds, input.cache);
     const out = await this.stepShared(feeds, input.cache, k, 1, k);
     return { logits: out.logits!, cache: out.cache };
@@ -198,31 +190,43 @@ export class Runner {
   }): Promise<StepOutput & { logits: Float32Array }> {
     if (!this.branches || !this.sharedCache)
       throw new RangeError('this graph does not return the logits of several positions');
-    const { names } = this.manifest.io;
     const n = input.ids.length;
-    const m = this.manifest.objectives.length;
     if (n === 0) throw new RangeError('stepSequence() needs at least one token');
     if (input.cache.batch !== 1) throw new RangeError('stepSequence() runs one row');
     if (input.cache.spent)
       throw new RangeError('this cache was already stepped; step the one that step returned');
     const past = input.cache.length;
-    const weights = new Float32Array(n * m);
-    for (let t = 0; t < n; t++) for (let j = 0; j < m; j++) weights[t * m + j] = input.weights[j] ?? 0;
-    const feeds: Record<string, Tensor> = {
-      [names.inputIds]: new Tensor('int64', BigInt64Array.from(input.ids, BigInt), [1, n]),
-      [names.weights]: new Tensor('float32', weights, [1, n, m]),
-      [names.positionIds]: new Tensor(
-        'int64',
-        BigInt64Array.from({ length: n }, (_, t) => BigInt(past + t)),
-        [1, n],
-      ),
-      // all ones: GroupQueryAttention masks the later new tokens from the earlier ones itself
-      [names.attentionMask]: new Tensor('int64', new BigInt64Array(past + n).fill(1n), [1, past + n]),
-    };
+    // all ones: GroupQueryAttention masks the later new tokens from the earlier ones itself
+    const mask = new Tensor('int64', new BigInt64Array(past + n).fill(1n), [1, past + n]);
+    const positions = Array.from({ length: n }, (_, t) => past + t);
+    const feeds = this.tokenFeeds(input.ids, () => input.weights, positions, mask);
     const cache = this.roomFor(input.cache, n);
     this.bindPast(feeds, cache);
     const out = await this.stepShared(feeds, cache, n, 1, n);
     return { logits: out.logits!, cache: out.cache };
+  }
+
+  /** The feeds of a run of one row whose every token carries its own weighting and position. */
+  private tokenFeeds(
+    ids: readonly number[],
+    weightsOf: (token: number) => readonly number[],
+    positions: readonly number[],
+    mask: Tensor,
+  ): Record<string, Tensor> {
+    const { names } = this.manifest.io;
+    const n = ids.length;
+    const m = this.manifest.objectives.length;
+    const weights = new Float32Array(n * m);
+    for (let t = 0; t < n; t++) {
+      const w = weightsOf(t);
+      for (let j = 0; j < m; j++) weights[t * m + j] = w[j] ?? 0;
+    }
+    return {
+      [names.inputIds]: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      [names.weights]: new Tensor('float32', weights, [1, n, m]),
+      [names.positionIds]: new Tensor('int64', BigInt64Array.from(positions, BigInt), [1, n]),
+      [names.attentionMask]: mask,
+    };
   }
 
   private bindPast(feeds: Record<string, Tensor>, cache: KvCache): void {

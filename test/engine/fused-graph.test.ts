@@ -203,7 +203,14 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
       const run = async (lookup?: PromptLookup): Promise<{ tokens: number[]; runs: number }> => {
         const batch = new RowBatch(model.runner, base.expand(1, base.length + 25));
         const decoder = buildRowDecoder(resolveSampling(GREEDY, {}), 24, eos);
-        const gen = new Generator(batch, [ids[ids.length - 1]!], [{ weights, decoder }], 4096, eos, lookup);
+        const gen = new Generator(
+          batch,
+          [ids[ids.length - 1]!],
+          [{ weights, decoder }],
+          4096,
+          eos,
+          lookup && [lookup],
+        );
         let runs = 0;
         while (!gen.isDone()) {
           await gen.generateNextToken();
@@ -219,6 +226,54 @@ describe('fused graphs of the tiny model', { skip: SKIP_NO_MODEL || (!HAS_FUSED 
       // a document that has nothing to do with it: every draft refused, the same tokens again
       const refused = await run(new PromptLookup(model.tokenizer.encode(DOC)));
       assert.deepEqual(refused.tokens, plain.tokens, model.graph);
+    }
+  });
+
+  test('branches check drafts each and write what they write without them, in fewer runs', async () => {
+    for (const model of [fused, fast]) {
+      const { manifest } = model;
+      const ids = model.tokenizer.encode(buildPrompt(manifest, DOC, [1, 0, 0]));
+      const weights = W.map((w) => normaliseWeights(manifest.objectives, w).vector);
+      const base = await prefill(model, ids.slice(0, -1), [manifest.objectives.map(() => 0)]);
+      const eos = manifest.specialTokens.eos;
+      const steps = 21;
+      const run = async (lookups?: PromptLookup[]): Promise<{ tokens: number[][]; runs: number }> => {
+        // no room for drafts beyond the branches' own steps: refused drafts make the cache gather anew
+        const batch = new BranchBatch(
+          model.runner,
+          base.expand(1, BranchBatch.capacity(base.length, W.length, steps)),
+          W.length,
+          steps,
+        );
+        const rows = weights.map((w) => ({
+          weights: w,
+          decoder: buildRowDecoder(resolveSampling(GREEDY, {}), 20, eos),
+        }));
+        const gen = new Generator(
+          batch,
+          W.map(() => ids[ids.length - 1]!),
+          rows,
+          4096,
+          eos,
+          lookups,
+        );
+        let runs = 0;
+        while (!gen.isDone()) {
+          await gen.generateNextToken();
+          runs++;
+        }
+        return { tokens: gen.sequences, runs };
+      };
+      const plain = await run();
+      // each branch's "document" is its own continuation: its drafts are right
+      const drafted = await run(plain.tokens.map((t) => new PromptLookup(t)));
+      assert.deepEqual(drafted.tokens, plain.tokens, model.graph);
+      assert.ok(drafted.runs <= plain.runs / 2, `${model.graph}: ${drafted.runs} runs vs ${plain.runs}`);
+      // each branch drafts from another branch's continuation: most drafts refused
+      const crossed = await run(
+        plain.tokens.map((_, r) => new PromptLookup(plain.tokens[(r + 1) % W.length]!)),
+      );
+      assert.deepEqual(crossed.tokens, plain.tokens, model.graph);
     }
   });
 

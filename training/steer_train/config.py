@@ -74,6 +74,8 @@ class RunConfig:
     eval_divisions: int = 4  # 15 points of the simplex for three objectives
     eval_max_new_tokens: int = 128
     eval_no_repeat_ngram: int = 4
+    # a packed deltas.safetensors (models/<id>/) to evaluate instead of the run's checkpoints
+    eval_deltas: str = ""
 
     @property
     def sets(self) -> tuple[str, ...]:

@@ -1,6 +1,8 @@
 """Evaluation on held-out test documents over a grid of weightings, against the prompted base model.
 
     python -m steer_train.evaluate --config training/configs/shipped.json [--eval_docs=40]
+    python -m steer_train.evaluate --config training/configs/shipped.json \
+        --eval_deltas=models/clp-smollm2-135m/deltas.safetensors --report_dir=/tmp/eval --bf16=false --no-base
 
 Writes training/reports/<run name>/{results.json, report.md, front_*.png, samples.jsonl}.
 """
@@ -16,6 +18,7 @@ import torch
 
 from .config import RunConfig, load_config
 from .data import EVAL_SETS, build_prompt, load_split, sample_examples
+from .deltas import load_deltas, read_meta
 from .generate import build_prefix, decode
 from .grounding import grounded_decoder
 from .metrics import compare_methods, simplex_grid
@@ -43,7 +46,7 @@ def generate_rows(model, tok, cfg, prompts, groups, weights, max_new_tokens, bat
         rows = [i for i, g in enumerate(groups) if g in chunk]
         sub = {d: j for j, d in enumerate(chunk)}
         w = weights[rows]
-        with torch.no_grad(), autocast(model.embed_tokens.device):
+        with torch.no_grad(), autocast(model.embed_tokens.device, cfg.bf16):
             prefix = build_prefix(
                 model, [prompts[d] for d in chunk], [sub[groups[i]] for i in rows], w, tok.eos_token_id
             )
@@ -130,7 +133,11 @@ def main(cfg: RunConfig | None = None, with_base: bool = True) -> dict:
     seed_all(cfg.seed)
     t0 = time.time()
     model, tok, device = build_model(cfg)
-    phases = load_run_deltas(model, Path(cfg.out_dir), cfg.rl_train)
+    if cfg.eval_deltas:
+        load_deltas(model, Path(cfg.eval_deltas))
+        phases = [f"{cfg.eval_deltas} ({', '.join(read_meta(Path(cfg.eval_deltas)).get('phases', []))})"]
+    else:
+        phases = load_run_deltas(model, Path(cfg.out_dir), cfg.rl_train)
     model.eval()
     examples = held_out(cfg)
     rewards = Rewards()

@@ -74,7 +74,7 @@ def rollout(model, tok, cfg, prompts, groups, w_rows, gen, docs: list[str] | Non
         # one decoder per document, shared by its samples: the rules hold no per-row state
         per_doc = [grounded_decoder(d, tok, [tok.eos_token_id], sampling) for d in docs]
         rules = [per_doc[g] for g in groups]
-    with torch.no_grad(), autocast(model.embed_tokens.device):
+    with torch.no_grad(), autocast(model.embed_tokens.device, cfg.bf16):
         prefix = build_prefix(model, prompts, groups, w_rows, tok.eos_token_id)
         resp, ended = decode(
             model,
@@ -234,7 +234,7 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         t_rew = time.time() - ts - t_roll
 
         model.train()
-        with autocast(device):
+        with autocast(device, cfg.bf16):
             ref = model if ref_model is None else ref_model
             pol_prefix, ref_prefix = variant.prefixes(
                 model, ref_model, cfg, prompts, groups, w_rows.to(device), prefix, eos

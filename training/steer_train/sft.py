@@ -137,7 +137,7 @@ def main(cfg: RunConfig | None = None) -> Path:
         lr = cfg.sft_lr * min(1.0, (step + 1) / 10)
         for g in opt.param_groups:
             g["lr"] = lr
-        with autocast(device):
+        with autocast(device, cfg.bf16):
             # every set equally likely, however many examples it has (docs has hundreds, code thousands)
             sets = sorted(by_set)
             batch = [rng.choice(by_set[rng.choice(sets)]) for _ in range(cfg.sft_batch)]

@@ -121,6 +121,21 @@ def test_evaluation_reports_every_metric(trained):
     assert list(report.glob("front_*.png"))
 
 
+def test_evaluation_of_a_packed_model_reads_its_deltas_not_the_run_dir(trained):
+    """A shipped model (models/<id>/deltas.safetensors) is evaluated as packed, wherever its run's checkpoints are."""
+    cfg, tmp = trained
+    pack.pack(cfg, tmp / "packed", "tiny-packed")
+    from_run = evaluate.main(cfg, with_base=False)["clp"]
+    packed = RunConfig(**{**cfg.__dict__, "out_dir": str(tmp / "no-run"), "report_dir": str(tmp / "report-packed")})
+    packed.eval_deltas = str(tmp / "packed" / "deltas.safetensors")
+    from_pack = evaluate.main(packed, with_base=False)["clp"]
+    report = (tmp / "report-packed" / "report.md").read_text()
+    assert "sft@2" in report and "rl@" in report and "none (untrained)" not in report
+    # the pack keeps the deltas in float16: the same summaries, up to that rounding
+    assert from_pack["hypervolume"] == pytest.approx(from_run["hypervolume"], abs=0.02)
+    assert from_pack["rouge_l"] == pytest.approx(from_run["rouge_l"], abs=0.02)
+
+
 def test_export_reproduces_pytorch(trained):
     cfg, tmp = trained
     model_dir = tmp / "model"

@@ -35,6 +35,8 @@ export class Generator {
   /**
    * @param batch holds the prompt without its last token, for as many rows as `rows`
    * @param lastPromptToken the prompt's last token per row, fed first with the row's weights
+   * @param lookups one per row: drafts of what a greedy row writes next, checked in the run of its next token
+   *   where the batch can (see prompt-lookup.ts); each row's draft length follows its own success
    */
   constructor(
     private readonly batch: DecodeBatch,
@@ -42,11 +44,11 @@ export class Generator {
     private readonly rows: readonly GeneratorRow[],
     private readonly contextLength: number,
     eos: readonly number[],
-    /** Drafts of what a lone greedy row writes next, checked in one run (see prompt-lookup.ts). */
-    private readonly lookup?: PromptLookup,
+    private readonly lookups?: readonly PromptLookup[],
   ) {
     if (lastPromptToken.length !== rows.length)
       throw new RangeError('first tokens and rows must have the same number of rows');
+    if (lookups && lookups.length !== rows.length) throw new RangeError('one lookup per row');
     this.active = rows.map((_, i) => i);
     this.pending = [...lastPromptToken];
     this.sequences = rows.map(() => []);
@@ -58,7 +60,10 @@ export class Generator {
     return this.active.length === 0;
   }
 
-  /** Runs one step for every active row; returns the tokens it chose. */
+  /**
+   * Runs one step for every active row (its pending token, and a draft where it has one); returns the tokens
+   * it chose. From a row's draft it keeps what it would have chosen in single steps, up to the first miss.
+   */
   async generateNextToken(signal?: AbortSignal): Promise<GeneratedToken[]> {
     throwIfAborted(signal);
     if (this.isDone()) return [];
@@ -67,75 +72,81 @@ export class Generator {
       this.active = [];
       return [];
     }
-    const lone = this.active.length === 1 ? this.active[0]! : -1;
-    if (lone >= 0 && this.lookup && this.batch.canVerify && this.rows[lone]!.decoder.greedy) {
-      const room = this.contextLength - this.batch.position - 1;
-      const draft = this.lookup.draft(this.sequences[lone]!, room);
-      if (draft.length > 0) return this.verifyDraft(lone, draft);
-    }
-    const logits = await this.batch.step(
-      this.pending,
-      this.active.map((r) => this.rows[r]!.weights),
-    );
-    const vocab = logits.length / this.active.length;
+    const weights = this.active.map((r) => this.rows[r]!.weights);
+    const drafts = this.drafts();
+    const fed = this.active.map((_, b) => [this.pending[b]!, ...(drafts?.[b] ?? [])]);
+    const logits = drafts
+      ? await this.batch.verify(fed, weights)
+      : await this.batch.step(this.pending, weights);
+    const vocab = logits.length / fed.reduce((n, own) => n + own.length, 0);
     const chosen: GeneratedToken[] = [];
+    const used: number[] = [];
     const keep: number[] = [];
     const nextActive: number[] = [];
     const nextPending: number[] = [];
+    let at = 0;
     this.active.forEach((r, b) => {
-      const row = this.rows[r]!;
-      const seq = this.sequences[r]!;
-      const rowLogits = logits.subarray(b * vocab, (b + 1) * vocab);
-      row.decoder.processors.process(rowLogits, seq);
-      const id = row.decoder.choose(rowLogits);
-      seq.push(id);
-      chosen.push({ row: r, id, index: seq.length - 1 });
-      if (row.decoder.stopping.isDone(seq)) {
-        this.finishReasons[r] = this.eos.has(id) ? 'eos' : 'length';
-      } else {
+      const own = fed[b]!;
+      const { kept, finished } = this.choose(
+        r,
+        own,
+        logits.subarray(at * vocab, (at + own.length) * vocab),
+        chosen,
+      );
+      at += own.length;
+      used.push(kept);
+      if (own.length > 1) this.lookups![r]!.feedback(own.length - 1, kept - 1);
+      if (!finished) {
         keep.push(b);
         nextActive.push(r);
-        nextPending.push(id);
+        nextPending.push(this.sequences[r]!.at(-1)!);
       }
     });
+    if (drafts) this.batch.accept(used);
     if (keep.length < this.active.length) this.batch.keep(keep);
     this.active = nextActive;
     this.pending = nextPending;
     return chosen;
   }
 
+  /** Each active row's draft (empty for a row that has none or samples), or null when no row has one. */
+  private drafts(): number[][] | null {
+    if (!this.lookups || !this.batch.canVerify) return null;
+    const room = this.contextLength - this.batch.position - 1;
+    const drafts = this.active.map((r) =>
+      this.rows[r]!.decoder.greedy ? this.lookups![r]!.draft(this.sequences[r]!, room) : [],
+    );
+    return drafts.some((d) => d.length > 0) ? drafts : null;
+  }
+
   /**
-   * Feeds the lone row's pending token and a draft in one run, then chooses token by token from their logits
-   * as single steps would, for as long as the draft is what was chosen: every choice sees exactly the tokens
-   * a plain step would have seen before it. The drafted positions after the first miss are dropped.
+   * Chooses row r's tokens from the logits of its fed tokens (the pending one, then a draft) as single steps
+   * would, for as long as the draft is what was chosen: every choice sees exactly the tokens a plain step
+   * would have seen before it. Returns how many of the fed tokens' positions stay.
    */
-  private async verifyDraft(r: number, draft: readonly number[]): Promise<GeneratedToken[]> {
+  private choose(
+    r: number,
+    fed: readonly number[],
+    logits: Float32Array,
+    out: GeneratedToken[],
+  ): { kept: number; finished: boolean } {
     const row = this.rows[r]!;
     const seq = this.sequences[r]!;
-    const fed = [this.pending[0]!, ...draft];
-    const logits = await this.batch.verify(fed, row.weights);
     const vocab = logits.length / fed.length;
-    const chosen: GeneratedToken[] = [];
-    let used = 0; // tokens of `fed` whose positions stay: the pending one and the accepted drafted ones
-    let finished = false;
-    while (used < fed.length) {
-      const rowLogits = logits.subarray(used * vocab, (used + 1) * vocab);
+    let kept = 0;
+    while (kept < fed.length) {
+      const rowLogits = logits.subarray(kept * vocab, (kept + 1) * vocab);
       row.decoder.processors.process(rowLogits, seq);
       const id = row.decoder.choose(rowLogits);
       seq.push(id);
-      chosen.push({ row: r, id, index: seq.length - 1 });
-      used++;
+      out.push({ row: r, id, index: seq.length - 1 });
+      kept++;
       if (row.decoder.stopping.isDone(seq)) {
         this.finishReasons[r] = this.eos.has(id) ? 'eos' : 'length';
-        finished = true;
-        break;
+        return { kept, finished: true };
       }
-      if (used < fed.length && id !== fed[used]) break;
+      if (kept < fed.length && id !== fed[kept]) break;
     }
-    this.lookup?.feedback(draft.length, used - 1);
-    this.batch.rewind(fed.length - used);
-    this.active = finished ? [] : [r];
-    this.pending = finished ? [] : [chosen[chosen.length - 1]!.id];
-    return chosen;
+    return { kept, finished: false };
   }
 }
