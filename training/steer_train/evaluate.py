@@ -151,9 +151,12 @@ def main(cfg: RunConfig | None = None, with_base: bool = True) -> dict:
         f"run {cfg.name}: phases {', '.join(phases) or 'none (untrained)'}; {len(examples)} held-out test documents "
         f"from {', '.join(EVAL_SETS)}; greedy decoding, no-repeat-ngram {cfg.eval_no_repeat_ngram}, "
         f"at most {cfg.eval_max_new_tokens} new tokens; device {device}; {time.time() - t0:.0f} s in all.",
-        "prompted-base: the untrained base model asked in words for each end (its points sit at the vertices "
-        "they ask for) and plainly at the balanced point.",
     ]
+    if with_base:
+        notes.append(
+            "prompted-base: the untrained base model asked in words for each end (its points sit at the vertices "
+            "they ask for) and plainly at the balanced point."
+        )
     write_report(results, out, f"Evaluation of {cfg.name}", notes)
     with (out / "samples.jsonl").open("w") as f:
         for r in records:
