@@ -58,6 +58,7 @@ interface Options {
   maxWords: number;
   divisions: number;
   modes: Mode[];
+  wording: 'open' | 'document';
   model: string;
   label: string | null;
   device: DeviceRequest;
@@ -83,6 +84,8 @@ const USAGE = `usage: node dist/eval-generate.js (--data DIR | --input FILE) --o
   --model DIR          model directory (default $STEER_MODEL_DIR or models/clp-smollm2-135m)
   --label NAME         the model's name in the records (default: the directory's name)
   --reading-tokens N   read at most N tokens of a document, its salient passages beyond
+  --wording open|document  grounded decoding's lower-case words: any English word (default) or the
+                       document's wording only (SamplingOptions.wording)
   --device D --graph G --threads N --max-new-tokens N
   --limit N            stop after N documents (for timing runs)
   --alone drafts|plain each weighting summarized on its own, as one summary in the Steering view, with
@@ -98,6 +101,7 @@ function parseArgs(argv: readonly string[]): Options {
     perKindOf: new Map(),
     seed: 0,
     maxWords: 2500,
+    wording: 'open',
     divisions: 4,
     modes: [...MODES],
     model: modelDir(null),
@@ -182,6 +186,10 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case '--reading-tokens':
         o.readingTokens = int(flag, v, 16);
+        break;
+      case '--wording':
+        if (v !== 'open' && v !== 'document') throw new Error(`--wording is open or document, not ${v}`);
+        o.wording = v;
         break;
       case '--limit':
         o.limit = int(flag, v, 1);
@@ -338,7 +346,7 @@ async function main(): Promise<void> {
           const options = {
             ...(o.maxNewTokens !== null ? { maxNewTokens: o.maxNewTokens } : {}),
             ...(o.readingTokens !== null ? { readingTokens: o.readingTokens } : {}),
-            sampling: { grounded: mode === 'grounded' },
+            sampling: { grounded: mode === 'grounded', wording: o.wording },
           };
           const { items, timings } =
             o.alone === null

@@ -113,7 +113,7 @@ export async function previewDetailed(
 /** Grounded decoding's view of `document`, unless the options turn it off. */
 function groundingFor(model: Model, document: string, sampling: ResolvedSampling): Grounding | undefined {
   if (!sampling.grounded) return undefined;
-  return documentGrounding(model.tokenizer, document);
+  return documentGrounding(model.tokenizer, document, sampling.wording);
 }
 
 async function run(

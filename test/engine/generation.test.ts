@@ -126,12 +126,14 @@ test('sampling options are validated and defaulted from the manifest', () => {
     noRepeatNgramSize: 0,
     minNewTokens: 0,
     grounded: true,
+    wording: 'open',
   });
   assert.equal(resolveSampling({}, { noRepeatNgramSize: 4 }).noRepeatNgramSize, 4);
   assert.equal(resolveSampling({ noRepeatNgramSize: 0 }, { noRepeatNgramSize: 4 }).noRepeatNgramSize, 0);
   assert.throws(() => resolveSampling({ temperature: -1 }, {}), BadOptions);
   assert.throws(() => resolveSampling({ topP: 0 }, {}), BadOptions);
   assert.throws(() => resolveSampling({ seed: 1.5 }, {}), BadOptions);
+  assert.throws(() => resolveSampling({ wording: 'loose' as 'open' }, {}), BadOptions);
   assert.equal(resolveMaxNewTokens(undefined, {}), 128);
   assert.equal(resolveMaxNewTokens(undefined, { maxNewTokens: 64 }), 64);
   assert.throws(() => resolveMaxNewTokens(0, {}), BadOptions);

@@ -13,7 +13,8 @@ import {
   type PieceTable,
 } from '../../src/engine/generation/grounded-decoding';
 import { Continuation } from '../../src/engine/grounding/continuation';
-import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
+import { documentWording } from '../../src/engine/grounding/document-wording';
+import { DocumentTerms, defaultLexicon, unsupportedTerms } from '../../src/engine/grounding/terms';
 import {
   beforeFirstRepeat,
   beforeLastClause,
@@ -348,4 +349,19 @@ test('a summary that loops after good sentences keeps the sentences before the f
   assert.equal(beforeFirstRepeat('Steer steer steer summarizes files. It is fast.'), '');
   const fine = 'The board will build a solar farm. Households will buy shares.';
   assert.equal(beforeFirstRepeat(fine), fine);
+});
+
+test("kept to the document's wording, a summary inflects the document's words and writes no other content word", () => {
+  const doc = 'The board announced on Monday that 1,900 households bought shares in the solar farm.';
+  const open = new DocumentTerms(doc);
+  const kept = new DocumentTerms(doc, defaultLexicon(), documentWording(doc));
+  // open wording lets any English word through, so "monthly parking" of an article without parking
+  assert.ok(open.allows('parking', false) && open.allows('monthly', false));
+  assert.ok(!kept.allows('parking', false) && !kept.allows('monthly', false));
+  assert.ok(!kept.allows('Monthly', true), 'a capitalised word opening a sentence is still a word');
+  // the document's words in other forms, function words and the words a summary says of a text stay
+  for (const word of ['announces', 'announcing', 'household', 'farms', 'which', 'their', 'describes'])
+    assert.ok(kept.allows(word, false), word);
+  // names and numbers keep their own rules
+  assert.ok(kept.allows('1,900', false) && !kept.allows('2,000', false));
 });

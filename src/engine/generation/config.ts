@@ -41,6 +41,12 @@ export interface SamplingOptions {
    * summary again (summarize.ts). false decodes without these rules and shows the text as it comes.
    */
   grounded?: boolean;
+  /**
+   * Under grounded decoding, which lower-case words a summary may write: 'open' (default) any English word
+   * or the document's; 'document' only the document's words, their other forms and function words
+   * (grounding/document-wording.ts).
+   */
+  wording?: 'open' | 'document';
 }
 
 export type ResolvedSampling = Required<SamplingOptions>;
@@ -65,6 +71,7 @@ export function resolveSampling(
     noRepeatNgramSize: o.noRepeatNgramSize ?? defaults.noRepeatNgramSize ?? 0,
     minNewTokens: o.minNewTokens ?? defaults.minNewTokens ?? 0,
     grounded: o.grounded ?? true,
+    wording: o.wording ?? 'open',
   };
   check(
     Number.isFinite(r.temperature) && r.temperature >= 0,
@@ -83,6 +90,7 @@ export function resolveSampling(
   );
   check(Number.isInteger(r.minNewTokens) && r.minNewTokens >= 0, `minNewTokens must be an integer ≥ 0.`);
   check(typeof r.grounded === 'boolean', `grounded must be true or false.`);
+  check(r.wording === 'open' || r.wording === 'document', `wording must be 'open' or 'document'.`);
   return r;
 }
 

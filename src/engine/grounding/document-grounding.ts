@@ -3,7 +3,8 @@ import type { Grounding } from '../generation/config';
 import type { PieceTable } from '../generation/grounded-decoding';
 import type { TextTokenizer } from '../tokenizer';
 import { Continuation } from './continuation';
-import { DocumentTerms } from './terms';
+import { documentWording } from './document-wording';
+import { DocumentTerms, defaultLexicon } from './terms';
 
 const tables = new WeakMap<TextTokenizer, PieceTable>();
 
@@ -28,7 +29,18 @@ export function pieceTable(tokenizer: TextTokenizer): PieceTable {
   return table;
 }
 
-/** What grounded decoding checks a summary of `document` against. */
-export function documentGrounding(tokenizer: TextTokenizer, document: string): Grounding {
-  return { continuation: new Continuation(new DocumentTerms(document)), pieces: pieceTable(tokenizer) };
+/**
+ * What grounded decoding checks a summary of `document` against; with `wording` 'document', lower-case words
+ * only from the document's wording (document-wording.ts).
+ */
+export function documentGrounding(
+  tokenizer: TextTokenizer,
+  document: string,
+  wording: 'open' | 'document' = 'open',
+): Grounding {
+  const terms =
+    wording === 'document'
+      ? new DocumentTerms(document, defaultLexicon(), documentWording(document))
+      : new DocumentTerms(document);
+  return { continuation: new Continuation(terms), pieces: pieceTable(tokenizer) };
 }
