@@ -25,32 +25,37 @@ const SUMMARY_WORDS = [
   'also',
 ];
 
-let byStem: Map<string, string[]> | undefined;
+let shared: { byStem: Map<string, string[]>; always: readonly string[] } | undefined;
 
-/** The default vocabulary's words under their stems. */
-function vocabularyByStem(): Map<string, string[]> {
-  if (!byStem) {
-    byStem = new Map();
+/**
+ * What every document's wording shares, built once: the default vocabulary's words under their stems, and
+ * the words allowed whatever the document (function words, summary words, words too short to be content).
+ */
+function sharedWording(): { byStem: Map<string, string[]>; always: readonly string[] } {
+  if (!shared) {
+    const byStem = new Map<string, string[]>();
+    const always = new Set<string>([...STOPWORDS, ...SUMMARY_WORDS]);
     for (const word of defaultVocabulary().sorted) {
       const s = stem(word);
       const list = byStem.get(s);
       if (list) list.push(word);
       else byStem.set(s, [word]);
+      if ([...word].length < MIN_CONTENT_LENGTH) always.add(word);
     }
+    shared = { byStem, always: [...always] };
   }
-  return byStem;
+  return shared;
 }
 
 /** The lower-case words a summary of `document` may write when it keeps to the document's wording. */
 export function documentWording(document: string): Lexicon {
-  const allowed = new Set<string>([...STOPWORDS, ...SUMMARY_WORDS]);
-  for (const word of defaultVocabulary().sorted) if ([...word].length < MIN_CONTENT_LENGTH) allowed.add(word);
-  const stems = vocabularyByStem();
+  const { byStem, always } = sharedWording();
+  const allowed = new Set<string>(always);
   for (const t of tokens(document)) {
     const low = t.toLowerCase();
     if (!/^\p{L}/u.test(low)) continue;
     allowed.add(low);
-    for (const w of stems.get(stem(low)) ?? []) allowed.add(w);
+    for (const w of byStem.get(stem(low)) ?? []) allowed.add(w);
   }
   return new Lexicon(allowed);
 }
