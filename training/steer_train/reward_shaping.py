@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .rewards import Rewards
-from .text_quality import degeneracy
+from .text_quality import degeneracy, token_count
 
 DEGENERATE_REWARD = -0.25  # below any real summary: empty, looping or cut-off text never pays
 
@@ -30,15 +30,32 @@ class RewardScale:
         return 1.0 / np.sqrt(self.var)
 
 
-def scalar_rewards(rewards: Rewards, docs, texts, ended, w_rows, k: int, scale: RewardScale | None):
+def log_length_signal(concise: np.ndarray, texts) -> np.ndarray:
+    """What concise pays with ``rl_concise_signal="log_length"``: minus the log of each summary's length, the same
+    for a halving on a 100- or a 5,000-word document, and no better than the longest possible summary where the
+    concise reward is 0 (an ungrounded summary)."""
+    logs = np.log(np.array([max(token_count(t), 1) for t in texts], dtype=np.float64))
+    worst = float(logs.max()) if len(logs) else 0.0
+    return np.where(concise > 0, -logs, -worst).astype(np.float32)
+
+
+def scalar_rewards(
+    rewards: Rewards, docs, texts, ended, w_rows, k: int, scale: RewardScale | None, concise_signal: str = "reward"
+):
     """The rewards ``[n, m]`` of ``texts`` (``k`` samples per document, rows in order) and each sample's scalar.
 
     ``w_rows``: each sample's weighting (a tensor ``[n, m]``); ``ended``: whether its generation ended by itself,
-    so that an unfinished last sentence of one that hit the token limit counts as cut off.
+    so that an unfinished last sentence of one that hit the token limit counts as cut off; ``concise_signal``:
+    "reward" or "log_length" (:func:`log_length_signal`) for what the first objective pays.
     """
     r = rewards.score(docs, texts)
-    factor = scale.update(r, k) if scale else np.ones(r.shape[1])
-    scalar = (w_rows.numpy() * r * factor).sum(1)
+    paid = r.copy()
+    if concise_signal == "log_length":
+        paid[:, 0] = log_length_signal(r[:, 0], texts)
+    elif concise_signal != "reward":
+        raise ValueError(f"concise_signal={concise_signal!r}: reward or log_length")
+    factor = scale.update(paid, k) if scale else np.ones(r.shape[1])
+    scalar = (w_rows.numpy() * paid * factor).sum(1)
     bad = np.array([degeneracy(t, hit_max_tokens=not e) is not None for t, e in zip(texts, ended)])
     if scale:  # in scaled units: one unit below the worst real summary of the batch
         scalar[bad] = (scalar[~bad].min() if (~bad).any() else 0.0) - 1.0

@@ -230,7 +230,9 @@ def main(cfg: RunConfig | None = None, variant: RLVariant | None = None) -> Path
         prefix, resp, ended = rollout(model, tok, cfg, prompts, groups, w_rows, gen, docs)
         t_roll = time.time() - ts
         texts = tok.batch_decode(resp, skip_special_tokens=True)
-        r, scalar = scalar_rewards(rewards, [docs[g] for g in groups], texts, ended, w_rows, k, scale)
+        r, scalar = scalar_rewards(
+            rewards, [docs[g] for g in groups], texts, ended, w_rows, k, scale, cfg.rl_concise_signal
+        )
         t_rew = time.time() - ts - t_roll
 
         model.train()
