@@ -221,6 +221,9 @@ test('the last check refuses a summary that stops mid-clause, and passes a title
   assert.equal(unusable('The farm opens next spring.'), null);
   assert.ok(endsSentence('The farm opens "next spring."'));
   assert.ok(!endsSentence('The farm opens next'));
+  // a title's full stop ends no summary; an initialism's may
+  assert.ok(!endsSentence('Argentina faces a debt crunch with international creditors. Mr.'));
+  assert.ok(endsSentence('The firm grew in the U.S.'));
 });
 
 test('a summary stranded mid-sentence keeps its whole clauses, never a clause that flips its meaning', () => {
@@ -331,6 +334,10 @@ test('a summary cut off at the token limit ends at its last finished sentence', 
   assert.equal(endAtSentence('The farm opens in spring. Mayor Lena Ort'), 'The farm opens in spring.');
   assert.equal(endAtSentence('It opens. Mayor Lena Ort'), 'It opens. Mayor Lena Ort');
   assert.equal(endAtSentence('The farm opens in spring.'), 'The farm opens in spring.');
+  assert.equal(
+    endAtSentence('Argentina faces a debt crunch with international creditors. Mr.'),
+    'Argentina faces a debt crunch with international creditors.',
+  );
 });
 
 test('a summary that loops after good sentences keeps the sentences before the first repeat', () => {

@@ -118,6 +118,18 @@ export const MIN_SENTENCE_TERMS = 3;
 const TYPOGRAPHY = new Set(['’', '‘', '“', '”', '–', '—', '…']);
 /** The end of a sentence, perhaps inside quotes or brackets. */
 export const SENTENCE_END = /[.!?]["'’”)]*\s*$/u;
+/**
+ * Abbreviations whose full stop never ends a summary: titles stand before a name, and "e.g." before an example
+ * ("... with international creditors. Mr." was shown as finished). Not "U.S." or "etc.", which may end a sentence.
+ */
+const NEVER_LAST = new Set('mr mrs ms dr prof gov sen vs e.g i.e'.split(' '));
+
+/** Whether `text` ends at the end of a sentence: . ! ? (perhaps in quotes or brackets), not a title's full stop. */
+export function endsAtSentenceEnd(text: string): boolean {
+  if (!SENTENCE_END.test(text)) return false;
+  const before = /([\p{L}\p{N}_.]*)\.["'’”)]*\s*$/u.exec(text)?.[1] ?? '';
+  return !NEVER_LAST.has(before.toLowerCase());
+}
 const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
 
 /** What the checks need to know about the text written so far; computed once per step. */
@@ -205,7 +217,7 @@ export class Continuation {
       }
       seq.push(form);
     }
-    if (end && combined.trim().length > 0 && !SENTENCE_END.test(combined)) return 'fragment';
+    if (end && combined.trim().length > 0 && !endsAtSentenceEnd(combined)) return 'fragment';
     return null;
   }
 

@@ -3,7 +3,7 @@
  * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); the
  * engine's last check (last-check.ts) adds rules of its own, such as a sentence that runs on (`runsOn`).
  */
-import { ABBREVIATIONS, SENTENCE_END } from './continuation';
+import { ABBREVIATIONS, endsAtSentenceEnd } from './continuation';
 import { INITIALISM, termsOf, type DocumentTerms } from './terms';
 import { tokens } from '../words';
 
@@ -234,9 +234,12 @@ export function unusableMessage(reason: Unusable): string {
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
 
-/** Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets. */
+/**
+ * Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets, but
+ * not the full stop of a title ("Mr.").
+ */
 export function endsSentence(text: string): boolean {
-  return SENTENCE_END.test(text);
+  return endsAtSentenceEnd(text);
 }
 
 /**
@@ -247,7 +250,8 @@ export function endAtSentence(summary: string): string {
   const ends = [...summary.matchAll(/[.!?]["'’”)]*(?=\s|$)/gu)];
   for (let i = ends.length - 1; i >= 0; i--) {
     const end = ends[i]!.index + ends[i]![0].length;
-    if (termsOf(summary.slice(0, end)).length >= 3) return summary.slice(0, end).trim();
+    const head = summary.slice(0, end);
+    if (endsSentence(head) && termsOf(head).length >= 3) return head.trim();
   }
   return summary;
 }

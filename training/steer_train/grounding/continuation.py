@@ -116,6 +116,20 @@ def _ends_short_sentence(text: str, start_at: int, end: bool) -> bool:
 _TYPOGRAPHY = set("’‘“”–—…")
 # The end of a sentence, perhaps inside quotes or brackets.
 SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
+# Abbreviations whose full stop never ends a summary: titles stand before a name, "e.g." before an example ("...
+# with international creditors. Mr." was shown as finished). Not "U.S." or "etc.", which may end a sentence.
+_NEVER_LAST = set("mr mrs ms dr prof gov sen vs e.g i.e".split())
+_WORD_BEFORE_LAST_STOP = re.compile(r"([\w.]*)\.[\"'’”)]*\s*$")
+
+
+def ends_at_sentence_end(text: str) -> bool:
+    """Whether ``text`` ends at the end of a sentence: . ! ? (perhaps in quotes or brackets), not a title's stop."""
+    if not SENTENCE_END.search(text):
+        return False
+    m = _WORD_BEFORE_LAST_STOP.search(text)
+    return not (m and m.group(1).lower() in _NEVER_LAST)
+
+
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
 
 
@@ -220,6 +234,6 @@ class Continuation:
                 if (form == seq[-1]) if finished else seq[-1].startswith(form):
                     return "repeat"
             seq.append(form)
-        if end and combined.strip() and not SENTENCE_END.search(combined):
+        if end and combined.strip() and not ends_at_sentence_end(combined):
             return "fragment"  # the summary ends anywhere but at the end of a sentence
         return None
