@@ -124,11 +124,13 @@ export const SENTENCE_END = /[.!?]["'’”)]*\s*$/u;
  */
 const NEVER_LAST = new Set('mr mrs ms dr prof gov sen vs e.g i.e'.split(' '));
 
-/** Whether `text` ends at the end of a sentence: . ! ? (perhaps in quotes or brackets), not a title's full stop. */
-export function endsAtSentenceEnd(text: string): boolean {
-  if (!SENTENCE_END.test(text)) return false;
-  const before = /([\p{L}\p{N}_.]*)\.["'’”)]*\s*$/u.exec(text)?.[1] ?? '';
-  return !NEVER_LAST.has(before.toLowerCase());
+/**
+ * Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets, but
+ * not the full stop of a title ("Mr.").
+ */
+export function endsSentence(text: string): boolean {
+  const m = SENTENCE_END.exec(text);
+  return m !== null && !(text[m.index] === '.' && NEVER_LAST.has(wordBefore(text, m.index)));
 }
 const LIST_OPENING = /^\s*([-+•=~>]|\p{N}+[.)](\s|$))/u;
 
@@ -217,7 +219,7 @@ export class Continuation {
       }
       seq.push(form);
     }
-    if (end && combined.trim().length > 0 && !endsAtSentenceEnd(combined)) return 'fragment';
+    if (end && combined.trim().length > 0 && !endsSentence(combined)) return 'fragment';
     return null;
   }
 
@@ -252,8 +254,13 @@ function isSentenceEnd(text: string, i: number): boolean {
   if (!'.!?'.includes(text[i]!)) return false;
   if (i + 1 < text.length && !/\s/u.test(text[i + 1]!)) return false;
   if (text[i] !== '.') return true;
-  const word = (/[\p{L}\p{N}_.]+$/u.exec(text.slice(0, i))?.[0] ?? '').toLowerCase();
+  const word = wordBefore(text, i);
   return !(ABBREVIATIONS.has(word) || word.length === 1 || word.includes('.'));
+}
+
+/** The word (letters, digits, dots) that ends just before `i`, in lower case: "u.s" in "the U.S.". */
+function wordBefore(text: string, i: number): string {
+  return (/[\p{L}\p{N}_.]+$/u.exec(text.slice(0, i))?.[0] ?? '').toLowerCase();
 }
 
 /** Whether a sentence that ends in `text` at `from` - 1 or later (or at its end, when `end`) has one or two words. */

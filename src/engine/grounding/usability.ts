@@ -3,7 +3,7 @@
  * as it is. The rules are those of the training's `text_quality.degeneracy` ("empty", "looping"); the
  * engine's last check (last-check.ts) adds rules of its own, such as a sentence that runs on (`runsOn`).
  */
-import { ABBREVIATIONS, endsAtSentenceEnd } from './continuation';
+import { ABBREVIATIONS, endsSentence } from './continuation';
 import { INITIALISM, termsOf, type DocumentTerms } from './terms';
 import { tokens } from '../words';
 
@@ -234,13 +234,7 @@ export function unusableMessage(reason: Unusable): string {
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
 
-/**
- * Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets, but
- * not the full stop of a title ("Mr.").
- */
-export function endsSentence(text: string): boolean {
-  return endsAtSentenceEnd(text);
-}
+export { endsSentence };
 
 /**
  * A summary cut off at the token limit, ended at its last finished sentence (when one of at least three words

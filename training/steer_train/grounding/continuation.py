@@ -92,9 +92,14 @@ def _is_sentence_end(text: str, i: int) -> bool:
         return False
     if text[i] != ".":
         return True
-    m = _WORD_BEFORE.search(text[:i])
-    word = m.group().lower() if m else ""
+    word = _word_before(text, i)
     return not (word in _ABBREVIATIONS or len(word) == 1 or "." in word)
+
+
+def _word_before(text: str, i: int) -> str:
+    """The word (letters, digits, dots) that ends just before ``i``, in lower case: "u.s" in "the U.S."."""
+    m = _WORD_BEFORE.search(text[:i])
+    return m.group().lower() if m else ""
 
 
 def _ends_short_sentence(text: str, start_at: int, end: bool) -> bool:
@@ -119,15 +124,12 @@ SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
 # Abbreviations whose full stop never ends a summary: titles stand before a name, "e.g." before an example ("...
 # with international creditors. Mr." was shown as finished). Not "U.S." or "etc.", which may end a sentence.
 _NEVER_LAST = set("mr mrs ms dr prof gov sen vs e.g i.e".split())
-_WORD_BEFORE_LAST_STOP = re.compile(r"([\w.]*)\.[\"'’”)]*\s*$")
 
 
 def ends_at_sentence_end(text: str) -> bool:
     """Whether ``text`` ends at the end of a sentence: . ! ? (perhaps in quotes or brackets), not a title's stop."""
-    if not SENTENCE_END.search(text):
-        return False
-    m = _WORD_BEFORE_LAST_STOP.search(text)
-    return not (m and m.group(1).lower() in _NEVER_LAST)
+    m = SENTENCE_END.search(text)
+    return m is not None and not (text[m.start()] == "." and _word_before(text, m.start()) in _NEVER_LAST)
 
 
 _LIST_OPENING = re.compile(r"^\s*([-+•=~>]|\d+[.)](\s|$))")
