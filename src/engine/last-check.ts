@@ -9,6 +9,7 @@ import { announcesItself, echoesPrompt, speaksAsNarrator } from './document-echo
 import { speakerTags, writesTurn } from './grounding/turns';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import { unsupportedTerms } from './grounding/terms';
+import { DocumentPlaces, misrelated, withoutMisrelated } from './grounding/relations';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import type { FinishReason } from './generation/generator';
@@ -165,6 +166,7 @@ export async function retryUnusable(
   // passed) may still hold a term it never finished checking ("Networkx Graph." for "Networkx Graphs").
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
   const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
+  const places = batchOptions.sampling.grounded ? DocumentPlaces.of(document) : undefined;
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
@@ -175,10 +177,11 @@ export async function retryUnusable(
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
     (runsOn(summary) ? 'runon' : null) ??
     (hasFragment(summary) ? 'fragment' : null) ??
-    (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null);
+    (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null) ??
+    (places && misrelated(summary, places).length > 0 ? 'misrelated' : null);
   // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
-  // not, writes a fragment) keeps those, and one stranded mid-sentence its whole clauses, if they pass by
-  // themselves
+  // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
+  // together what the text keeps apart its other sentences, if they pass by themselves
   const cutFor = (reason: Unusable | null, summary: string): string => {
     switch (reason) {
       case 'looping':
@@ -191,13 +194,21 @@ export async function retryUnusable(
         return beforeFirstFragment(summary);
       case 'unfinished':
         return beforeLastClause(summary);
+      case 'misrelated':
+        return places ? withoutMisrelated(summary, places) : '';
       default:
         return '';
     }
   };
   const withoutLoop = (out: RowOutput): RowOutput => {
-    const cut = cutFor(check(out), out.summary);
-    return cut === '' || check({ ...out, summary: cut }) !== null ? out : { ...out, summary: cut };
+    // one cut per fault, as long as each leaves text ("... a looping end. A misrelated sentence.")
+    let kept = out;
+    for (let reason = check(kept); reason !== null; reason = check(kept)) {
+      const cut = cutFor(reason, kept.summary);
+      if (cut === '' || cut === kept.summary) return out;
+      kept = { ...kept, summary: cut };
+    }
+    return kept;
   };
 
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));

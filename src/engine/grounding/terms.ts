@@ -18,6 +18,7 @@ import vocabularyText from '../../../rules/vocabulary.txt';
 import { NumberBindings } from './number-binding';
 import { speakerTags } from './turns';
 import { RESTRICTED_NUMBER_WORDS } from '../words';
+import { lowerBound } from '../sorted';
 
 /** A term: runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y). */
 export const TERM = /[\p{L}\p{N}_]+(?:[.,'’\-/:@+]+[\p{L}\p{N}_]+)*/gu;
@@ -119,14 +120,8 @@ function sortedUnique(words: Iterable<string>): string[] {
 }
 
 function hasPrefix(sorted: readonly string[], prefix: string): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.startsWith(prefix);
+  const i = lowerBound(sorted, prefix);
+  return i < sorted.length && sorted[i]!.startsWith(prefix);
 }
 
 /** Ordinary English words (lower case, sorted), from `rules/lexicon.txt`. */

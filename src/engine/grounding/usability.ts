@@ -17,7 +17,8 @@ export type Unusable =
   | 'misstated'
   | 'runon'
   | 'fragment'
-  | 'unsupported';
+  | 'unsupported'
+  | 'misrelated';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -230,6 +231,7 @@ export function unusableMessage(reason: Unusable): string {
     runon: 'it wrote one endless sentence',
     fragment: 'it wrote a name or an identifier as a sentence',
     unsupported: 'it named something the text does not',
+    misrelated: 'it tied names and facts together that the text keeps apart',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }

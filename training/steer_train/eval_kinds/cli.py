@@ -83,6 +83,7 @@ def _brief(g: dict) -> dict:
         if k
         in (
             "unsupported_share",
+            "misrelated_share",
             "looping_or_markup_share",
             "no_summary_share",
             "mean_words",

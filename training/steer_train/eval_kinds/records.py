@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from ..grounding import DocumentTerms, unsupported_terms
+from ..grounding.relations import DocumentPlaces, misrelated
 from ..metrics import OBJECTIVES, rouge_l, word_count
 from ..text_quality import degeneracy
 from .checks import markup, stray_characters
@@ -71,11 +72,13 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
     A record has the generator's fields plus ``method`` ("<model> <mode>"), ``weights`` (a list in
     :data:`~steer_train.metrics.OBJECTIVES` order), ``vertex`` (the objective whose vertex it is, else None),
     ``default`` (the default weighting, i.e. not a grid point), ``delivered`` (a non-empty summary), ``words``,
-    ``unsupported`` (terms), ``markup`` (kinds), ``degenerate`` (``degeneracy``, with the token limit), and
+    ``unsupported`` (terms), ``misrelated`` (what its sentences tie together that the document keeps apart),
+    ``markup`` (kinds), ``degenerate`` (``degeneracy``, with the token limit), and
     ``reference`` / ``rouge_l`` where the document has a reference.
     """
     docs: dict[str, dict] = {}
     terms: dict[str, DocumentTerms] = {}
+    places: dict[str, DocumentPlaces] = {}
     records = []
     for s in summaries:
         key = s["id"]
@@ -95,6 +98,7 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
                 "lead": lead_baseline(text, s["kind"]),
             }
             terms[key] = DocumentTerms(text)
+            places[key] = DocumentPlaces.of(text)
         summary = s.get("summary") or ""
         w = weights_vector(s["weights"])
         vertex = next((o for o, x in zip(OBJECTIVES, w, strict=True) if abs(x - 1.0) < 1e-6), None)
@@ -114,6 +118,7 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
                 "words": word_count(summary),
                 "hit_max_tokens": hit_max,
                 "unsupported": unsupported_terms(summary, terms[key]) if summary else [],
+                "misrelated": misrelated(summary, places[key]) if summary else [],
                 "markup": markup(summary),
                 "stray": stray_characters(summary, text),
                 "degenerate": degeneracy(summary, hit_max_tokens=hit_max),

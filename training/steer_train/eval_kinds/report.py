@@ -59,6 +59,14 @@ SHARE_TABLES: list[tuple[str, str, str]] = [
         "",
     ),
     (
+        "Summaries that tie together what the document keeps apart",
+        "misrelated_share",
+        "`grounding.relations.misrelated`: a possessive whose name and noun phrase are never within 30 words "
+        "of each other in the document (\"Hal Luscombe's recovery\" where the recovery is another player's), "
+        "or a name with none of its sentence's other content words near any of its mentions (a proxy for "
+        "relation errors; newer than the engines of earlier reports).",
+    ),
+    (
         "Summaries that loop or contain markup",
         "looping_or_markup_share",
         "Looping: `text_quality.degeneracy` says `looping`. Markup: a code fence, heading line, list-marker "
@@ -196,8 +204,8 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
     L += ["## Samples", ""]
     L += [
         "Two documents per kind (the first chosen); each model and mode at the concise vertex, the default "
-        "weighting and the complete vertex. Flags: U = unsupported terms, M = markup, S = stray characters, "
-        "L = looping, C = cut off.",
+        "weighting and the complete vertex. Flags: U = unsupported terms, R = misrelated, M = markup, "
+        "S = stray characters, L = looping, C = cut off.",
         "",
     ]
     for s in results["samples"]:
@@ -208,6 +216,8 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
                 flags = []
                 if p["unsupported"]:
                     flags.append("U: " + ", ".join(p["unsupported"][:5]))
+                if p.get("misrelated"):
+                    flags.append("R: " + ", ".join(p["misrelated"][:3]))
                 if p["markup"]:
                     flags.append("M: " + ", ".join(p["markup"]))
                 if p["stray"]:

@@ -1,0 +1,154 @@
+/**
+ * Relations a summary states between the document's terms, checked against where the document puts them.
+ * Grounded decoding keeps every name and number inside the document, but a small model recombines them:
+ * "Miriam Okafor speaks up about the battery store." (she spoke about the landfill; the battery comes two
+ * paragraphs later), "Fredrik's work is available on Google's website." (Google sponsored the work). Two
+ * cheap tests of proximity catch the blatant cases without reading the meaning:
+ * - a possessive "Name's ... noun" needs the name and a word of its noun phrase within `WINDOW` words of each
+ *   other somewhere in the document;
+ * - every name in a summary sentence needs at least one of the sentence's other content words (those the
+ *   document has at all) within `WINDOW` words of one of its mentions, unless the document opens or ends
+ *   with it (a letter's addressee or signature).
+ * Twin of training/steer_train/grounding/relations.py; both run the golden cases in rules/relation-cases.json.
+ */
+import { splitSentences } from '../sentences';
+import { MIN_CONTENT_LENGTH, STOPWORDS, stem, tokens } from '../words';
+import { lowerBound } from '../sorted';
+import { sentenceSpans } from './usability';
+
+/** Words either side of a name's mention within which a related word counts as near it. */
+export const WINDOW = 30;
+
+/** Lower-case words read after a possessive as its noun phrase. */
+const MAX_NOUN_PHRASE = 4;
+
+/**
+ * A name among a document's first or last this many words (a letter's addressee, its signature) is tied to
+ * all of it: "Sara is revising the draft confirmation." of a mail that says "We are trying to revise ..." and
+ * ends "Sara".
+ */
+const EDGE = 3;
+
+const isUpperStart = (t: string): boolean => /^\p{Lu}/u.test(t);
+const isLowerStart = (t: string): boolean => /^\p{Ll}/u.test(t);
+const isDigitStart = (t: string): boolean => /^\p{Nd}/u.test(t);
+const isName = (t: string): boolean => isUpperStart(t) && !STOPWORDS.has(t.toLowerCase());
+const length = (s: string): number => [...s].length;
+
+/** A word's stem without a final "e" ("game" and "games" stem to "game" and "gam"). */
+export function key(token: string): string {
+  const s = stem(token);
+  return length(s) > 3 && s.endsWith('e') ? s.slice(0, -1) : s;
+}
+
+function possessiveOwner(token: string): string | null {
+  const t = token.replace(/’/gu, "'");
+  return t.endsWith("'s") && t.length > 2 ? t.slice(0, -2) : null;
+}
+
+/**
+ * Where each word (its `key`) occurs in a document (word positions, ascending), and which words the document
+ * also writes in lower case (common words, not names, when capitalized at a sentence's start).
+ */
+export class DocumentPlaces {
+  private constructor(
+    private readonly places: ReadonlyMap<string, readonly number[]>,
+    readonly lower: ReadonlySet<string>,
+    readonly edges: ReadonlySet<string>,
+  ) {}
+
+  static of(document: string): DocumentPlaces {
+    const places = new Map<string, number[]>();
+    const lower = new Set<string>();
+    const toks = tokens(document);
+    toks.forEach((t, i) => {
+      const k = key(t);
+      const at = places.get(k);
+      if (at) at.push(i);
+      else places.set(k, [i]);
+      if (isLowerStart(t)) lower.add(k);
+    });
+    const edges = new Set([...toks.slice(0, EDGE), ...toks.slice(-EDGE)].map(key));
+    return new DocumentPlaces(places, lower, edges);
+  }
+
+  has(k: string): boolean {
+    return this.places.has(k);
+  }
+
+  /** Whether words `a` and `b` occur within `WINDOW` words of each other. */
+  near(a: string, b: string): boolean {
+    const pa = this.places.get(a);
+    const pb = this.places.get(b);
+    if (!pa || !pb) return false;
+    return pa.some((p) => {
+      const j = lowerBound(pb, p - WINDOW);
+      return j < pb.length && pb[j]! <= p + WINDOW;
+    });
+  }
+}
+
+/** [owner, the words of its noun phrase] of each "Name's ... noun" in `sentence`, as keys. */
+function possessives(sentence: string): [string, string[]][] {
+  const toks = tokens(sentence);
+  const out: [string, string[]][] = [];
+  toks.forEach((t, i) => {
+    const owner = possessiveOwner(t);
+    if (owner === null || !isName(owner)) return;
+    const phrase: string[] = [];
+    for (const next of toks.slice(i + 1, i + 1 + MAX_NOUN_PHRASE)) {
+      if (!isLowerStart(next) || STOPWORDS.has(next.toLowerCase())) break;
+      if (length(next) >= MIN_CONTENT_LENGTH) phrase.push(key(next));
+    }
+    if (phrase.length > 0) out.push([key(owner), phrase]);
+  });
+  return out;
+}
+
+/** The sentence's names and its other content words, as keys. */
+function content(sentence: string, doc: DocumentPlaces): { names: Set<string>; words: Set<string> } {
+  const names = new Set<string>();
+  const words = new Set<string>();
+  for (const t of tokens(sentence)) {
+    if (isDigitStart(t) || t.startsWith('#')) continue;
+    const low = t.toLowerCase();
+    const k = key(t);
+    if (isName(t) && !doc.lower.has(k)) names.add(k);
+    else if (!STOPWORDS.has(low) && length(low) >= MIN_CONTENT_LENGTH) words.add(k);
+  }
+  for (const n of names) words.delete(n);
+  return { names, words };
+}
+
+/** Why `sentence` relates terms the document keeps apart ("owner's noun phrase" or a name), or null. */
+export function misrelatedSentence(sentence: string, doc: DocumentPlaces): string | null {
+  for (const [owner, phrase] of possessives(sentence)) {
+    const known = phrase.filter((w) => doc.has(w));
+    if (doc.has(owner) && known.length > 0 && !known.some((w) => doc.near(owner, w)))
+      return `${owner}'s ${phrase.join(' ')}`;
+  }
+  const { names, words } = content(sentence, doc);
+  const known = [...words].filter((w) => doc.has(w));
+  if (known.length === 0) return null;
+  for (const name of [...names].sort())
+    if (doc.has(name) && !doc.edges.has(name) && !known.some((w) => doc.near(name, w))) return name;
+  return null;
+}
+
+/** What each sentence of `summary` relates that the document keeps apart (empty when nothing). */
+export function misrelated(summary: string, doc: DocumentPlaces): string[] {
+  return splitSentences(summary).flatMap((s) => {
+    const why = misrelatedSentence(s, doc);
+    return why === null ? [] : [why];
+  });
+}
+
+/**
+ * `summary` without its sentences that relate what the document keeps apart (each sentence is judged on its
+ * own, so the others stand), or '' when none is left.
+ */
+export function withoutMisrelated(summary: string, doc: DocumentPlaces): string {
+  return sentenceSpans(summary)
+    .filter((s) => misrelated(s, doc).length === 0)
+    .join(' ');
+}

@@ -1,0 +1,141 @@
+"""Relations a summary states between the document's terms, checked against where the document puts them.
+
+Grounded decoding keeps every name and number of a summary inside the document, but a small model recombines
+them: "Miriam Okafor speaks up about the battery store." (she spoke about the landfill; the battery comes two
+paragraphs later), "Fredrik's work is available on Google's website." (Google sponsored the work). Two cheap
+tests of proximity catch the blatant cases without reading the meaning:
+
+- a possessive ``Name's ... noun`` needs the name and a word of its noun phrase within ``WINDOW`` words of each
+  other somewhere in the document;
+- every name in a summary sentence needs at least one of the sentence's other content words (the ones the
+  document has at all) within ``WINDOW`` words of one of its mentions, unless the document opens or ends with
+  it (a letter's addressee or signature).
+
+Twin of ``src/engine/grounding/relations.ts``; both run the golden cases in ``rules/relation-cases.json``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..text_quality import MIN_CONTENT_LENGTH, STOPWORDS, split_sentences, stem, tokens
+
+WINDOW = 30
+"""Words either side of a name's mention within which a related word counts as near it."""
+
+MAX_NOUN_PHRASE = 4
+EDGE = 3
+"""A name among a document's first or last this many words (a letter's addressee, its signature) is tied to all
+of it: "Sara is revising the draft confirmation." of a mail that says "We are trying to revise ..." and ends
+"Sara"."""
+"""Lower-case words read after a possessive as its noun phrase."""
+
+
+def key(token: str) -> str:
+    """A word's stem without a final "e" ("game" and "games" stem to "game" and "gam")."""
+    s = stem(token)
+    return s[:-1] if len(s) > 3 and s.endswith("e") else s
+
+
+def _is_name(token: str) -> bool:
+    return token[:1].isupper() and token.lower() not in STOPWORDS
+
+
+def _possessive_owner(token: str) -> str | None:
+    t = token.replace("’", "'")
+    return t[:-2] if t.endswith("'s") and len(t) > 2 else None
+
+
+@dataclass(frozen=True)
+class DocumentPlaces:
+    """Where each word (its ``key``) occurs in a document (word positions, ascending), and which words the
+    document also writes in lower case (common words, names only when capitalized at a sentence's start)."""
+
+    places: dict[str, list[int]]
+    lower: frozenset[str]
+    edges: frozenset[str]
+
+    @staticmethod
+    def of(document: str) -> DocumentPlaces:
+        places: dict[str, list[int]] = defaultdict(list)
+        lower: set[str] = set()
+        toks = tokens(document)
+        for i, t in enumerate(toks):
+            k = key(t)
+            places[k].append(i)
+            if t[:1].islower():
+                lower.add(k)
+        edges = frozenset(key(t) for t in toks[:EDGE] + toks[-EDGE:])
+        return DocumentPlaces(dict(places), frozenset(lower), edges)
+
+    def has(self, s: str) -> bool:
+        return s in self.places
+
+    def near(self, a: str, b: str) -> bool:
+        """Whether words ``a`` and ``b`` occur within ``WINDOW`` words of each other."""
+        pa, pb = self.places.get(a), self.places.get(b)
+        if not pa or not pb:
+            return False
+        for p in pa:
+            j = bisect_left(pb, p - WINDOW)
+            if j < len(pb) and pb[j] <= p + WINDOW:
+                return True
+        return False
+
+
+def _possessives(sentence: str) -> list[tuple[str, list[str]]]:
+    """(owner, the words of its noun phrase) of each ``Name's ... noun`` in ``sentence``, as keys."""
+    toks = tokens(sentence)
+    out: list[tuple[str, list[str]]] = []
+    for i, t in enumerate(toks):
+        owner = _possessive_owner(t)
+        if owner is None or not _is_name(owner):
+            continue
+        phrase: list[str] = []
+        for nxt in toks[i + 1 : i + 1 + MAX_NOUN_PHRASE]:
+            if not nxt[:1].islower() or nxt.lower() in STOPWORDS:
+                break
+            if len(nxt) >= MIN_CONTENT_LENGTH:
+                phrase.append(key(nxt))
+        if phrase:
+            out.append((key(owner), phrase))
+    return out
+
+
+def _content(sentence: str, doc: DocumentPlaces) -> tuple[set[str], set[str]]:
+    """The sentence's names and its other content words, as keys."""
+    names: set[str] = set()
+    words: set[str] = set()
+    for t in tokens(sentence):
+        if t[:1].isdigit() or t.startswith("#"):
+            continue
+        low, k = t.lower(), key(t)
+        if _is_name(t) and k not in doc.lower:
+            names.add(k)
+        elif low not in STOPWORDS and len(low) >= MIN_CONTENT_LENGTH:
+            words.add(k)
+    return names, words - names
+
+
+def misrelated_sentence(sentence: str, doc: DocumentPlaces) -> str | None:
+    """Why ``sentence`` relates terms the document keeps apart ("owner's noun" or a name), or None."""
+    for owner, phrase in _possessives(sentence):
+        owned = [w for w in phrase if doc.has(w)]
+        if doc.has(owner) and owned and not any(doc.near(owner, w) for w in owned):
+            return f"{owner}'s {' '.join(phrase)}"
+    names, words = _content(sentence, doc)
+    known = {w for w in words if doc.has(w)}
+    if not known:
+        return None
+    for name in sorted(names):
+        if doc.has(name) and name not in doc.edges and not any(doc.near(name, w) for w in known):
+            return name
+    return None
+
+
+def misrelated(summary: str, doc: DocumentPlaces | str) -> list[str]:
+    """What each sentence of ``summary`` relates that the document keeps apart (empty when nothing)."""
+    places = DocumentPlaces.of(doc) if isinstance(doc, str) else doc
+    return [why for s in split_sentences(summary) if (why := misrelated_sentence(s, places)) is not None]
