@@ -52,6 +52,9 @@ class RunConfig:
     # 50-word summary of a README both score ~0.98), so concise had no say over length on long documents, code and
     # READMEs; log length pays a halving of length alike on every document. The reward the log reports is unchanged.
     rl_concise_signal: str = "reward"
+    # rows per backward pass of an RL step (whole documents; 0 = the whole batch at once): memory is bounded by
+    # this, not by rl_prompts x rl_samples; the gradient is the same
+    rl_update_rows: int = 0
     rl_max_new_tokens: int = 80
     rl_max_doc_words: int = 260
     # draw each step's documents set by set (a set, then one of its documents) instead of row by row, so that a

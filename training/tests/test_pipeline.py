@@ -224,3 +224,42 @@ def test_rl_anchored_at_its_start_keeps_that_policy_as_the_reference(tmp_path):
     cfg.rl_steps = 2  # a resumed run keeps the anchor of the start
     rl.main(cfg)
     assert (out / rl.ANCHOR_FILE).read_bytes() == anchor
+
+
+def test_an_update_in_chunks_of_documents_gives_the_one_pass_gradient(tmp_path):
+    """rl_update_rows bounds an RL step's memory without changing what it learns."""
+    import numpy as np
+
+    from steer_train.generate import build_prefix
+    from steer_train.runtime import build_model as make
+
+    cfg = tiny_config(tmp_path)
+    cfg.bf16 = False
+    cfg.rl_samples = 2
+    model, tok, _ = make(cfg)
+    params = model.set_trainable("clp")
+    prompts = [
+        tok(f"<|im_start|>user\nSummarize: {text}<|im_end|>\n<|im_start|>assistant\n").input_ids
+        for text in ("a b c", "d e f g h")
+    ]
+    groups = [0, 0, 1, 1]
+    w = torch.tensor([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.2, 0.3, 0.5], [0.2, 0.3, 0.5]])
+    resp = [tok(t).input_ids for t in ("short", "a much longer answer", "b", "d e f")]
+    ended, scalar = [True, False, True, True], np.array([1.0, 0.0, 0.3, 0.9], dtype=np.float32)
+    with torch.no_grad():  # as the rollout builds it
+        prefix = build_prefix(model, prompts, groups, w, tok.eos_token_id)
+
+    def grads(rows: int) -> list[torch.Tensor]:
+        cfg.rl_update_rows = rows
+        for p in params:
+            p.grad = None
+        rl.policy_gradient(
+            model, None, rl.RLVariant(), cfg, prompts, groups, w, prefix, resp, ended, scalar, tok.eos_token_id
+        )
+        return [p.grad.clone() for p in params if p.grad is not None]
+
+    whole, chunked = grads(0), grads(2)
+    assert whole and len(whole) == len(chunked)
+    assert any(g.abs().sum() > 0 for g in whole)
+    for a, b in zip(whole, chunked, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
