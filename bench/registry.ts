@@ -6,6 +6,7 @@ export const PEER_LABELS = {
   'transformers-nospin': 'transformers.js (no spinning)',
   llamacpp: 'llama.cpp',
   'llamacpp-1thread': 'llama.cpp (1 thread)',
+  'llamacpp-clp': 'llama.cpp + CLP adapters',
 } as const;
 
 export type PeerName = keyof typeof PEER_LABELS;
@@ -17,4 +18,5 @@ export const DEFAULT_PEERS: PeerName[] = [
   'transformers-nospin',
   'llamacpp',
   'llamacpp-1thread',
+  'llamacpp-clp',
 ];

@@ -59,6 +59,18 @@ const f1 = (n: number | undefined): string => (n === undefined || Number.isNaN(n
 const f2 = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
+/** Our model on llama.cpp (LoRA adapters), where that peer ran: its change of weights alone. */
+function clpOnLlamaCpp(r: BenchResults): string[] {
+  const p = r.peers.find((q) => q.name === 'llama.cpp + CLP adapters');
+  if (!p?.extra.resteerMs) return [];
+  return [
+    '',
+    'Our model on llama.cpp (CLP deltas as LoRA adapters):',
+    `- change of weights alone to the concise vertex (prompt kept in its cache, adapters set anew): ${f0(p.extra.resteerMs)} ms for ${f0(p.extra.resteerTokens)} tokens; ` +
+      `a cold summary ${f0(p.cold.totalMs)} ms for ${f0(p.cold.generatedTokens)}`,
+  ];
+}
+
 export function formatBenchSummary(r: BenchResults): string {
   const rows = r.peers.map(
     (p) =>
@@ -87,6 +99,7 @@ export function formatBenchSummary(r: BenchResults): string {
       `${e.batchInvariant === 0 ? ' (graph not batch-invariant: rows decoded one by one)' : ''}`,
     `- a whole ${f0(e.wholeFileWords)}-word Markdown file (its salient passages, in one pass), as a user gets it: first token ${f0(e.wholeFileFirstTokenMs)} ms, finished ${f0(e.wholeFileTotalMs)} ms`,
     `- peak RSS after these (prefix cache, batch of 4, the whole file): ${f0(e.peakRssAfterExtrasMb)} MB`,
+    ...clpOnLlamaCpp(r),
     '',
     `Memory-bandwidth floor: ${mb(r.floor.weightBytesPerToken)} MiB of weights (embedding table of ${mb(r.floor.embeddingBytesNotRead)} MiB not counted: one row per token) ` +
       `+ ${mb(r.floor.kvBytesPerToken)} MiB of key/value cache at a mean past of ${f0(r.floor.meanPast)} = ${mb(r.floor.bytesPerToken)} MiB per token; ` +

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { PeerUnavailable, type BenchPeer, type PeerConfig } from './peer';
 import { LlamaCppPeer } from './peers/llamacpp';
+import { LlamaCppClpPeer } from './peers/llamacpp-clp';
 import { SteerPeer } from './peers/steer';
 import { TransformersJsPeer } from './peers/transformers';
 import type { PeerName } from './registry';
@@ -18,6 +19,7 @@ const PEERS: Record<PeerName, () => BenchPeer> = {
   'transformers-nospin': () => new TransformersJsPeer(false),
   llamacpp: () => new LlamaCppPeer(null),
   'llamacpp-1thread': () => new LlamaCppPeer(1),
+  'llamacpp-clp': () => new LlamaCppClpPeer(),
 };
 
 interface Request {

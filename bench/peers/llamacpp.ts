@@ -12,28 +12,31 @@ import { normaliseWeights } from '../../src/engine/weights';
 import { PeerUnavailable, timingsFrom, type BenchPeer, type PeerConfig, type RunTimings } from '../peer';
 import { importPeer, peerVersion } from './require';
 
-/* Just the parts of node-llama-cpp used here. */
-type Token = number;
-interface LlamaSequence {
+/* Just the parts of node-llama-cpp used here (and by the CLP peer, llamacpp-clp.ts). */
+export type Token = number;
+export interface LlamaSequence {
   evaluate(tokens: Token[], options?: Record<string, unknown>): AsyncGenerator<Token>;
+  evaluateWithoutGeneratingNewTokens(tokens: Token[]): Promise<void>;
+  eraseContextTokenRanges(ranges: { start: number; end: number }[]): Promise<void>;
+  readonly nextTokenIndex: number;
   clearHistory(): Promise<void>;
 }
-interface LlamaContext {
+export interface LlamaContext {
   getSequence(): LlamaSequence;
   dispose(): Promise<void>;
 }
-interface LlamaModel {
+export interface LlamaModel {
   tokenize(text: string, specialTokens?: boolean): Token[];
   createContext(options: Record<string, unknown>): Promise<LlamaContext>;
   dispose(): Promise<void>;
 }
-interface Llama {
+export interface Llama {
   loadModel(options: Record<string, unknown>): Promise<LlamaModel>;
   dispose(): Promise<void>;
   buildType?: string;
   gpu?: unknown;
 }
-interface NodeLlamaCpp {
+export interface NodeLlamaCpp {
   getLlama(options: Record<string, unknown>): Promise<Llama>;
 }
 
@@ -89,13 +92,16 @@ export class LlamaCppPeer implements BenchPeer {
   }
 
   async dispose(): Promise<void> {
-    await this.context?.dispose();
-    await this.model?.dispose();
-    await this.llama?.dispose();
+    await disposeAll(this.context, this.model, this.llama);
     this.context = null;
     this.model = null;
     this.llama = null;
   }
+}
+
+/** Context, then model, then the library: node-llama-cpp frees them in that order. */
+export async function disposeAll(...parts: ({ dispose(): Promise<void> } | null)[]): Promise<void> {
+  for (const part of parts) await part?.dispose();
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
