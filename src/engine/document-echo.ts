@@ -4,6 +4,7 @@
  * the text's narrator is not a summary, however grounded its words are (a copy of a conversation's speaker
  * turns: grounding/turns.ts).
  */
+import { sentenceSpans } from './grounding/usability';
 
 /** Lower-case words of `text`, letters and digits only. */
 function plainWords(text: string): string[] {
@@ -55,4 +56,36 @@ export function announcesItself(summary: string): boolean {
  */
 export function speaksAsNarrator(summary: string): boolean {
   return /^\s*I(?:['’](?:m|ve|ll|d))?\s/u.test(summary);
+}
+
+/**
+ * Words that say what the summary or the text is, not what the text says. A sentence of only these and the
+ * prompt's own words ("This code summarizes text.", "You're a helper that summarizes text.", "It's a helper
+ * function.") says nothing about the text; the small model writes one before or after a real summary (17 of
+ * 2,352 per-kind evaluation summaries), often after a retry's opener ("This code").
+ */
+const SELF_WORDS = new Set(
+  'this it its s re you your is was a an the that code function document text file helper helpful assistant summary summaries summarize summarizes summarized summarizing'.split(
+    ' ',
+  ),
+);
+
+/** Whether `sentence` (two words or more) has only the prompt's words and `SELF_WORDS`. */
+function saysNothing(sentence: string, prompt: ReadonlySet<string>): boolean {
+  const words = plainWords(sentence);
+  return words.length >= 2 && words.every((w) => prompt.has(w) || SELF_WORDS.has(w));
+}
+
+/** Whether a sentence of `summary` says nothing about the text (`saysNothing`). */
+export function hasEmptySentence(summary: string, promptText: string): boolean {
+  const prompt = new Set(plainWords(promptText));
+  return sentenceSpans(summary.trim()).some((s) => saysNothing(s, prompt));
+}
+
+/** `summary` without its sentences that say nothing about the text, or '' when none is left. */
+export function withoutEmptySentences(summary: string, promptText: string): string {
+  const prompt = new Set(plainWords(promptText));
+  return sentenceSpans(summary.trim())
+    .filter((s) => !saysNothing(s, prompt))
+    .join(' ');
 }

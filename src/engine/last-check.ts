@@ -5,7 +5,13 @@
  * carries a `problem` instead of a summary.
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
-import { announcesItself, echoesPrompt, speaksAsNarrator } from './document-echo';
+import {
+  announcesItself,
+  echoesPrompt,
+  hasEmptySentence,
+  speaksAsNarrator,
+  withoutEmptySentences,
+} from './document-echo';
 import { speakerTags, writesTurn } from './grounding/turns';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import { unsupportedTerms } from './grounding/terms';
@@ -172,6 +178,7 @@ export async function retryUnusable(
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
       ? 'empty'
       : null) ??
+    (hasEmptySentence(summary, prompt) ? 'vacuous' : null) ??
     (writesTurn(summary, tags) ? 'transcript' : null) ??
     (misstatesUnit(summary, units) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
@@ -181,7 +188,8 @@ export async function retryUnusable(
     (places && misrelated(summary, places).length > 0 ? 'misrelated' : null);
   // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
   // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
-  // together what the text keeps apart its other sentences, if they pass by themselves
+  // together what the text keeps apart or says nothing about it in a sentence its other sentences, if they
+  // pass by themselves
   const cutFor = (reason: Unusable | null, summary: string): string => {
     switch (reason) {
       case 'looping':
@@ -196,6 +204,8 @@ export async function retryUnusable(
         return beforeLastClause(summary);
       case 'misrelated':
         return places ? withoutMisrelated(summary, places) : '';
+      case 'vacuous':
+        return withoutEmptySentences(summary, prompt);
       default:
         return '';
     }

@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { announcesItself, echoesPrompt, speaksAsNarrator } from '../../src/engine/document-echo';
+import {
+  announcesItself,
+  echoesPrompt,
+  hasEmptySentence,
+  speaksAsNarrator,
+  withoutEmptySentences,
+} from '../../src/engine/document-echo';
 import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms } from '../../src/engine/grounding/terms';
@@ -26,6 +32,31 @@ test('a summary that repeats the system message is an echo; one about the text i
   assert.equal(echoesPrompt('Steer summarizes text. It runs a small model on your machine.', PROMPT), false);
   assert.equal(echoesPrompt('The board will build a solar farm on Harrow Bay.', PROMPT), false);
   assert.equal(echoesPrompt('', PROMPT), false);
+});
+
+test('a sentence that says nothing about the text is dropped; the summary around it stays', () => {
+  // a Python source file of the shared data at complete=1 (the shipped model, per-kind evaluation)
+  const lease =
+    "This code summarizes text. The lease can lose its marker or be evicted from a read/write generation. The lock file's duration is seconds.";
+  assert.equal(hasEmptySentence(lease, PROMPT), true);
+  assert.equal(
+    withoutEmptySentences(lease, PROMPT),
+    "The lease can lose its marker or be evicted from a read/write generation. The lock file's duration is seconds.",
+  );
+  assert.equal(
+    withoutEmptySentences(
+      "You're a helper that summarizes text. The module has modules beyond stdlib.",
+      PROMPT,
+    ),
+    'The module has modules beyond stdlib.',
+  );
+  // nothing but such sentences: nothing is left, so the last check decodes the row again
+  assert.equal(withoutEmptySentences("This text summarizes text. It's a helper function.", PROMPT), '');
+  // a sentence with one word about the text stays, and so does a lone initial
+  assert.equal(hasEmptySentence("This text summarizes Ken's agency agreement.", PROMPT), false);
+  assert.equal(hasEmptySentence('Steer summarizes text files.', PROMPT), false);
+  assert.equal(hasEmptySentence('#Person2# studied at B. A. in Economics.', PROMPT), false);
+  assert.equal(hasEmptySentence('The board will build a solar farm on Harrow Bay.', PROMPT), false);
 });
 
 test('a summary that announces itself is caught; one that merely mentions a summary is not', () => {

@@ -18,7 +18,8 @@ export type Unusable =
   | 'runon'
   | 'fragment'
   | 'unsupported'
-  | 'misrelated';
+  | 'misrelated'
+  | 'vacuous';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -232,6 +233,7 @@ export function unusableMessage(reason: Unusable): string {
     fragment: 'it wrote a name or an identifier as a sentence',
     unsupported: 'it named something the text does not',
     misrelated: 'it tied names and facts together that the text keeps apart',
+    vacuous: 'it wrote about itself instead of the text',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
