@@ -89,3 +89,55 @@ export function withoutEmptySentences(summary: string, promptText: string): stri
     .filter((s) => !saysNothing(s, prompt))
     .join(' ');
 }
+
+/** "This text summarizes " and the like, before the rest of a sentence. */
+const FRAME =
+  /^(?:This|The) (?:text|code|document|function|article|e-?mail|passage) (?:summari[sz]es|describes|discusses|explains) /u;
+/** Words that open a noun phrase or a question, after which the frame reads well ("... summarizes the plan"). */
+const PHRASE_OPENERS = new Set(
+  'how what why when where which who whom whose the a an this these that those its their his her our'.split(
+    ' ',
+  ),
+);
+const FINITE = new Set(
+  'is are was were has have had will would can could may might must should does did'.split(' '),
+);
+const RELATIVE = new Set([
+  'that',
+  'which',
+  'who',
+  'whose',
+  'whom',
+  'of',
+  'for',
+  'to',
+  'in',
+  'on',
+  'with',
+  'by',
+]);
+
+/**
+ * A sentence that puts the frame before a whole clause ("This text summarizes Brazil's unemployment rate has
+ * fallen to 9.6% ...", "This text summarizes MTV has been criticized ...") reads as the clause alone; before a
+ * noun phrase ("This text summarizes Ken's agency agreement.") the frame stays. A clause here: a name first,
+ * and a finite verb within its next five words before any preposition or relative word.
+ */
+export function withoutClauseFrame(summary: string): string {
+  const spans = sentenceSpans(summary.trim());
+  const out = spans.map((sentence) => {
+    const frame = FRAME.exec(sentence);
+    if (!frame) return sentence;
+    const rest = sentence.slice(frame[0].length);
+    const words = rest.split(/\s+/u);
+    const first = words[0] ?? '';
+    if (!/^[\p{Lu}#]/u.test(first) || PHRASE_OPENERS.has(first.toLowerCase())) return sentence;
+    for (const word of words.slice(1, 6)) {
+      const w = word.toLowerCase().replace(/[^\p{L}]/gu, '');
+      if (RELATIVE.has(w)) return sentence;
+      if (FINITE.has(w)) return rest;
+    }
+    return sentence;
+  });
+  return out.some((s, i) => s !== spans[i]) ? out.join(' ') : summary;
+}

@@ -10,6 +10,7 @@ import {
   echoesPrompt,
   hasEmptySentence,
   speaksAsNarrator,
+  withoutClauseFrame,
   withoutEmptySentences,
 } from './document-echo';
 import { speakerTags, writesTurn } from './grounding/turns';
@@ -59,7 +60,7 @@ function promptText(model: Model): string {
 /**
  * A row's text. One cut off at the token limit, or ended by the model after a finished sentence and a
  * fragment, ends at its last finished sentence; a character left
- * incomplete is dropped; and under grounding, a last term left unfinished (the decoding ended inside a name
+ * incomplete is dropped; a frame before a whole clause goes ("This text summarizes MTV has been ..."); and under grounding, a last term left unfinished (the decoding ended inside a name
  * it could not complete) is cut off too, so the summary never ends in "Davi" for "David".
  */
 export function finished(
@@ -78,7 +79,7 @@ export function finished(
   // cut at the token limit, or ended without finishing its sentence: end at the last finished one
   if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
   if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
-  return { tokens, finishReason, summary: text };
+  return { tokens, finishReason, summary: withoutClauseFrame(text) };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   echoesPrompt,
   hasEmptySentence,
   speaksAsNarrator,
+  withoutClauseFrame,
   withoutEmptySentences,
 } from '../../src/engine/document-echo';
 import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
@@ -57,6 +58,30 @@ test('a sentence that says nothing about the text is dropped; the summary around
   assert.equal(hasEmptySentence('Steer summarizes text files.', PROMPT), false);
   assert.equal(hasEmptySentence('#Person2# studied at B. A. in Economics.', PROMPT), false);
   assert.equal(hasEmptySentence('The board will build a solar farm on Harrow Bay.', PROMPT), false);
+});
+
+test('a frame before a whole clause goes; before a noun phrase it stays', () => {
+  // news articles of the shared data (the shipped model, per-kind evaluation)
+  assert.equal(
+    withoutClauseFrame(
+      'This text summarizes Ask Jeeves has bought the blogging website. Ask Jeeves uses it.',
+    ),
+    'Ask Jeeves has bought the blogging website. Ask Jeeves uses it.',
+  );
+  assert.equal(
+    withoutClauseFrame(
+      'This text describes Svetlana Kuznetsova has tested positive for the stimulant ephedrine.',
+    ),
+    'Svetlana Kuznetsova has tested positive for the stimulant ephedrine.',
+  );
+  for (const kept of [
+    "This text summarizes Ken's agency agreement.",
+    'This text summarizes the training process for trainers.',
+    'This document summarizes how data is serialized.',
+    'This text summarizes Thomas, who has a new deal.',
+    'The board will build a solar farm.\nIt opens in 2027.',
+  ])
+    assert.equal(withoutClauseFrame(kept), kept);
 });
 
 test('a summary that announces itself is caught; one that merely mentions a summary is not', () => {
