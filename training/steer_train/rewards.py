@@ -8,10 +8,13 @@ profit from broken output, whatever the weighting.
 A summary that states a name, number or identifier its document lacks (:func:`~steer_train.grounding.unsupported_terms`,
 the rule grounded decoding enforces) scores 0 on **concise and complete**: brevity and coverage never pay for an
 invented fact, so no end of the trade-off learns to invent (faithful already charges it through its entity check).
-So does one with a sentence that relates terms the document keeps apart (:func:`~steer_train.grounding.relations.
+A sentence that relates terms the document keeps apart (:func:`~steer_train.grounding.relations.
 misrelated_sentence`: "Hal Luscombe's recovery" where the document gives the recovery to another player, a name
-with none of its sentence's words near any of its mentions, the rule the engine's last check enforces); faithful
-charges such a sentence like one wrong name (x MISRELATED_FACTOR).
+with none of its sentence's words near any of its mentions) is scored as the engine serves it: its last check
+drops that sentence and shows the others, so complete counts only the others' coverage, concise still counts the
+whole length (the dropped sentence cost decoding and bought nothing), and a summary of nothing else scores 0 on
+both; faithful charges such a sentence like one wrong name (x MISRELATED_FACTOR). (Zero credit for the whole
+summary, the rule before, taught the complete end to stop early: training/runs/clp-smollm2-135m-relations.)
 
 concise -- *shorter relative to the document is better.*
     ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
@@ -263,10 +266,12 @@ class Rewards:
             s_emb = emb[[texts[s] for s in sents]]
             places = _document_places(documents[i])
             related = np.array([misrelated_sentence(s, places) is None for s in sents])
-            grounded = related.all() and not unsupported_terms(summary, _document_terms(documents[i]))
-            out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if grounded else 0.0
+            # what the engine would show: its last check drops a misrelated sentence and keeps the others
+            served = related.any() and not unsupported_terms(summary, _document_terms(documents[i]))
+            kept = [s for s, ok in zip(sents, related) if ok]
+            out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if served else 0.0
             out[i, 1] = self._faithful(doc, sents, s_emb, related)
-            out[i, 2] = self._complete(doc, summary, s_emb) if grounded else 0.0
+            out[i, 2] = self._complete(doc, " ".join(kept), s_emb[related]) if served else 0.0
         np.clip(out, 0.0, 1.0, out=out)
         return out, reasons
 

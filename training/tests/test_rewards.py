@@ -185,3 +185,16 @@ def test_a_sentence_tying_a_name_to_what_the_document_keeps_apart_pays_nothing_f
     assert wrong[C] == 0 and wrong[M] == 0
     assert right[C] > 0 and right[M] > 0
     assert wrong[F] < 0.5 * right[F]
+
+
+def test_a_misrelated_sentence_beside_good_ones_is_scored_as_the_engine_serves_the_summary(rewards: Rewards):
+    article = (Path(__file__).resolve().parents[2] / "examples" / "article.txt").read_text()
+    good = "Engineers expect the battery to cover the evening peak."
+    both, alone = rewards.score(
+        [article, article],
+        [f"{good} Tomas Lindqvist says the battery will cover the evening peak.", good],
+    )
+    # the engine shows the good sentence only: the same coverage, the whole length paid, less faithful
+    assert both[M] == pytest.approx(alone[M], abs=1e-5)
+    assert 0 < both[C] < alone[C]
+    assert both[F] < alone[F]
