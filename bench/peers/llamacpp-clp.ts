@@ -3,7 +3,8 @@
  * LoRA adapters (`python -m steer_train.export_gguf`): the shared delta at scale 1, each objective's delta at
  * scale w_i. As in the engine, the prompt without its last token is read with the objectives at 0
  * (response-only conditioning), then the adapters are set to the weighting and the answer is decoded. Greedy,
- * end-of-sequence not a stop, the same number of new tokens as the other peers.
+ * the same number of new tokens as the other peers unless the model ends first (node-llama-cpp's generator
+ * stops at end-of-sequence; the results give the tokens of each run).
  *
  * The adapters are set through node-llama-cpp's internal `_setLoras` (its public API fixes them when a
  * context is made), so this peer pins node-llama-cpp's version in bench/peers/package.json.
@@ -68,9 +69,8 @@ export class LlamaCppClpPeer implements BenchPeer {
     const file = join(this.dir, this.files.model);
     this.model = await this.llama.loadModel({ modelPath: file, gpuLayers: 0 });
     const manifest = loadManifest(resolve(config.modelDir));
-    const weights = normaliseWeights(manifest.objectives, manifest.defaultWeights).vector;
-    this.weights = [...weights];
-    this.tokens = this.model.tokenize(buildPrompt(manifest, config.text, weights), true);
+    this.weights = [...normaliseWeights(manifest.objectives, manifest.defaultWeights).vector];
+    this.tokens = this.model.tokenize(buildPrompt(manifest, config.text, this.weights), true);
     this.context = (await this.model.createContext({
       contextSize: Math.min(manifest.contextLength, 2048),
       threads: config.threads,
