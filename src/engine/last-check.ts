@@ -36,6 +36,7 @@ import {
 } from './grounding/usability';
 import type { Model } from './model';
 import { proseOpener } from './prose-opener';
+import { withoutRestatements } from './restatements';
 import type { SummarizeOptions } from './summary-types';
 
 /** One row's result: its tokens, why decoding stopped, and its text or the reason it has none. */
@@ -60,8 +61,10 @@ function promptText(model: Model): string {
 /**
  * A row's text. One cut off at the token limit, or ended by the model after a finished sentence and a
  * fragment, ends at its last finished sentence; a character left
- * incomplete is dropped; a frame before a whole clause goes ("This text summarizes MTV has been ..."); and under grounding, a last term left unfinished (the decoding ended inside a name
- * it could not complete) is cut off too, so the summary never ends in "Davi" for "David".
+ * incomplete is dropped; a frame before a whole clause goes ("This text summarizes MTV has been ..."); a
+ * sentence that says only what the ones before it said goes (restatements.ts); and under grounding, a last
+ * term left unfinished (the decoding ended inside a name it could not complete) is cut off too, so the
+ * summary never ends in "Davi" for "David".
  */
 export function finished(
   model: Model,
@@ -79,7 +82,7 @@ export function finished(
   // cut at the token limit, or ended without finishing its sentence: end at the last finished one
   if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
   if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
-  return { tokens, finishReason, summary: withoutClauseFrame(text) };
+  return { tokens, finishReason, summary: withoutRestatements(withoutClauseFrame(text)) };
 }
 
 /**
