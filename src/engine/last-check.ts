@@ -17,6 +17,7 @@ import { speakerTags, writesTurn } from './grounding/turns';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
 import { unsupportedTerms } from './grounding/terms';
 import { DocumentPlaces, misrelated, withoutMisrelated } from './grounding/relations';
+import { affirmedDenials, deniedWords, withoutAffirmedDenials } from './grounding/negation';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import type { FinishReason } from './generation/generator';
@@ -177,6 +178,7 @@ export async function retryUnusable(
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
   const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
   const places = batchOptions.sampling.grounded ? DocumentPlaces.of(document) : undefined;
+  const denied = batchOptions.sampling.grounded ? deniedWords(document) : undefined;
   const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
@@ -189,11 +191,12 @@ export async function retryUnusable(
     (runsOn(summary) ? 'runon' : null) ??
     (hasFragment(summary) ? 'fragment' : null) ??
     (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null) ??
-    (places && misrelated(summary, places).length > 0 ? 'misrelated' : null);
+    (places && misrelated(summary, places).length > 0 ? 'misrelated' : null) ??
+    (denied && affirmedDenials(summary, denied).length > 0 ? 'denied' : null);
   // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
   // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
-  // together what the text keeps apart or says nothing about it in a sentence its other sentences, if they
-  // pass by themselves
+  // together what the text keeps apart, says nothing about it or states what it denies in a sentence its
+  // other sentences, if they pass by themselves
   const cutFor = (reason: Unusable | null, summary: string): string => {
     switch (reason) {
       case 'looping':
@@ -208,6 +211,8 @@ export async function retryUnusable(
         return beforeLastClause(summary);
       case 'misrelated':
         return places ? withoutMisrelated(summary, places) : '';
+      case 'denied':
+        return denied ? withoutAffirmedDenials(summary, denied) : '';
       case 'vacuous':
         return withoutEmptySentences(summary, prompt);
       default:

@@ -14,7 +14,9 @@ with none of its sentence's words near any of its mentions) is scored as the eng
 drops that sentence and shows the others, so complete counts only the others' coverage, concise still counts the
 whole length (the dropped sentence cost decoding and bought nothing), and a summary of nothing else scores 0 on
 both; faithful charges such a sentence like one wrong name (x MISRELATED_FACTOR). (Zero credit for the whole
-summary, the rule before, taught the complete end to stop early: training/runs/clp-smollm2-135m-relations.)
+summary, the rule before, taught the complete end to stop early: training/runs/clp-smollm2-135m-relations.) A
+sentence that states what the document only denies (:func:`~steer_train.grounding.negation.affirms_denied`:
+"it's expensive too" of "it's not that expensive") is dropped by the same last check and scored the same way.
 
 concise -- *shorter relative to the document is better.*
     ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
@@ -75,6 +77,7 @@ from pathlib import Path
 import numpy as np
 
 from .grounding import DocumentTerms, unsupported_terms
+from .grounding.negation import affirms_denied, denied_words
 from .grounding.relations import DocumentPlaces, misrelated_sentence
 from .reward_lexical import (
     DocumentFacts,
@@ -123,6 +126,12 @@ def model_dir() -> Path:
 def _document_places(document: str) -> DocumentPlaces:
     """Where the document puts its words, cached as :func:`_document_terms` is."""
     return DocumentPlaces.of(document)
+
+
+@lru_cache(maxsize=4096)
+def _document_denials(document: str) -> frozenset[str]:
+    """The words the document only denies, cached as :func:`_document_terms` is."""
+    return frozenset(denied_words(document))
 
 
 @lru_cache(maxsize=4096)
@@ -265,8 +274,12 @@ class Rewards:
                 continue
             s_emb = emb[[texts[s] for s in sents]]
             places = _document_places(documents[i])
-            related = np.array([misrelated_sentence(s, places) is None for s in sents])
-            # what the engine would show: its last check drops a misrelated sentence and keeps the others
+            denied = _document_denials(documents[i])
+            related = np.array(
+                [misrelated_sentence(s, places) is None and affirms_denied(s, denied) is None for s in sents]
+            )
+            # what the engine would show: its last check drops a misrelated sentence, or one that states what the
+            # document denies, and keeps the others
             served = related.any() and not unsupported_terms(summary, _document_terms(documents[i]))
             kept = [s for s, ok in zip(sents, related) if ok]
             out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if served else 0.0

@@ -198,3 +198,21 @@ def test_a_misrelated_sentence_beside_good_ones_is_scored_as_the_engine_serves_t
     assert both[M] == pytest.approx(alone[M], abs=1e-5)
     assert 0 < both[C] < alone[C]
     assert both[F] < alone[F]
+
+
+def test_a_sentence_stating_what_the_document_denies_is_scored_as_the_engine_serves_the_summary(rewards: Rewards):
+    article = (Path(__file__).resolve().parents[2] / "examples" / "article.txt").read_text()
+    good = "Engineers expect the battery to cover the evening peak."
+    # the article: the project "does not compete with housing or agriculture"
+    denial, alone, kept = rewards.score(
+        [article, article, article],
+        [
+            f"{good} The project will compete with housing.",
+            good,
+            f"{good} The project does not compete with housing.",
+        ],
+    )
+    # the engine shows the good sentence only: the same coverage, the whole length paid, less faithful
+    assert denial[M] == pytest.approx(alone[M], abs=1e-5)
+    assert 0 < denial[C] < alone[C]
+    assert denial[F] < kept[F]

@@ -19,6 +19,7 @@ export type Unusable =
   | 'fragment'
   | 'unsupported'
   | 'misrelated'
+  | 'denied'
   | 'vacuous';
 
 /**
@@ -233,6 +234,7 @@ export function unusableMessage(reason: Unusable): string {
     fragment: 'it wrote a name or an identifier as a sentence',
     unsupported: 'it named something the text does not',
     misrelated: 'it tied names and facts together that the text keeps apart',
+    denied: 'it stated what the text says is not so',
     vacuous: 'it wrote about itself instead of the text',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;

@@ -56,6 +56,7 @@ def group_summary(records: list[dict]) -> dict[str, Any]:
             for c in UNSUPPORTED_CLASSES
         },
         "misrelated_share": _share([bool(r.get("misrelated")) for r in delivered]),
+        "denied_share": _share([bool(r.get("denied")) for r in delivered]),
         "unsupported_terms": dict(Counter(t for r in delivered for t in r["unsupported"]).most_common(12)),
         "looping_share": _share([r["degenerate"] == "looping" for r in delivered]),
         "markup_share": _share([bool(r["markup"]) for r in delivered]),
@@ -179,6 +180,7 @@ def samples(records: list[dict], per_kind: int = SAMPLES_PER_KIND) -> list[dict]
                             "problem": hit.get("problem"),
                             "unsupported": hit["unsupported"],
                             "misrelated": hit.get("misrelated", []),
+                            "denied": hit.get("denied", []),
                             "markup": hit["markup"],
                             "stray": hit["stray"],
                             "degenerate": hit["degenerate"],

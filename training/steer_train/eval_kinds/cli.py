@@ -84,6 +84,7 @@ def _brief(g: dict) -> dict:
         in (
             "unsupported_share",
             "misrelated_share",
+            "denied_share",
             "looping_or_markup_share",
             "no_summary_share",
             "mean_words",

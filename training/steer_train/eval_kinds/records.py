@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from ..grounding import DocumentTerms, unsupported_terms
+from ..grounding.negation import affirmed_denials, denied_words
 from ..grounding.relations import DocumentPlaces, misrelated
 from ..metrics import OBJECTIVES, rouge_l, word_count
 from ..text_quality import degeneracy
@@ -73,12 +74,14 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
     :data:`~steer_train.metrics.OBJECTIVES` order), ``vertex`` (the objective whose vertex it is, else None),
     ``default`` (the default weighting, i.e. not a grid point), ``delivered`` (a non-empty summary), ``words``,
     ``unsupported`` (terms), ``misrelated`` (what its sentences tie together that the document keeps apart),
+    ``denied`` (the words with which its sentences state what the document only denies),
     ``markup`` (kinds), ``degenerate`` (``degeneracy``, with the token limit), and
     ``reference`` / ``rouge_l`` where the document has a reference.
     """
     docs: dict[str, dict] = {}
     terms: dict[str, DocumentTerms] = {}
     places: dict[str, DocumentPlaces] = {}
+    denials: dict[str, frozenset[str]] = {}
     records = []
     for s in summaries:
         key = s["id"]
@@ -99,6 +102,7 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
             }
             terms[key] = DocumentTerms(text)
             places[key] = DocumentPlaces.of(text)
+            denials[key] = frozenset(denied_words(text))
         summary = s.get("summary") or ""
         w = weights_vector(s["weights"])
         vertex = next((o for o, x in zip(OBJECTIVES, w, strict=True) if abs(x - 1.0) < 1e-6), None)
@@ -119,6 +123,7 @@ def build_records(summaries: list[dict], documents: dict[str, dict]) -> tuple[li
                 "hit_max_tokens": hit_max,
                 "unsupported": unsupported_terms(summary, terms[key]) if summary else [],
                 "misrelated": misrelated(summary, places[key]) if summary else [],
+                "denied": affirmed_denials(summary, denials[key]) if summary else [],
                 "markup": markup(summary),
                 "stray": stray_characters(summary, text),
                 "degenerate": degeneracy(summary, hit_max_tokens=hit_max),

@@ -67,6 +67,13 @@ SHARE_TABLES: list[tuple[str, str, str]] = [
         "relation errors; newer than the engines of earlier reports).",
     ),
     (
+        "Summaries that state what the document denies",
+        "denied_share",
+        "`grounding.negation.affirmed_denials`: a sentence with no negation of its own that uses a lower-case word "
+        'the document writes only after a negation ("it\'s expensive too" of "it\'s not that expensive"; '
+        "newer than the engines of earlier reports).",
+    ),
+    (
         "Summaries that loop or contain markup",
         "looping_or_markup_share",
         "Looping: `text_quality.degeneracy` says `looping`. Markup: a code fence, heading line, list-marker "
@@ -204,7 +211,7 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
     L += ["## Samples", ""]
     L += [
         "Two documents per kind (the first chosen); each model and mode at the concise vertex, the default "
-        "weighting and the complete vertex. Flags: U = unsupported terms, R = misrelated, M = markup, "
+        "weighting and the complete vertex. Flags: U = unsupported terms, R = misrelated, D = denied, M = markup, "
         "S = stray characters, L = looping, C = cut off.",
         "",
     ]
@@ -218,6 +225,8 @@ def write_report(results: dict, out: Path, notes: Sequence[str] = ()) -> None:
                     flags.append("U: " + ", ".join(p["unsupported"][:5]))
                 if p.get("misrelated"):
                     flags.append("R: " + ", ".join(p["misrelated"][:3]))
+                if p.get("denied"):
+                    flags.append("D: " + ", ".join(p["denied"][:3]))
                 if p["markup"]:
                     flags.append("M: " + ", ".join(p["markup"]))
                 if p["stray"]:
