@@ -1,7 +1,8 @@
 /**
  * The shipped model through the `steer` CLI, as a user runs it: a fluent summary of a ~400-word article,
  * lengths that follow the concise weight, and what people open in an editor (the project's README and one
- * of its source files, and an undocumented function) summarized as prose at three weightings. Skipped until `npm run setup` has built
+ * of its source files, and an undocumented function) summarized as prose at three weightings, with no name,
+ * number or identifier the file lacks and nothing it denies stated as so. Skipped until `npm run setup` has built
  * models/clp-smollm2-135m.
  */
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { affirmedDenials, deniedWords } from '../../src/engine/grounding/negation';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
 import { isLooping, unusable } from '../../src/engine/grounding/usability';
 import { CLI, ROOT } from '../support/helpers';
@@ -60,7 +62,9 @@ describe(
     ]) {
       test(`summarizes ${file} as prose at the ends and the middle of the trade-off`, () => {
         const path = join(ROOT, file);
-        const doc = new DocumentTerms(readFileSync(path, 'utf8'));
+        const text = readFileSync(path, 'utf8');
+        const doc = new DocumentTerms(text);
+        const denied = deniedWords(text);
         for (const weights of ['concise=1', 'concise=0.34,faithful=0.33,complete=0.33', 'complete=1']) {
           const { summary } = summarize(weights, path);
           const what = `${file} at ${weights}: ${summary}`;
@@ -69,6 +73,8 @@ describe(
           assert.ok(!isLooping(summary), what);
           assert.equal(unusable(summary), null, what);
           assert.deepEqual(unsupportedTerms(summary, doc), [], what);
+          // nothing the file denies stated as so ("no network" -> "saves summaries across the network")
+          assert.deepEqual(affirmedDenials(summary, denied), [], what);
         }
       });
     }
