@@ -9,6 +9,10 @@
  * - every name in a summary sentence needs at least one of the sentence's other content words (those the
  *   document has at all) within `WINDOW` words of one of its mentions, unless the document opens or ends
  *   with it (a letter's addressee or signature).
+ * A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax
+ * and spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.", "Wales fly-half Gavin
+ * Henson admitted he was happy to hand Gavin Henson responsibility ..." (he handed it to Stephen Jones): a name
+ * joined to itself by "and" or "or", or a name of two words or more written twice in one sentence.
  * Twin of training/steer_train/grounding/relations.py; both run the golden cases in rules/relation-cases.json.
  */
 import { splitSentences } from '../sentences';
@@ -120,8 +124,49 @@ function content(sentence: string, doc: DocumentPlaces): { names: Set<string>; w
   return { names, words };
 }
 
-/** Why `sentence` relates terms the document keeps apart ("owner's noun phrase" or a name), or null. */
+/** The names of two words or more of a sentence, in order, as their words' keys joined by spaces. */
+function longNames(toks: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  const close = (): void => {
+    if (run.length >= 2) out.push(run.join(' '));
+    run = [];
+  };
+  for (const t of toks) {
+    if (!isName(t)) {
+      close();
+      continue;
+    }
+    run.push(key(t));
+    if (possessiveOwner(t) !== null) close(); // "Tony Vasut's new hire": the name ends at its possessive
+  }
+  close();
+  return out;
+}
+
+/** How `sentence` relates a name to itself ("labour and labour", "tony vasut twice"), or null. */
+export function selfRelation(sentence: string): string | null {
+  const toks = tokens(sentence);
+  for (let i = 0; i + 2 < toks.length; i++) {
+    const [a, joint, b] = [toks[i]!, toks[i + 1]!, toks[i + 2]!];
+    if ((joint === 'and' || joint === 'or') && isName(a) && isName(b) && key(a) === key(b))
+      return `${key(a)} ${joint} ${key(b)}`;
+  }
+  const seen = new Set<string>();
+  for (const name of longNames(toks)) {
+    if (seen.has(name)) return `${name} twice`;
+    seen.add(name);
+  }
+  return null;
+}
+
+/**
+ * Why `sentence` relates terms the document keeps apart ("owner's noun phrase" or a name) or a name to itself,
+ * or null.
+ */
 export function misrelatedSentence(sentence: string, doc: DocumentPlaces): string | null {
+  const self = selfRelation(sentence);
+  if (self !== null) return self;
   for (const [owner, phrase] of possessives(sentence)) {
     const known = phrase.filter((w) => doc.has(w));
     if (doc.has(owner) && known.length > 0 && !known.some((w) => doc.near(owner, w)))

@@ -11,6 +11,10 @@ tests of proximity catch the blatant cases without reading the meaning:
   document has at all) within ``WINDOW`` words of one of its mentions, unless the document opens or ends with
   it (a letter's addressee or signature).
 
+A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax and
+spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.": a name joined to itself by
+"and" or "or", or a name of two words or more written twice in one sentence.
+
 Twin of ``src/engine/grounding/relations.ts``; both run the golden cases in ``rules/relation-cases.json``.
 """
 
@@ -119,8 +123,41 @@ def _content(sentence: str, doc: DocumentPlaces) -> tuple[set[str], set[str]]:
     return names, words - names
 
 
+def _long_names(toks: list[str]) -> list[str]:
+    """The names of two words or more of a sentence, in order, as their words' keys joined by spaces."""
+    out: list[str] = []
+    run: list[str] = []
+    for t in toks + [""]:
+        if t and _is_name(t):
+            run.append(key(t))
+            if _possessive_owner(t) is None:
+                continue  # "Tony Vasut's new hire": the name ends at its possessive
+        if len(run) >= 2:
+            out.append(" ".join(run))
+        run = []
+    return out
+
+
+def self_relation(sentence: str) -> str | None:
+    """How ``sentence`` relates a name to itself ("labour and labour", "tony vasut twice"), or None."""
+    toks = tokens(sentence)
+    for a, joint, b in zip(toks, toks[1:], toks[2:], strict=False):
+        if joint in ("and", "or") and _is_name(a) and _is_name(b) and key(a) == key(b):
+            return f"{key(a)} {joint} {key(b)}"
+    seen: set[str] = set()
+    for name in _long_names(toks):
+        if name in seen:
+            return f"{name} twice"
+        seen.add(name)
+    return None
+
+
 def misrelated_sentence(sentence: str, doc: DocumentPlaces) -> str | None:
-    """Why ``sentence`` relates terms the document keeps apart ("owner's noun" or a name), or None."""
+    """Why ``sentence`` relates terms the document keeps apart ("owner's noun" or a name) or a name to itself,
+    or None."""
+    own = self_relation(sentence)
+    if own is not None:
+        return own
     for owner, phrase in _possessives(sentence):
         owned = [w for w in phrase if doc.has(w)]
         if doc.has(owner) and owned and not any(doc.near(owner, w) for w in owned):
