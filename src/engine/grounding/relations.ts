@@ -12,7 +12,8 @@
  * A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax
  * and spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.", "Wales fly-half Gavin
  * Henson admitted he was happy to hand Gavin Henson responsibility ..." (he handed it to Stephen Jones): a name
- * joined to itself by "and" or "or", or a name of two words or more written twice in one sentence.
+ * joined to itself by "and" or "or" (or "from" it "to" it), or a name of two words or more written twice in one
+ * sentence.
  * Twin of training/steer_train/grounding/relations.py; both run the golden cases in rules/relation-cases.json.
  */
 import { splitSentences } from '../sentences';
@@ -149,8 +150,9 @@ export function selfRelation(sentence: string): string | null {
   const toks = tokens(sentence);
   for (let i = 0; i + 2 < toks.length; i++) {
     const [a, joint, b] = [toks[i]!, toks[i + 1]!, toks[i + 2]!];
-    if ((joint === 'and' || joint === 'or') && isName(a) && isName(b) && key(a) === key(b))
-      return `${key(a)} ${joint} ${key(b)}`;
+    // "from December to December 2004" of "in December 2004 from December 2003": a range from a name to itself
+    const joins = joint === 'and' || joint === 'or' || (joint === 'to' && toks[i - 1] === 'from');
+    if (joins && isName(a) && isName(b) && key(a) === key(b)) return `${key(a)} ${joint} ${key(b)}`;
   }
   const seen = new Set<string>();
   for (const name of longNames(toks)) {

@@ -13,7 +13,7 @@ tests of proximity catch the blatant cases without reading the meaning:
 
 A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax and
 spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.": a name joined to itself by
-"and" or "or", or a name of two words or more written twice in one sentence.
+"and" or "or" (or "from" it "to" it), or a name of two words or more written twice in one sentence.
 
 Twin of ``src/engine/grounding/relations.ts``; both run the golden cases in ``rules/relation-cases.json``.
 """
@@ -141,8 +141,10 @@ def _long_names(toks: list[str]) -> list[str]:
 def self_relation(sentence: str) -> str | None:
     """How ``sentence`` relates a name to itself ("labour and labour", "tony vasut twice"), or None."""
     toks = tokens(sentence)
-    for a, joint, b in zip(toks, toks[1:], toks[2:], strict=False):
-        if joint in ("and", "or") and _is_name(a) and _is_name(b) and key(a) == key(b):
+    for i, (a, joint, b) in enumerate(zip(toks, toks[1:], toks[2:], strict=False)):
+        # "from December to December 2004" of "in December 2004 from December 2003": a range from a name to itself
+        joins = joint in ("and", "or") or (joint == "to" and i > 0 and toks[i - 1] == "from")
+        if joins and _is_name(a) and _is_name(b) and key(a) == key(b):
             return f"{key(a)} {joint} {key(b)}"
     seen: set[str] = set()
     for name in _long_names(toks):
