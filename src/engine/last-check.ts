@@ -12,6 +12,7 @@ import {
   speaksAsNarrator,
   withoutClauseFrame,
   withoutEmptySentences,
+  withoutSalutation,
 } from './document-echo';
 import { speakerTags, writesTurn } from './grounding/turns';
 import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
@@ -62,7 +63,8 @@ function promptText(model: Model): string {
 /**
  * A row's text. One cut off at the token limit, or ended by the model after a finished sentence and a
  * fragment, ends at its last finished sentence; a character left
- * incomplete is dropped; a frame before a whole clause goes ("This text summarizes MTV has been ..."); a
+ * incomplete is dropped; a letter's greeting before the first sentence goes ("Dear Vince & Ozzie: ..."); a
+ * frame before a whole clause goes ("This text summarizes MTV has been ..."); a
  * sentence that says only what the ones before it said goes (restatements.ts); and under grounding, a last
  * term left unfinished (the decoding ended inside a name it could not complete) is cut off too, so the
  * summary never ends in "Davi" for "David".
@@ -83,7 +85,7 @@ export function finished(
   // cut at the token limit, or ended without finishing its sentence: end at the last finished one
   if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
   if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
-  return { tokens, finishReason, summary: withoutRestatements(withoutClauseFrame(text)) };
+  return { tokens, finishReason, summary: withoutRestatements(withoutClauseFrame(withoutSalutation(text))) };
 }
 
 /**

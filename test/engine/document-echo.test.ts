@@ -11,6 +11,7 @@ import {
   speaksAsNarrator,
   withoutClauseFrame,
   withoutEmptySentences,
+  withoutSalutation,
 } from '../../src/engine/document-echo';
 import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
 import { Continuation } from '../../src/engine/grounding/continuation';
@@ -138,4 +139,22 @@ test("grounded decoding refuses the colon after a speaker's tag, and only there"
   assert.equal(after('Kristina and Jannette are watching TV. Jannette', ': '), 'markup');
   assert.equal(after('Kristina', ' is'), null);
   assert.equal(after('Kristina and Jannette watch one thing', ':'), null);
+});
+
+test("a letter's greeting before the summary's first sentence goes; a name that opens a sentence stays", () => {
+  // an e-mail of the per-kind evaluation near the faithful end
+  assert.equal(
+    withoutSalutation(
+      'Dear Vince & Ozzie: Over the last four to five months, requests for support have gone up.',
+    ),
+    'Over the last four to five months, requests for support have gone up.',
+  );
+  assert.equal(withoutSalutation('Hi Sara, The draft is ready.'), 'The draft is ready.');
+  // no greeting word, or no sentence after it: left alone
+  for (const summary of [
+    'Paris, France is the venue of the summit.',
+    'Dear Vince & Ozzie planned to recruit a team of 4 to 5 people for 2002.',
+    'Hello world programs print a greeting.',
+  ])
+    assert.equal(withoutSalutation(summary), summary, summary);
 });
