@@ -38,3 +38,16 @@ test('a name the document lacks is left to the terms rule', () => {
     [],
   );
 });
+
+test('a misrelated sentence after a title goes whole, the title with it', () => {
+  const doc = DocumentPlaces.of(
+    'Alastair Campbell will return to play a part in the campaign. David Hill replaced him as director.',
+  );
+  assert.equal(
+    withoutMisrelated(
+      "Alastair Campbell will return to the campaign. Mr. David Hill will join David Hill's office. The party has confirmed his new position.",
+      doc,
+    ),
+    'Alastair Campbell will return to the campaign. The party has confirmed his new position.',
+  );
+});

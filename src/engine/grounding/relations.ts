@@ -19,7 +19,6 @@
 import { splitSentences } from '../sentences';
 import { MIN_CONTENT_LENGTH, STOPWORDS, stem, tokens } from '../words';
 import { lowerBound } from '../sorted';
-import { sentenceSpans } from './usability';
 
 /** Words either side of a name's mention within which a related word counts as near it. */
 export const WINDOW = 30;
@@ -192,10 +191,11 @@ export function misrelated(summary: string, doc: DocumentPlaces): string[] {
 
 /**
  * `summary` without its sentences that relate what the document keeps apart (each sentence is judged on its
- * own, so the others stand), or '' when none is left.
+ * own, so the others stand), or '' when none is left. Sentences as `misrelated` reads them: an abbreviation
+ * does not end one, so "Mr. David Hill will join David Hill's office." goes whole, not leaving "Mr." behind.
  */
 export function withoutMisrelated(summary: string, doc: DocumentPlaces): string {
-  return sentenceSpans(summary)
+  return splitSentences(summary.trim(), Number.MAX_SAFE_INTEGER)
     .filter((s) => misrelated(s, doc).length === 0)
     .join(' ');
 }
