@@ -7,11 +7,15 @@
  * without it, and it is shorter; and a restatement that swaps the roles of its words ("Margot wants Kim to
  * grill it") is where a reader meets a relation the text never states.
  */
-import { splitSentences } from './sentences';
+import { NEGATORS } from './grounding/negation';
+import { wholeSentences } from './sentences';
 import { contentStems, startsWithDigit, tokens } from './words';
 
-/** Words that turn a statement round: a sentence with one says something its words alone do not. */
-const NEGATIONS = new Set(['not', 'no', 'never', 'nor', 'without', 'cannot', "n't", 'none', 'neither']);
+/**
+ * Words that turn a statement round: a sentence with one says something its words alone do not. In a summary
+ * "none" denies too (the denial rule leaves it out: in source code it is Python's None).
+ */
+const isNegation = (word: string): boolean => NEGATORS.has(word) || word === 'none' || word === "n't";
 
 /**
  * Content-word stems, numbers, speaker tags and negations of a sentence: what it says, for comparing
@@ -20,7 +24,7 @@ const NEGATIONS = new Set(['not', 'no', 'never', 'nor', 'without', 'cannot', "n'
  */
 function substance(sentence: string): string[] {
   const other = tokens(sentence).filter(
-    (t) => startsWithDigit(t) || t.startsWith('#') || NEGATIONS.has(t.toLowerCase()),
+    (t) => startsWithDigit(t) || t.startsWith('#') || isNegation(t.toLowerCase()),
   );
   const contracted = /n['’]t\b/iu.test(sentence) ? ['not'] : [];
   return [...contentStems(sentence), ...other.map((t) => t.toLowerCase()), ...contracted];
@@ -31,8 +35,8 @@ function substance(sentence: string): string[] {
  * sentences kept before them. A sentence without any content word is left to the other rules.
  */
 export function withoutRestatements(summary: string): string {
-  // abbreviation-aware ("Mr. Tang", "B. A."): a title alone is no sentence to drop
-  const spans = splitSentences(summary.trim(), Number.MAX_SAFE_INTEGER);
+  // "Mr. Tang", "B. A.": a title alone is no sentence to drop
+  const spans = wholeSentences(summary);
   if (spans.length < 2) return summary;
   const said = new Set<string>();
   const kept: string[] = [];

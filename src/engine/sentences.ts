@@ -62,6 +62,14 @@ export function splitSentences(text: string, maxWords = MAX_SENTENCE_WORDS): str
   return out;
 }
 
+/**
+ * A summary's sentences as the last check drops them: whole, however long (a rule that drops a sentence must
+ * drop all of it), and an abbreviation does not end one ("Mr. David Hill ..." is one sentence, not "Mr.").
+ */
+export function wholeSentences(text: string): string[] {
+  return splitSentences(text.trim(), Number.MAX_SAFE_INTEGER);
+}
+
 /** Tokens of `text` and the indices of those that start a sentence, a clause after a colon, or a quotation. */
 export function sentenceStarts(text: string): { tokens: string[]; starts: Set<number> } {
   const toks: string[] = [];

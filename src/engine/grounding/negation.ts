@@ -9,7 +9,7 @@
  * judged: a negation denies what is said of them, not them ("were no match for Benita Johnson"). Twin of
  * training/steer_train/grounding/negation.py; both run the golden cases in rules/negation-cases.json.
  */
-import { splitSentences } from '../sentences';
+import { wholeSentences } from '../sentences';
 import { STOPWORDS } from '../words';
 
 /** Words before a word, within its clause, where a negation turns it round ("was not planning to change"). */
@@ -17,7 +17,16 @@ const WINDOW = 3;
 /** Shorter words (and stopwords) are never judged: "is", "has", "can". */
 const MIN_LENGTH = 4;
 
-const NEGATORS = new Set(['no', 'not', 'never', 'without', 'nor', 'neither', 'cannot']);
+/** Words that deny what follows them (contractions in n't too); the restatement rule counts them as well. */
+export const NEGATORS: ReadonlySet<string> = new Set([
+  'no',
+  'not',
+  'never',
+  'without',
+  'nor',
+  'neither',
+  'cannot',
+]);
 /** Words that deny their whole clause when they open it ("Nothing is ever sent over a network."). */
 const CLAUSE_NEGATORS = new Set(['nothing', 'nobody', 'never', 'neither', 'no']);
 /** Negations that do not deny what follows them ("not only the salaries", "with and without a chosen attribute"). */
@@ -64,7 +73,7 @@ export function affirmsDenied(sentence: string, denied: ReadonlySet<string>): st
 
 /** The words with which the sentences of `summary` state what the document only denies (empty when none). */
 export function affirmedDenials(summary: string, denied: ReadonlySet<string>): string[] {
-  return splitSentences(summary, Number.MAX_SAFE_INTEGER).flatMap((s) => {
+  return wholeSentences(summary).flatMap((s) => {
     const word = affirmsDenied(s, denied);
     return word === null ? [] : [word];
   });
@@ -72,7 +81,7 @@ export function affirmedDenials(summary: string, denied: ReadonlySet<string>): s
 
 /** `summary` without the sentences that state what the document only denies, or '' when none is left. */
 export function withoutAffirmedDenials(summary: string, denied: ReadonlySet<string>): string {
-  return splitSentences(summary.trim(), Number.MAX_SAFE_INTEGER)
+  return wholeSentences(summary)
     .filter((s) => affirmsDenied(s, denied) === null)
     .join(' ');
 }

@@ -16,7 +16,7 @@
  * sentence.
  * Twin of training/steer_train/grounding/relations.py; both run the golden cases in rules/relation-cases.json.
  */
-import { splitSentences } from '../sentences';
+import { splitSentences, wholeSentences } from '../sentences';
 import { MIN_CONTENT_LENGTH, STOPWORDS, stem, tokens } from '../words';
 import { lowerBound } from '../sorted';
 
@@ -191,11 +191,11 @@ export function misrelated(summary: string, doc: DocumentPlaces): string[] {
 
 /**
  * `summary` without its sentences that relate what the document keeps apart (each sentence is judged on its
- * own, so the others stand), or '' when none is left. Sentences as `misrelated` reads them: an abbreviation
- * does not end one, so "Mr. David Hill will join David Hill's office." goes whole, not leaving "Mr." behind.
+ * own, so the others stand), or '' when none is left; "Mr. David Hill will join David Hill's office." goes
+ * whole, not leaving "Mr." behind (`wholeSentences`).
  */
 export function withoutMisrelated(summary: string, doc: DocumentPlaces): string {
-  return splitSentences(summary.trim(), Number.MAX_SAFE_INTEGER)
+  return wholeSentences(summary)
     .filter((s) => misrelated(s, doc).length === 0)
     .join(' ');
 }
