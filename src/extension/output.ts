@@ -47,6 +47,9 @@ function refuse(text: string, source: Source, why: string): Delivered {
   return 'refused';
 }
 
+/** Writes tried before giving up while edits elsewhere keep landing first. */
+const EDIT_ATTEMPTS = 3;
+
 export async function deliver(text: string, source: Source, how: Delivery): Promise<Delivered> {
   switch (how) {
     case 'clipboard':
@@ -70,14 +73,18 @@ export async function deliver(text: string, source: Source, how: Delivery): Prom
       const stale = staleReason(doc, source);
       if (stale) return refuse(text, source, stale);
       const editor = await editorFor(doc);
-      if (staleReason(doc, source)) return refuse(text, source, 'the summarized text has changed');
-      // VS Code applies an editor edit only to the document version it was made for: a change that
-      // slips in between the check above and the edit makes the edit fail instead of misplacing it
-      const ok = await editor.edit((b) =>
-        how === 'replace'
-          ? b.replace(source.range, text)
-          : b.insert(doc.lineAt(source.range.end.line).range.end, `\n\n${text}\n`),
-      );
+      // VS Code applies an editor edit only to the document version it was made for, so an edit elsewhere
+      // (typing, another extension) that lands between the check and the write makes the write fail
+      // instead of misplacing it; the summarized text is checked again and the write retried.
+      let ok = false;
+      for (let attempt = 0; attempt < EDIT_ATTEMPTS && !ok; attempt++) {
+        if (staleReason(doc, source)) return refuse(text, source, 'the summarized text has changed');
+        ok = await editor.edit((b) =>
+          how === 'replace'
+            ? b.replace(source.range, text)
+            : b.insert(doc.lineAt(source.range.end.line).range.end, `\n\n${text}\n`),
+        );
+      }
       return ok ? 'done' : refuse(text, source, 'the document changed while it was being edited');
     }
   }
