@@ -172,6 +172,10 @@ def test_stray_characters():
     assert stray_characters("Great news 🎉", "Great news") == ["🎉"]
     assert stray_characters("Great news 🎉", "Party 🎉 time") == []
     assert stray_characters("Plain prose, café and 3 €.", "") == []
+    # what a summary writes when grounding keeps it from a date: "on December %19", "December &19"
+    assert stray_characters("She tested positive on December %19.", "on 19 December") == ["%"]
+    assert stray_characters("She tested positive on December &19.", "on 19 December") == ["&1"]
+    assert stray_characters("Sales rose 15% and 15 %; Tom & Jerry.", "") == []
 
 
 def test_unsupported_class():

@@ -7,7 +7,8 @@
  * - writes markup: a code fence or backtick, a table bar, brackets, an HTML tag, emphasis stars, a symbol
  *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
  *   them, an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
- *   or a list marker opening the summary (`markup`): a summary is one paragraph of prose;
+ *   a percent sign after no number or an ampersand glued to a word (the document's own "S&P" aside), or a
+ *   list marker opening the summary (`markup`): a summary is one paragraph of prose;
  * - writes a word a third time in a row (`repeat`);
  * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
  *   of three punctuation marks (".,.") is `markup`;
@@ -16,6 +17,7 @@
  * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
 import {
+  AMPERSAND_WORD,
   DANGLING_HYPHEN,
   DocumentTerms,
   JOINERS,
@@ -94,6 +96,37 @@ function badPunctuation(recent: string): boolean {
       return true;
   return false;
 }
+/**
+ * A percent sign that follows no number ("on December %19", "%u+") or is glued to what comes after it, and an
+ * ampersand glued to what follows it ("December &19"): what a summary writes when grounding keeps it from the
+ * number it wanted. "15%", "15 %" and "Tom & Jerry" are prose.
+ */
+const STRAY_SIGN = /(?<!\p{Nd})(?<!\p{Nd} )%|%[\p{L}\p{N}_]|&\S/gu;
+
+/**
+ * `text` with the ampersand of each of the document's own ampersand words ("S&P", "R&D") replaced by a letter,
+ * so that the rules on ampersands leave them be; one still being written at the end of `text` ("S&") counts
+ * when one of the document's begins with it.
+ */
+function withDocumentAmpersands(text: string, doc: DocumentTerms): string {
+  if (!text.includes('&')) return text;
+  return text.replace(AMPERSAND_WORD, (word, at: number) => {
+    const ok =
+      at + word.length === text.length
+        ? doc.ampersandWords.some((w) => w.startsWith(word))
+        : doc.ampersandWords.includes(word);
+    return ok ? word.replace('&', 'n') : word;
+  });
+}
+
+/** Whether `text` has a stray sign that ends after offset `from` (the piece's start). */
+function straySign(text: string, from: number): boolean {
+  const start = Math.max(0, from - 8);
+  for (const m of text.slice(start).matchAll(STRAY_SIGN))
+    if (start + m.index + m[0].length > from) return true;
+  return false;
+}
+
 /**
  * Whether `text` gets a hyphen glued to a word and followed by a space after offset `from` (the piece's start)
  * that the document does not write so: "Cramer- Wold" for its "Cramer-Wold", "Investor- Business"; "Hey- Give"
@@ -190,9 +223,11 @@ export class Continuation {
     if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
+    const prose = withDocumentAmpersands(combined, this.doc);
     if (
-      badPunctuation(combined.slice(Math.max(0, ctx.text.length - 6))) ||
+      badPunctuation(prose.slice(Math.max(0, ctx.text.length - 6))) ||
       SPLIT_POSSESSIVE.test(combined.slice(-8)) ||
+      straySign(prose, ctx.text.length) ||
       danglingHyphen(combined, ctx.text.length, this.doc)
     )
       return 'markup';

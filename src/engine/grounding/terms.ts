@@ -30,6 +30,8 @@ export const INITIALISM = /^(\p{L}\.)+\p{L}$/u;
 export const DANGLING_HYPHEN = /(?<![\p{L}\p{N}_])([\p{L}\p{N}_]+)-\s/gu;
 /** What may stand between a month and a number in a date: spaces, and before a year an apostrophe ("Dec '03"). */
 const DATE_GAP = /^\s+['’]?$/u;
+/** A word with an ampersand inside ("S&P", "AT&T"), or still being written ("S&"). */
+export const AMPERSAND_WORD = /[\p{L}\p{N}]+&[\p{L}\p{N}]*/gu;
 
 /** Number words a summary may not invent ("one" and "first" are too common to restrict): `rules/number-words.txt`. */
 export const NUMBER_WORDS: Readonly<Record<string, string>> = RESTRICTED_NUMBER_WORDS;
@@ -209,6 +211,8 @@ export class DocumentTerms {
   readonly numbers: NumberBindings;
   /** Words the document writes with a hyphen and a space after them ("Hey- "), lower case: continuation.ts. */
   readonly danglingHyphens: ReadonlySet<string>;
+  /** Words the document writes with an ampersand inside ("S&P", "R&D"), as written: continuation.ts. */
+  readonly ampersandWords: readonly string[];
   /** The first parts of the document's hyphenated compounds ("royalty" of "royalty-free"), lower case. */
   private readonly compoundFirsts = new Set<string>();
 
@@ -223,16 +227,23 @@ export class DocumentTerms {
     );
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
     this.danglingHyphens = new Set([...document.matchAll(DANGLING_HYPHEN)].map((m) => m[1]!.toLowerCase()));
+    this.ampersandWords = sortedUnique([...document.matchAll(AMPERSAND_WORD)].map((m) => m[0]));
     this.numbers = new NumberBindings(document, termsOf(document));
     const forms: string[] = [];
     const written: string[] = [];
-    let previous: { form: string; end: number } | undefined;
+    let previous: { text: string; form: string; end: number } | undefined;
+    const follow = (first: string, next: string): void => {
+      this.nextTerms.set(first, [...(this.nextTerms.get(first) ?? []), next]);
+    };
     for (const m of document.matchAll(TERM)) {
       const term = m[0];
       // side by side: spaces, or before a year an apostrophe ("Dec '03"), as a date may be written
-      if (previous && DATE_GAP.test(document.slice(previous.end, m.index)))
-        this.nextTerms.set(previous.form, [...(this.nextTerms.get(previous.form) ?? []), baseForm(term)]);
-      previous = { form: baseForm(term), end: m.index + term.length };
+      if (previous && DATE_GAP.test(document.slice(previous.end, m.index))) {
+        follow(previous.form, baseForm(term));
+        // "19 December" may be written "December 19": the same date
+        if (isDayOfMonth(previous.text) && isDate(term, previous.text)) follow(baseForm(term), previous.form);
+      }
+      previous = { text: term, form: baseForm(term), end: m.index + term.length };
       const first = compoundFirst(term);
       if (first !== undefined) this.compoundFirsts.add(first);
       const pieces = [term, ...termPieces(term)];
@@ -417,6 +428,12 @@ const MONTHS = new Set(
     ' ',
   ),
 );
+
+/** Whether `term` is a day of a month: 1 to 31, perhaps with its ordinal suffix ("19", "3rd"). */
+function isDayOfMonth(term: string): boolean {
+  const m = /^(\p{Nd}{1,2})(?:st|nd|rd|th)?$/u.exec(term);
+  return m !== null && Number(m[1]) >= 1 && Number(m[1]) <= 31;
+}
 
 /** Whether `first` then `second` write a date: a month, then a number ("July 27", "January 2004"). */
 function isDate(first: string, second: string): boolean {

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from ..grounding import NUMBER_WORDS
+from ..grounding.continuation import STRAY_SIGN
 
 MARKUP_PATTERNS: dict[str, re.Pattern[str]] = {
     "code fence": re.compile(r"```|~~~"),
@@ -51,10 +52,11 @@ _STRAY_CATEGORIES = ("So", "Co", "Cn", "Cs")
 def stray_characters(summary: str, document: str) -> list[str]:
     """Characters that make a summary garbled: U+FFFD (bytes that were no UTF-8, as when a character's byte
     tokens are cut apart), control characters, and symbols (emoji), private-use or unassigned characters
-    that the document does not contain."""
+    that the document does not contain; and a percent sign after no number or an ampersand glued to what
+    follows ("on December %19", "December &19"; grounding.continuation.STRAY_SIGN)."""
     out = []
     for ch in dict.fromkeys(summary):
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or (cat == "Cc" and ch not in "\n\r\t") or (cat in _STRAY_CATEGORIES and ch not in document):
             out.append(ch)
-    return out
+    return out + list(dict.fromkeys(m.group(0) for m in STRAY_SIGN.finditer(summary)))

@@ -93,7 +93,8 @@ SHARE_TABLES: list[tuple[str, str, str]] = [
         "Summaries with stray characters",
         "stray_share",
         "U+FFFD (broken UTF-8), control characters, or emoji, symbols, private-use or unassigned characters "
-        "that the document lacks (`eval_kinds.stray_characters`); not counted as markup above.",
+        "that the document lacks, a percent sign after no number or an ampersand glued to what follows "
+        '("December %19"; `eval_kinds.stray_characters`); not counted as markup above.',
     ),
     (
         "Weightings with no usable summary",

@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from .terms import (
+    AMPERSAND_WORD,
     DANGLING_HYPHEN,
     JOINERS,
     TERM,
@@ -62,6 +63,36 @@ def _bad_punctuation(recent: str) -> bool:
     return any(
         _is_punctuation(a) and _is_punctuation(b) and a + b not in _TOUCHING_PAIRS for a, b in zip(bare, bare[1:])
     )
+
+
+# A percent sign that follows no number ("on December %19", "%u+") or is glued to what comes after it, and an
+# ampersand glued to what follows it ("December &19"): what a summary writes when grounding keeps it from the
+# number it wanted. "15%", "15 %" and "Tom & Jerry" are prose.
+STRAY_SIGN = re.compile(r"(?<!\d)(?<!\d )%|%\w|&\S")
+
+
+def _with_document_ampersands(text: str, doc: DocumentTerms) -> str:
+    """``text`` with the ampersand of each of the document's own ampersand words ("S&P", "R&D") replaced by a
+    letter, so that the rules on ampersands leave them be; one still being written at the end of ``text``
+    ("S&") counts when one of the document's begins with it."""
+    if "&" not in text:
+        return text
+
+    def mask(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if m.end() == len(text):
+            ok = any(w.startswith(word) for w in doc.ampersand_words)
+        else:
+            ok = word in doc.ampersand_words
+        return word.replace("&", "n", 1) if ok else word
+
+    return AMPERSAND_WORD.sub(mask, text)
+
+
+def _stray_sign(text: str, start: int) -> bool:
+    """Whether ``text`` has a stray sign that ends after offset ``start`` (the piece's start)."""
+    begin = max(0, start - 8)
+    return any(begin + m.end() > start for m in STRAY_SIGN.finditer(text[begin:]))
 
 
 def _dangling_hyphen(text: str, start: int, doc: DocumentTerms) -> bool:
@@ -195,9 +226,11 @@ class Continuation:
         combined = text + piece
         if _CODE_SYNTAX.search(combined, max(0, len(text) - 12)):
             return "markup"
+        prose = _with_document_ampersands(combined, self.doc)
         if (
-            _bad_punctuation(combined[max(0, len(text) - 6) :])
+            _bad_punctuation(prose[max(0, len(text) - 6) :])
             or _SPLIT_POSSESSIVE.search(combined[-8:])
+            or _stray_sign(prose, len(text))
             or _dangling_hyphen(combined, len(text), self.doc)
         ):
             return "markup"

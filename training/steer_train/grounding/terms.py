@@ -47,6 +47,8 @@ def term_pieces(term: str) -> list[str]:
 _ABBREVIATION_FORM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _SPACE_ONLY = re.compile(r"^\s+$")
 _DATE_GAP = re.compile(r"\s+['’]?\Z")
+# A word with an ampersand inside ("S&P", "AT&T"), or still being written ("S&").
+AMPERSAND_WORD = re.compile(r"[^\W_]+&[^\W_]*")
 
 
 # Parts of web addresses: a summary writes them only where the document has an address.
@@ -215,6 +217,8 @@ class DocumentTerms:
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
         # words the document writes with a hyphen and a space after them ("Hey- "), lower case: continuation.py
         self.dangling_hyphens = {m.group(1).lower() for m in DANGLING_HYPHEN.finditer(document)}
+        # words with an ampersand inside ("S&P", "R&D"), as written: continuation.py
+        self.ampersand_words = sorted({m.group(0) for m in AMPERSAND_WORD.finditer(document)})
         # the numbers the document binds to each word ("cost 38"): number_binding.py
         self.numbers = NumberBindings(document, terms_of(document))
         self._terms: set[str] = set()
@@ -224,13 +228,16 @@ class DocumentTerms:
         written: set[str] = set()
         # for each term, the terms that follow it after a space in the document (base forms)
         next_terms: dict[str, set[str]] = {}
-        previous: tuple[str, int] | None = None
+        previous: tuple[str, int, str] | None = None
         for m in TERM.finditer(document):
             term = m.group()
             # side by side: spaces, or before a year an apostrophe ("Dec '03"), as a date may be written
             if previous and _DATE_GAP.match(document[previous[1] : m.start()]):
                 next_terms.setdefault(previous[0], set()).add(_base_form(term))
-            previous = (_base_form(term), m.end())
+                # "19 December" may be written "December 19": the same date
+                if _is_day_of_month(previous[2]) and _is_date(term, previous[2]):
+                    next_terms.setdefault(_base_form(term), set()).add(previous[0])
+            previous = (_base_form(term), m.end(), term)
             first = _compound_first(term)
             if first is not None:
                 self._compound_firsts.add(first)
@@ -369,6 +376,12 @@ _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+
+
+def _is_day_of_month(term: str) -> bool:
+    """Whether ``term`` is a day of a month: 1 to 31, perhaps with its ordinal suffix ("19", "3rd")."""
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", term)
+    return m is not None and 1 <= int(m.group(1)) <= 31
 
 
 def _is_date(first: str, second: str) -> bool:
