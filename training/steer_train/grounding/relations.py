@@ -9,7 +9,9 @@ tests of proximity catch the blatant cases without reading the meaning:
   other somewhere in the document;
 - every name in a summary sentence needs at least one of the sentence's other content words (the ones the
   document has at all) within ``WINDOW`` words of one of its mentions, unless the document opens or ends with
-  it (a letter's addressee or signature).
+  it (a letter's addressee or signature);
+- two names of two words or more in one sentence need a word of each within ``WINDOW`` words of the other
+  somewhere in the document ("Gordon Strachan meets coach Joe Jordan." of a story where they never meet).
 
 A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax and
 spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.": a name joined to itself by
@@ -154,10 +156,34 @@ def self_relation(sentence: str) -> str | None:
     return None
 
 
+# Capitalised words of a long name that say when, not who: "December" is near everything in a dated story.
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def names_apart(sentence: str, doc: DocumentPlaces) -> str | None:
+    """Two names of two words or more in ``sentence`` that the document never puts within ``WINDOW`` words of
+    each other ("Former Southampton manager Gordon Strachan meets coach Joe Jordan." where Strachan met Terry
+    Brady and Joe Jordan coached the other club), as "a / b", or None. Only the words the document writes
+    Only the words the document never writes in lower case, and no date words, count as a name's."""
+    names: list[list[str]] = []
+    for name in dict.fromkeys(_long_names(tokens(sentence))):
+        words = [w for w in name.split(" ") if doc.has(w) and w not in doc.lower and w not in _DATE_WORDS]
+        if len(words) >= 2:
+            names.append(words)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if not set(a) & set(b) and not any(doc.near(x, y) for x in a for y in b):
+                return f"{' '.join(a)} / {' '.join(b)}"
+    return None
+
+
 def misrelated_sentence(sentence: str, doc: DocumentPlaces) -> str | None:
     """Why ``sentence`` relates terms the document keeps apart ("owner's noun" or a name) or a name to itself,
     or None."""
-    own = self_relation(sentence)
+    own = self_relation(sentence) or names_apart(sentence, doc)
     if own is not None:
         return own
     for owner, phrase in _possessives(sentence):
