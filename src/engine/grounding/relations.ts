@@ -14,8 +14,8 @@
  * A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax
  * and spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.", "Wales fly-half Gavin
  * Henson admitted he was happy to hand Gavin Henson responsibility ..." (he handed it to Stephen Jones): a name
- * joined to itself by "and" or "or" (or "from" it "to" it), or a name of two words or more written twice in one
- * sentence.
+ * joined to itself by "and" or "or" (or "from" it "to" it), a name of two words or more written twice in one
+ * sentence, or a name that opens a sentence and comes back as what it acts on ("Tom introduces Tom.").
  * Twin of training/steer_train/grounding/relations.py; both run the golden cases in rules/relation-cases.json.
  */
 import { splitSentences, wholeSentences } from '../sentences';
@@ -146,7 +146,36 @@ function longNames(toks: readonly string[]): string[] {
   return out;
 }
 
-/** How `sentence` relates a name to itself ("labour and labour", "tony vasut twice"), or null. */
+/** A word without its possessive ending ("Amanda's", "Wales'"). */
+const bare = (token: string): string => token.replace(/['’]s?$/u, '');
+
+/**
+ * The name that opens a sentence and comes back, alone, as what it acts on, with no other name in between:
+ * "Tom introduces Tom.", "Amanda plans to join Amanda's club.", "Wales won their first game with Wales." A
+ * name that qualifies another one ("Labour strategist Alastair Campbell ... Labour's campaign") or a noun
+ * ("... debug Python code", "Linear Backprop") is left be. Its key, or null.
+ */
+export function actsOnItself(toks: readonly string[]): string | null {
+  const first = toks.length > 0 ? bare(toks[0]!) : '';
+  if (!first || !isName(first)) return null;
+  const own = key(first);
+  const otherName = (t: string): boolean => {
+    const b = bare(t);
+    return b.length > 0 && isName(b) && key(b) !== own;
+  };
+  for (let i = 1; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (otherName(t)) return null; // another name comes first: it may be the one that acts
+    const b = bare(t);
+    if (!b || !isName(b) || key(b) !== own) continue;
+    const after = toks[i + 1] ?? '';
+    const qualifies = (isLowerStart(after) && !STOPWORDS.has(after.toLowerCase())) || otherName(after);
+    if (b !== t || !qualifies) return own;
+  }
+  return null;
+}
+
+/** How `sentence` relates a name to itself ("labour and labour", "tony vasut twice", "tom on itself"), or null. */
 export function selfRelation(sentence: string): string | null {
   const toks = tokens(sentence);
   for (let i = 0; i + 2 < toks.length; i++) {
@@ -160,7 +189,8 @@ export function selfRelation(sentence: string): string | null {
     if (seen.has(name)) return `${name} twice`;
     seen.add(name);
   }
-  return null;
+  const acting = actsOnItself(toks);
+  return acting === null ? null : `${acting} on itself`;
 }
 
 /** Capitalised words of a long name that say when, not who: "December" is near everything in a dated story. */

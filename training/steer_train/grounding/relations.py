@@ -15,13 +15,15 @@ tests of proximity catch the blatant cases without reading the meaning:
 
 A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax and
 spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.": a name joined to itself by
-"and" or "or" (or "from" it "to" it), or a name of two words or more written twice in one sentence.
+"and" or "or" (or "from" it "to" it), a name of two words or more written twice in one sentence, or a name
+that opens a sentence and comes back as what it acts on ("Tom introduces Tom.").
 
 Twin of ``src/engine/grounding/relations.ts``; both run the golden cases in ``rules/relation-cases.json``.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -140,8 +142,41 @@ def _long_names(toks: list[str]) -> list[str]:
     return out
 
 
+def _bare(token: str) -> str:
+    """A word without its possessive ending ("Amanda's", "Wales'")."""
+    return re.sub(r"['’]s?$", "", token)
+
+
+def acts_on_itself(toks: list[str]) -> str | None:
+    """The name that opens a sentence and comes back, alone, as what it acts on, with no other name in between:
+    "Tom introduces Tom.", "Amanda plans to join Amanda's club.", "Wales won their first game with Wales." A
+    name that qualifies another one ("Labour strategist Alastair Campbell ... Labour's campaign") or a noun
+    ("... debug Python code", "Linear Backprop") is left be. Its key, or None."""
+    first = _bare(toks[0]) if toks else ""
+    if not first or not _is_name(first):
+        return None
+    own = key(first)
+
+    def other_name(t: str) -> bool:
+        b = _bare(t)
+        return bool(b) and _is_name(b) and key(b) != own
+
+    for i, t in enumerate(toks[1:], 1):
+        if other_name(t):
+            return None  # another name comes first: it may be the one that acts
+        b = _bare(t)
+        if not b or not _is_name(b) or key(b) != own:
+            continue
+        after = toks[i + 1] if i + 1 < len(toks) else ""
+        qualifies = after[:1].islower() and after.lower() not in STOPWORDS or other_name(after)
+        if b != t or not qualifies:
+            return own
+    return None
+
+
 def self_relation(sentence: str) -> str | None:
-    """How ``sentence`` relates a name to itself ("labour and labour", "tony vasut twice"), or None."""
+    """How ``sentence`` relates a name to itself ("labour and labour", "tony vasut twice", "tom on itself"), or
+    None."""
     toks = tokens(sentence)
     for i, (a, joint, b) in enumerate(zip(toks, toks[1:], toks[2:], strict=False)):
         # "from December to December 2004" of "in December 2004 from December 2003": a range from a name to itself
@@ -153,7 +188,8 @@ def self_relation(sentence: str) -> str | None:
         if name in seen:
             return f"{name} twice"
         seen.add(name)
-    return None
+    acting = acts_on_itself(toks)
+    return None if acting is None else f"{acting} on itself"
 
 
 # Capitalised words of a long name that say when, not who: "December" is near everything in a dated story.
