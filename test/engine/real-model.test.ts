@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { affirmedDenials, deniedWords } from '../../src/engine/grounding/negation';
+import { DocumentPlaces, misrelated } from '../../src/engine/grounding/relations';
 import { DocumentTerms, unsupportedTerms } from '../../src/engine/grounding/terms';
 import { isLooping, unusable } from '../../src/engine/grounding/usability';
 import { CLI, ROOT } from '../support/helpers';
@@ -65,6 +66,7 @@ describe(
         const text = readFileSync(path, 'utf8');
         const doc = new DocumentTerms(text);
         const denied = deniedWords(text);
+        const places = DocumentPlaces.of(text);
         for (const weights of ['concise=1', 'concise=0.34,faithful=0.33,complete=0.33', 'complete=1']) {
           const { summary } = summarize(weights, path);
           const what = `${file} at ${weights}: ${summary}`;
@@ -75,6 +77,10 @@ describe(
           assert.deepEqual(unsupportedTerms(summary, doc), [], what);
           // nothing the file denies stated as so ("no network" -> "saves summaries across the network")
           assert.deepEqual(affirmedDenials(summary, denied), [], what);
+          // no names tied together that the file keeps apart, none acting on itself ("Tom introduces Tom.")
+          assert.deepEqual(misrelated(summary, places), [], what);
+          // no sign in place of a number grounding refused ("on December %19")
+          assert.doesNotMatch(summary, /(?<!\d)(?<!\d )%|&\S/, what);
         }
       });
     }
