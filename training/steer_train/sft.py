@@ -71,12 +71,15 @@ def grounded_reference(e: Example) -> bool:
     return cont.check(cont.prepare(""), e.summary.strip(), end=True) is None
 
 
-def batch_loss(model, tok, examples, device) -> torch.Tensor:
-    eos = tok.eos_token_id
+def batch_loss(model, tok, examples, device, prompt=build_prompt, end: int | None = None) -> torch.Tensor:
+    """Mean cross-entropy of the references' tokens and the token that ends a reply (``end``: the tokenizer's
+    EOS unless the base ends its turns otherwise), given each base's prompt (``prompt``: data.build_prompt's
+    signature)."""
+    eos = tok.eos_token_id if end is None else end
     seqs, n_prompt = [], []
     for e in examples:
-        p = tok(build_prompt(e.document)).input_ids
-        s = tok(e.summary).input_ids + [eos]
+        p = tok(prompt(e.document)).input_ids
+        s = tok(e.summary, add_special_tokens=False).input_ids + [eos]
         seqs.append(p + s)
         n_prompt.append(len(p))
     ids, mask = left_pad(seqs, eos)
