@@ -146,6 +146,9 @@ function longNames(toks: readonly string[]): string[] {
   return out;
 }
 
+/** Words that join two names as two different things ("Labour and the Tories", "Wales versus France"). */
+const JOINTS: ReadonlySet<string> = new Set(['and', 'or', 'versus', 'vs']);
+
 /** A word without its possessive ending ("Amanda's", "Wales'"). */
 const bare = (token: string): string => token.replace(/['’]s?$/u, '');
 
@@ -181,8 +184,19 @@ export function selfRelation(sentence: string): string | null {
   for (let i = 0; i + 2 < toks.length; i++) {
     const [a, joint, b] = [toks[i]!, toks[i + 1]!, toks[i + 2]!];
     // "from December to December 2004" of "in December 2004 from December 2003": a range from a name to itself
-    const joins = joint === 'and' || joint === 'or' || (joint === 'to' && toks[i - 1] === 'from');
+    const joins = JOINTS.has(joint) || (joint === 'to' && toks[i - 1] === 'from');
     if (joins && isName(a) && isName(b) && key(a) === key(b)) return `${key(a)} ${joint} ${key(b)}`;
+    // "wages grew 1.9% in December compared to December"
+    const c = toks[i + 3];
+    if (
+      joint === 'compared' &&
+      (b === 'to' || b === 'with') &&
+      c &&
+      isName(a) &&
+      isName(c) &&
+      key(a) === key(c)
+    )
+      return `${key(a)} compared ${b} ${key(c)}`;
   }
   const seen = new Set<string>();
   for (const name of longNames(toks)) {

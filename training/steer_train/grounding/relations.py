@@ -142,6 +142,10 @@ def _long_names(toks: list[str]) -> list[str]:
     return out
 
 
+# Words that join two names as two different things ("Labour and the Tories", "Wales versus France").
+_JOINTS = frozenset(("and", "or", "versus", "vs"))
+
+
 def _bare(token: str) -> str:
     """A word without its possessive ending ("Amanda's", "Wales'")."""
     return re.sub(r"['’]s?$", "", token)
@@ -180,9 +184,13 @@ def self_relation(sentence: str) -> str | None:
     toks = tokens(sentence)
     for i, (a, joint, b) in enumerate(zip(toks, toks[1:], toks[2:], strict=False)):
         # "from December to December 2004" of "in December 2004 from December 2003": a range from a name to itself
-        joins = joint in ("and", "or") or (joint == "to" and i > 0 and toks[i - 1] == "from")
+        joins = joint in _JOINTS or (joint == "to" and i > 0 and toks[i - 1] == "from")
         if joins and _is_name(a) and _is_name(b) and key(a) == key(b):
             return f"{key(a)} {joint} {key(b)}"
+        # "wages grew 1.9% in December compared to December"
+        c = toks[i + 3] if i + 3 < len(toks) else ""
+        if joint == "compared" and b in ("to", "with") and c and _is_name(a) and _is_name(c) and key(a) == key(c):
+            return f"{key(a)} compared {b} {key(c)}"
     seen: set[str] = set()
     for name in _long_names(toks):
         if name in seen:
