@@ -15,7 +15,8 @@ import {
   withoutSalutation,
 } from './document-echo';
 import { speakerTags, writesTurn } from './grounding/turns';
-import { beforeFirstMisstated, misstatesUnit, quantityUnits } from './grounding/units';
+import { misstatesUnit, quantityUnits } from './grounding/units';
+import { misstatesBound, quantityBounds } from './grounding/bounds';
 import { unsupportedTerms } from './grounding/terms';
 import { DocumentPlaces, misrelated, withoutMisrelated } from './grounding/relations';
 import { affirmedDenials, deniedWords, withoutAffirmedDenials } from './grounding/negation';
@@ -175,6 +176,8 @@ export async function retryUnusable(
 ): Promise<void> {
   const prompt = promptText(model);
   const units = quantityUnits(document);
+  const bounds = quantityBounds(document);
+  const misstates = (text: string): boolean => misstatesUnit(text, units) || misstatesBound(text, bounds);
   // Grounded decoding keeps unsupported terms out while it can; a summary whose end was forced (no token
   // passed) may still hold a term it never finished checking ("Networkx Graph." for "Networkx Graphs").
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
@@ -188,7 +191,7 @@ export async function retryUnusable(
       : null) ??
     (hasEmptySentence(summary, prompt) ? 'vacuous' : null) ??
     (writesTurn(summary, tags) ? 'transcript' : null) ??
-    (misstatesUnit(summary, units) ? 'misstated' : null) ??
+    (misstates(summary) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
     (runsOn(summary) ? 'runon' : null) ??
     (hasFragment(summary) ? 'fragment' : null) ??
@@ -204,7 +207,7 @@ export async function retryUnusable(
       case 'looping':
         return beforeFirstRepeat(summary);
       case 'misstated':
-        return beforeFirstMisstated(summary, units);
+        return beforeFirstSentence(summary, misstates);
       case 'unsupported':
         return doc ? beforeFirstSentence(summary, (s) => unsupportedTerms(s, doc).length > 0) : '';
       case 'fragment':

@@ -229,7 +229,7 @@ export function unusableMessage(reason: Unusable): string {
     unfinished: 'it left its sentence unfinished',
     list: 'it listed words instead of writing sentences',
     transcript: "it copied the conversation's turns instead of summarizing them",
-    misstated: 'it gave a number of the text another unit than the text does',
+    misstated: 'it gave a number of the text another unit or limit than the text does',
     runon: 'it wrote one endless sentence',
     fragment: 'it wrote a name or an identifier as a sentence',
     unsupported: 'it named something the text does not',
