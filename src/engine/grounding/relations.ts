@@ -94,9 +94,12 @@ export class DocumentPlaces {
   }
 }
 
-/** [owner, the words of its noun phrase] of each "Name's ... noun" in `sentence`, as keys. */
+/** "Eerdekens' name": a possessive after a final s, read as "Eerdekens's name". */
+const PLURAL_POSSESSIVE = /(?<=s)['’](?=\s)/gu;
+
+/** [owner, the words of its noun phrase] of each "Name's ... noun" (or "Names' ... noun") in `sentence`, as keys. */
 function possessives(sentence: string): [string, string[]][] {
-  const toks = tokens(sentence);
+  const toks = tokens(sentence.replace(PLURAL_POSSESSIVE, "'s"));
   const out: [string, string[]][] = [];
   toks.forEach((t, i) => {
     const owner = possessiveOwner(t);

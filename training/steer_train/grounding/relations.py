@@ -93,9 +93,14 @@ class DocumentPlaces:
         return False
 
 
+# "Eerdekens' name": a possessive after a final s, read as "Eerdekens's name".
+_PLURAL_POSSESSIVE = re.compile(r"(?<=s)['’](?=\s)")
+
+
 def _possessives(sentence: str) -> list[tuple[str, list[str]]]:
-    """(owner, the words of its noun phrase) of each ``Name's ... noun`` in ``sentence``, as keys."""
-    toks = tokens(sentence)
+    """(owner, the words of its noun phrase) of each ``Name's ... noun`` (or ``Names' ... noun``) in
+    ``sentence``, as keys."""
+    toks = tokens(_PLURAL_POSSESSIVE.sub("'s", sentence))
     out: list[tuple[str, list[str]]] = []
     for i, t in enumerate(toks):
         owner = _possessive_owner(t)
