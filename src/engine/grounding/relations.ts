@@ -61,6 +61,8 @@ export class DocumentPlaces {
     private readonly places: ReadonlyMap<string, readonly number[]>,
     readonly lower: ReadonlySet<string>,
     readonly edges: ReadonlySet<string>,
+    /** The words of each sentence, however long. */
+    private readonly sentences: readonly ReadonlySet<string>[],
   ) {}
 
   static of(document: string): DocumentPlaces {
@@ -75,7 +77,10 @@ export class DocumentPlaces {
       if (isLowerStart(t)) lower.add(k);
     });
     const edges = new Set([...toks.slice(0, EDGE), ...toks.slice(-EDGE)].map(key));
-    return new DocumentPlaces(places, lower, edges);
+    const sentences = splitSentences(document, Number.MAX_SAFE_INTEGER).map(
+      (s) => new Set(tokens(s).map(key)),
+    );
+    return new DocumentPlaces(places, lower, edges, sentences);
   }
 
   has(k: string): boolean {
@@ -91,6 +96,11 @@ export class DocumentPlaces {
       const j = lowerBound(pb, p - WINDOW);
       return j < pb.length && pb[j]! <= p + WINDOW;
     });
+  }
+
+  /** Whether one of the document's sentences has a word of `a` and a word of `b`, however far apart. */
+  together(a: readonly string[], b: readonly string[]): boolean {
+    return this.sentences.some((s) => a.some((w) => s.has(w)) && b.some((w) => s.has(w)));
   }
 }
 
@@ -219,7 +229,7 @@ const DATE_WORDS: ReadonlySet<string> = new Set(
 
 /**
  * Two names of two words or more in `sentence` that the document never puts within `WINDOW` words of each
- * other ("Former Southampton manager Gordon Strachan meets coach Joe Jordan." where Strachan met Terry Brady and
+ * other, nor in one sentence ("Former Southampton manager Gordon Strachan meets coach Joe Jordan." where Strachan met Terry Brady and
  * Joe Jordan coached the other club), as "a / b", or null. Only the words the document never writes in lower
  * case, and no date words, count as a name's.
  */
@@ -232,7 +242,11 @@ export function namesApart(sentence: string, doc: DocumentPlaces): string | null
   for (let i = 0; i < names.length; i++)
     for (const b of names.slice(i + 1)) {
       const a = names[i]!;
-      if (!a.some((w) => b.includes(w)) && !a.some((x) => b.some((y) => doc.near(x, y))))
+      if (
+        !a.some((w) => b.includes(w)) &&
+        !a.some((x) => b.some((y) => doc.near(x, y))) &&
+        !doc.together(a, b)
+      )
         return `${a.join(' ')} / ${b.join(' ')}`;
     }
   return null;

@@ -64,6 +64,7 @@ class DocumentPlaces:
     places: dict[str, list[int]]
     lower: frozenset[str]
     edges: frozenset[str]
+    sentences: tuple[frozenset[str], ...]  # the words of each sentence, however long
 
     @staticmethod
     def of(document: str) -> DocumentPlaces:
@@ -76,7 +77,8 @@ class DocumentPlaces:
             if t[:1].islower():
                 lower.add(k)
         edges = frozenset(key(t) for t in toks[:EDGE] + toks[-EDGE:])
-        return DocumentPlaces(dict(places), frozenset(lower), edges)
+        sentences = tuple(frozenset(map(key, tokens(s))) for s in split_sentences(document, 10**9))
+        return DocumentPlaces(dict(places), frozenset(lower), edges, sentences)
 
     def has(self, s: str) -> bool:
         return s in self.places
@@ -91,6 +93,10 @@ class DocumentPlaces:
             if j < len(pb) and pb[j] <= p + WINDOW:
                 return True
         return False
+
+    def together(self, a: list[str], b: list[str]) -> bool:
+        """Whether one of the document's sentences has a word of ``a`` and a word of ``b``, however far apart."""
+        return any(not s.isdisjoint(a) and not s.isdisjoint(b) for s in self.sentences)
 
 
 # "Eerdekens' name": a possessive after a final s, read as "Eerdekens's name".
@@ -214,9 +220,9 @@ _DATE_WORDS = frozenset(
 
 def names_apart(sentence: str, doc: DocumentPlaces) -> str | None:
     """Two names of two words or more in ``sentence`` that the document never puts within ``WINDOW`` words of
-    each other ("Former Southampton manager Gordon Strachan meets coach Joe Jordan." where Strachan met Terry
-    Brady and Joe Jordan coached the other club), as "a / b", or None. Only the words the document writes
-    Only the words the document never writes in lower case, and no date words, count as a name's."""
+    each other, nor in one sentence ("Former Southampton manager Gordon Strachan meets coach Joe Jordan."
+    where Strachan met Terry Brady and Joe Jordan coached the other club), as "a / b", or None. Only the words
+    the document never writes in lower case, and no date words, count as a name's."""
     names: list[list[str]] = []
     for name in dict.fromkeys(_long_names(tokens(sentence))):
         words = [w for w in name.split(" ") if doc.has(w) and w not in doc.lower and w not in _DATE_WORDS]
@@ -224,7 +230,7 @@ def names_apart(sentence: str, doc: DocumentPlaces) -> str | None:
             names.append(words)
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            if not set(a) & set(b) and not any(doc.near(x, y) for x in a for y in b):
+            if not set(a) & set(b) and not any(doc.near(x, y) for x in a for y in b) and not doc.together(a, b):
                 return f"{' '.join(a)} / {' '.join(b)}"
     return None
 
