@@ -176,6 +176,7 @@ def test_stray_characters():
     assert stray_characters("She tested positive on December %19.", "on 19 December") == ["%"]
     assert stray_characters("She tested positive on December &19.", "on 19 December") == ["&1"]
     assert stray_characters("Sales rose 15% and 15 %; Tom & Jerry.", "") == []
+    assert stray_characters("The S&P working group meets.", "assigned to the S&P working group") == []
 
 
 def test_unsupported_class():

@@ -8,6 +8,7 @@ import unicodedata
 
 from ..grounding import NUMBER_WORDS
 from ..grounding.continuation import STRAY_SIGN
+from ..grounding.terms import AMPERSAND_WORD
 
 MARKUP_PATTERNS: dict[str, re.Pattern[str]] = {
     "code fence": re.compile(r"```|~~~"),
@@ -53,10 +54,13 @@ def stray_characters(summary: str, document: str) -> list[str]:
     """Characters that make a summary garbled: U+FFFD (bytes that were no UTF-8, as when a character's byte
     tokens are cut apart), control characters, and symbols (emoji), private-use or unassigned characters
     that the document does not contain; and a percent sign after no number or an ampersand glued to what
-    follows ("on December %19", "December &19"; grounding.continuation.STRAY_SIGN)."""
+    follows ("on December %19", "December &19"; grounding.continuation.STRAY_SIGN), unless the document writes
+    that word ("S&P")."""
     out = []
     for ch in dict.fromkeys(summary):
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or (cat == "Cc" and ch not in "\n\r\t") or (cat in _STRAY_CATEGORIES and ch not in document):
             out.append(ch)
-    return out + list(dict.fromkeys(m.group(0) for m in STRAY_SIGN.finditer(summary)))
+    own = {m.group(0) for m in AMPERSAND_WORD.finditer(document)}  # "S&P" of a document that writes it
+    prose = AMPERSAND_WORD.sub(lambda m: m.group(0).replace("&", "n") if m.group(0) in own else m.group(0), summary)
+    return out + list(dict.fromkeys(m.group(0) for m in STRAY_SIGN.finditer(prose)))
