@@ -9,8 +9,9 @@
  * - every name in a summary sentence needs at least one of the sentence's other content words (those the
  *   document has at all) within `WINDOW` words of one of its mentions, unless the document opens or ends
  *   with it (a letter's addressee or signature);
- * - two names of two words or more in one sentence need a word of each within `WINDOW` words of the other
- *   somewhere in the document ("Gordon Strachan meets coach Joe Jordan." of a story where they never meet).
+ * - two names of two words or more in one sentence need a word of each within `WINDOW` words of the other, or
+ *   in one sentence, somewhere in the document ("Gordon Strachan meets coach Joe Jordan." of a story where
+ *   they never meet).
  * A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax
  * and spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.", "Wales fly-half Gavin
  * Henson admitted he was happy to hand Gavin Henson responsibility ..." (he handed it to Stephen Jones): a name
@@ -222,16 +223,16 @@ export function selfRelation(sentence: string): string | null {
 
 /** Capitalised words of a long name that say when, not who: "December" is near everything in a dated story. */
 const DATE_WORDS: ReadonlySet<string> = new Set(
-  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(
-    ' ',
-  ),
+  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'
+    .split(' ')
+    .map(key),
 );
 
 /**
  * Two names of two words or more in `sentence` that the document never puts within `WINDOW` words of each
- * other, nor in one sentence ("Former Southampton manager Gordon Strachan meets coach Joe Jordan." where Strachan met Terry Brady and
- * Joe Jordan coached the other club), as "a / b", or null. Only the words the document never writes in lower
- * case, and no date words, count as a name's.
+ * other, nor in one sentence ("Former Southampton manager Gordon Strachan meets coach Joe Jordan." where
+ * Strachan met Terry Brady and Joe Jordan coached the other club), as "a / b", or null. Only the words the
+ * document never writes in lower case, and no date words, count as a name's.
  */
 export function namesApart(sentence: string, doc: DocumentPlaces): string | null {
   const names: string[][] = [];

@@ -10,8 +10,9 @@ tests of proximity catch the blatant cases without reading the meaning:
 - every name in a summary sentence needs at least one of the sentence's other content words (the ones the
   document has at all) within ``WINDOW`` words of one of its mentions, unless the document opens or ends with
   it (a letter's addressee or signature);
-- two names of two words or more in one sentence need a word of each within ``WINDOW`` words of the other
-  somewhere in the document ("Gordon Strachan meets coach Joe Jordan." of a story where they never meet).
+- two names of two words or more in one sentence need a word of each within ``WINDOW`` words of the other, or
+  in one sentence, somewhere in the document ("Gordon Strachan meets coach Joe Jordan." of a story where they
+  never meet).
 
 A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax and
 spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.": a name joined to itself by
@@ -213,7 +214,8 @@ def self_relation(sentence: str) -> str | None:
 
 # Capitalised words of a long name that say when, not who: "December" is near everything in a dated story.
 _DATE_WORDS = frozenset(
-    "january february march april may june july august september october november december "
+    key(w)
+    for w in "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 
