@@ -104,17 +104,15 @@ function badPunctuation(recent: string): boolean {
 const STRAY_SIGN = /(?<!\p{Nd})(?<!\p{Nd} )%|%[\p{L}\p{N}_]|&\S/gu;
 
 /**
- * `text` with the ampersand of each of the document's own ampersand words ("S&P", "R&D") replaced by a letter,
+ * `text` with the ampersand of each of a document's own ampersand `words` ("S&P", "R&D") replaced by a letter,
  * so that the rules on ampersands leave them be; one still being written at the end of `text` ("S&") counts
- * when one of the document's begins with it.
+ * when one of the words begins with it.
  */
-function withDocumentAmpersands(text: string, doc: DocumentTerms): string {
+function withOwnAmpersands(text: string, words: readonly string[]): string {
   if (!text.includes('&')) return text;
   return text.replace(AMPERSAND_WORD, (word, at: number) => {
     const ok =
-      at + word.length === text.length
-        ? doc.ampersandWords.some((w) => w.startsWith(word))
-        : doc.ampersandWords.includes(word);
+      at + word.length === text.length ? words.some((w) => w.startsWith(word)) : words.includes(word);
     return ok ? word.replace('&', 'n') : word;
   });
 }
@@ -223,11 +221,13 @@ export class Continuation {
     if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
-    const prose = withDocumentAmpersands(combined, this.doc);
+    // the punctuation rules read at most 8 characters before the piece
+    const tail = Math.max(0, ctx.text.length - 16);
+    const prose = withOwnAmpersands(combined.slice(tail), this.doc.ampersandWords);
     if (
-      badPunctuation(prose.slice(Math.max(0, ctx.text.length - 6))) ||
+      badPunctuation(prose.slice(Math.max(0, ctx.text.length - 6) - tail)) ||
       SPLIT_POSSESSIVE.test(combined.slice(-8)) ||
-      straySign(prose, ctx.text.length) ||
+      straySign(prose, ctx.text.length - tail) ||
       danglingHyphen(combined, ctx.text.length, this.doc)
     )
       return 'markup';

@@ -163,8 +163,8 @@ function longNames(toks: readonly string[]): string[] {
 /** Words that join two names as two different things ("Labour and the Tories", "Wales versus France"). */
 const JOINTS: ReadonlySet<string> = new Set(['and', 'or', 'versus', 'vs']);
 
-/** A word without its possessive ending ("Amanda's", "Wales'"). */
-const bare = (token: string): string => token.replace(/['’]s?$/u, '');
+/** A word without its possessive ending ("Amanda's"). */
+const bare = (token: string): string => possessiveOwner(token) ?? token;
 
 /**
  * The name that opens a sentence and comes back, alone, as what it acts on, with no other name in between:

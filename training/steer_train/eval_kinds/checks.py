@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from ..grounding import NUMBER_WORDS
-from ..grounding.continuation import STRAY_SIGN
+from ..grounding.continuation import STRAY_SIGN, with_own_ampersands
 from ..grounding.terms import AMPERSAND_WORD
 
 MARKUP_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -61,6 +61,5 @@ def stray_characters(summary: str, document: str) -> list[str]:
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or (cat == "Cc" and ch not in "\n\r\t") or (cat in _STRAY_CATEGORIES and ch not in document):
             out.append(ch)
-    own = {m.group(0) for m in AMPERSAND_WORD.finditer(document)}  # "S&P" of a document that writes it
-    prose = AMPERSAND_WORD.sub(lambda m: m.group(0).replace("&", "n") if m.group(0) in own else m.group(0), summary)
+    prose = with_own_ampersands(summary, [m.group(0) for m in AMPERSAND_WORD.finditer(document)])
     return out + list(dict.fromkeys(m.group(0) for m in STRAY_SIGN.finditer(prose)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .terms import (
     AMPERSAND_WORD,
@@ -71,19 +72,16 @@ def _bad_punctuation(recent: str) -> bool:
 STRAY_SIGN = re.compile(r"(?<!\d)(?<!\d )%|%\w|&\S")
 
 
-def _with_document_ampersands(text: str, doc: DocumentTerms) -> str:
-    """``text`` with the ampersand of each of the document's own ampersand words ("S&P", "R&D") replaced by a
+def with_own_ampersands(text: str, words: Sequence[str]) -> str:
+    """``text`` with the ampersand of each of a document's own ampersand ``words`` ("S&P", "R&D") replaced by a
     letter, so that the rules on ampersands leave them be; one still being written at the end of ``text``
-    ("S&") counts when one of the document's begins with it."""
+    ("S&") counts when one of the words begins with it."""
     if "&" not in text:
         return text
 
     def mask(m: re.Match[str]) -> str:
         word = m.group(0)
-        if m.end() == len(text):
-            ok = any(w.startswith(word) for w in doc.ampersand_words)
-        else:
-            ok = word in doc.ampersand_words
+        ok = any(w.startswith(word) for w in words) if m.end() == len(text) else word in words
         return word.replace("&", "n", 1) if ok else word
 
     return AMPERSAND_WORD.sub(mask, text)
@@ -226,11 +224,13 @@ class Continuation:
         combined = text + piece
         if _CODE_SYNTAX.search(combined, max(0, len(text) - 12)):
             return "markup"
-        prose = _with_document_ampersands(combined, self.doc)
+        # the punctuation rules read at most 8 characters before the piece
+        tail = max(0, len(text) - 16)
+        prose = with_own_ampersands(combined[tail:], self.doc.ampersand_words)
         if (
-            _bad_punctuation(prose[max(0, len(text) - 6) :])
+            _bad_punctuation(prose[max(0, len(text) - 6) - tail :])
             or _SPLIT_POSSESSIVE.search(combined[-8:])
-            or _stray_sign(prose, len(text))
+            or _stray_sign(prose, len(text) - tail)
             or _dangling_hyphen(combined, len(text), self.doc)
         ):
             return "markup"

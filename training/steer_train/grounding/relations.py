@@ -159,8 +159,8 @@ _JOINTS = frozenset(("and", "or", "versus", "vs"))
 
 
 def _bare(token: str) -> str:
-    """A word without its possessive ending ("Amanda's", "Wales'")."""
-    return re.sub(r"['’]s?$", "", token)
+    """A word without its possessive ending ("Amanda's")."""
+    return _possessive_owner(token) or token
 
 
 def acts_on_itself(toks: list[str]) -> str | None:
