@@ -40,6 +40,7 @@ import {
 import type { Model } from './model';
 import { proseOpener } from './prose-opener';
 import { withoutRestatements } from './restatements';
+import { withCapitalOpenings } from './sentence-case';
 import type { SummarizeOptions } from './summary-types';
 
 /** One row's result: its tokens, why decoding stopped, and its text or the reason it has none. */
@@ -66,7 +67,8 @@ function promptText(model: Model): string {
  * fragment, ends at its last finished sentence; a character left
  * incomplete is dropped; a letter's greeting before the first sentence goes ("Dear Vince & Ozzie: ..."); a
  * frame before a whole clause goes ("This text summarizes MTV has been ..."); a
- * sentence that says only what the ones before it said goes (restatements.ts); and under grounding, a last
+ * sentence that says only what the ones before it said goes (restatements.ts); a sentence opening with an
+ * ordinary word in lower case gets its capital (sentence-case.ts); and under grounding, a last
  * term left unfinished (the decoding ended inside a name it could not complete) is cut off too, so the
  * summary never ends in "Davi" for "David".
  */
@@ -86,7 +88,9 @@ export function finished(
   // cut at the token limit, or ended without finishing its sentence: end at the last finished one
   if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
   if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
-  return { tokens, finishReason, summary: withoutRestatements(withoutClauseFrame(withoutSalutation(text))) };
+  // capitals first: the later rewrites find sentences where a capital opens them
+  const summary = withoutRestatements(withoutClauseFrame(withoutSalutation(withCapitalOpenings(text))));
+  return { tokens, finishReason, summary };
 }
 
 /**

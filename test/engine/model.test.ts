@@ -207,7 +207,10 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     });
     assert.deepEqual(again.tokens, items[1]!.tokens);
     assert.equal(again.summary, items[1]!.summary);
-    assert.equal(streamed.join('').trim(), again.summary);
+    // the replay streams the tokens as a first decoding does; the summary shown may differ from them by the
+    // last check's rewrites (here a capital opening the sentence)
+    assert.equal(streamed.join('').trim(), quant.tokenizer.decode(again.tokens).trim());
+    assert.equal(again.summary.toLowerCase(), streamed.join('').trim().toLowerCase());
     assert.equal(again.timings.decodeMs, 0);
     assert.equal(again.timings.prefillMs, 0);
     // other options or another text decode again; so does a caller that does not ask for it

@@ -285,7 +285,7 @@ export class Continuation {
 }
 
 /** Whether the . ! ? at `i` ends a sentence: not after an abbreviation, an initial or a dotted word (U.S.). */
-function isSentenceEnd(text: string, i: number): boolean {
+export function isSentenceEnd(text: string, i: number): boolean {
   if (!'.!?'.includes(text[i]!)) return false;
   if (i + 1 < text.length && !/\s/u.test(text[i + 1]!)) return false;
   if (text[i] !== '.') return true;

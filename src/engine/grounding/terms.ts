@@ -3,7 +3,8 @@
  * contains. Ordinary lower-case words are free; a capitalised word, a number, a number word, an identifier
  * (camelCase, snake_case, dotted), a path or a URL must occur in the document. A capitalised word opening a
  * sentence is free when it is an ordinary English word (`rules/lexicon.txt`). A lower-case word must be an
- * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace").
+ * English word (`rules/vocabulary.txt`) or occur in the document, so no word is invented ("lrtrace"). The
+ * second person and the first person plural ("you", "your", "we", "our") must occur in the document too.
  * Terms are compared in lower case, except that a term with a capital after its first letter ("PeCK",
  * "iPhone", "NASA") must occur in the document written so: a name is not garbled into other capitals. Nor
  * does a term lose its inner capitals: one that the document writes only in mixed case ("steer.modelPath",
@@ -45,6 +46,17 @@ export function isTermChar(ch: string): boolean {
 
 /** Parts of web addresses: a summary writes them only where the document has an address. */
 const URL_WORDS = new Set(['http', 'https', 'www', 'ftp']);
+/**
+ * The reader addressed ("you", "your") and the writer speaking ("we", "our"): a summary speaks in them only
+ * where the document does, form by form. A tiny model took them from its prompt ("You generate a response
+ * for every request." of a source file) or turned a report into a speech to the reader ("Your company's
+ * profits increased" of an earnings call that only says "thank you").
+ */
+export const PERSON_WORDS: ReadonlySet<string> = new Set(
+  "you your yours yourself yourselves you're you've you'll you'd we our ours ourselves us we're we've we'll we'd".split(
+    ' ',
+  ),
+);
 const hasDigit = (s: string): boolean => /\p{N}/u.test(s);
 const hasUpper = (s: string): boolean => /\p{Lu}/u.test(s);
 const isNumeric = (s: string): boolean => /^\p{N}+(?:[.,]\p{N}+)*$/u.test(s);
@@ -177,6 +189,7 @@ export function opensSentence(text: string, start: number): boolean {
 export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): boolean {
   if (hasDigit(term)) return true;
   const base = baseForm(term);
+  if (PERSON_WORDS.has(base)) return true;
   if (hasUpper(term)) {
     if (term === 'I' || /^I['’]/u.test(term)) return false;
     const capitalisedWord = !hasUpper(term.slice(1)) && !/[_./:@+]/u.test(term);
