@@ -6,7 +6,7 @@
  * "npm" or "parse_config", a word the lexicon lacks) stays as the document may write it.
  */
 import { isSentenceEnd } from './grounding/continuation';
-import { defaultLexicon } from './grounding/terms';
+import { baseForm, defaultLexicon } from './grounding/terms';
 
 /**
  * A lower-case word at the start of the text or after a sentence mark (and closing quotes) and a space; not
@@ -21,8 +21,7 @@ export function withCapitalOpenings(summary: string): string {
     (match, lead: string, mark: string | undefined, quotes: string, word: string, at: number) => {
       // "e.g. rows", "Mr. smith": the full stop of an abbreviation, an initial or a dotted word ends nothing
       if (mark !== undefined && quotes.length === 0 && !isSentenceEnd(summary, at)) return match;
-      const base = word.toLowerCase().replace(/['’]s$/u, '');
-      if (!lexicon.has(base)) return match;
+      if (!lexicon.has(baseForm(word))) return match;
       return lead + word[0]!.toUpperCase() + word.slice(1);
     },
   );

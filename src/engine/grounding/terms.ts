@@ -52,7 +52,7 @@ const URL_WORDS = new Set(['http', 'https', 'www', 'ftp']);
  * for every request." of a source file) or turned a report into a speech to the reader ("Your company's
  * profits increased" of an earnings call that only says "thank you").
  */
-export const PERSON_WORDS: ReadonlySet<string> = new Set(
+const PERSON_WORDS: ReadonlySet<string> = new Set(
   "you your yours yourself yourselves you're you've you'll you'd we our ours ourselves us we're we've we'll we'd".split(
     ' ',
   ),
@@ -62,7 +62,7 @@ const hasUpper = (s: string): boolean => /\p{Lu}/u.test(s);
 const isNumeric = (s: string): boolean => /^\p{N}+(?:[.,]\p{N}+)*$/u.test(s);
 
 /** Lower case, ’ as ', without a possessive 's or trailing apostrophe. */
-function baseForm(term: string): string {
+export function baseForm(term: string): string {
   let t = term.toLowerCase().replace(/’/g, "'");
   if (t.endsWith("'s")) t = t.slice(0, -2);
   while (t.endsWith("'")) t = t.slice(0, -1);

@@ -54,7 +54,7 @@ AMPERSAND_WORD = re.compile(r"[^\W_]+&[^\W_]*")
 # Parts of web addresses: a summary writes them only where the document has an address.
 _URL_WORDS = {"http", "https", "www", "ftp"}
 # The reader addressed and the writer speaking: only where the document speaks so, form by form (terms.ts).
-PERSON_WORDS = frozenset(
+_PERSON_WORDS = frozenset(
     "you your yours yourself yourselves you're you've you'll you'd".split()
     + "we our ours ourselves us we're we've we'll we'd".split()
 )
@@ -164,7 +164,7 @@ def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
     if _DIGIT.search(term):
         return True
     base = _base_form(term)
-    if base in PERSON_WORDS:
+    if base in _PERSON_WORDS:
         return True
     if _has_upper(term):
         if term == "I" or re.match(r"^I['’]", term):
