@@ -59,6 +59,8 @@ interface Options {
   divisions: number;
   modes: Mode[];
   wording: 'open' | 'document';
+  /** The end-of-sequence bias at the brevity vertex (SamplingOptions.endBias); null: the manifest's. */
+  endBias: number | null;
   model: string;
   label: string | null;
   device: DeviceRequest;
@@ -86,6 +88,8 @@ const USAGE = `usage: node dist/eval-generate.js (--data DIR | --input FILE) --o
   --reading-tokens N   read at most N tokens of a document, its salient passages beyond
   --wording open|document  grounded decoding's lower-case words: any English word (default) or the
                        document's wording only (SamplingOptions.wording)
+  --end-bias X         the end-of-sequence bias at the concise vertex (SamplingOptions.endBias;
+                       default: the manifest's decoding.endBias, 0 turns it off)
   --device D --graph G --threads N --max-new-tokens N
   --limit N            stop after N documents (for timing runs)
   --alone drafts|plain each weighting summarized on its own, as one summary in the Steering view, with
@@ -102,6 +106,7 @@ function parseArgs(argv: readonly string[]): Options {
     seed: 0,
     maxWords: 2500,
     wording: 'open',
+    endBias: null,
     divisions: 4,
     modes: [...MODES],
     model: modelDir(null),
@@ -190,6 +195,10 @@ function parseArgs(argv: readonly string[]): Options {
       case '--wording':
         if (v !== 'open' && v !== 'document') throw new Error(`--wording is open or document, not ${v}`);
         o.wording = v;
+        break;
+      case '--end-bias':
+        o.endBias = Number(v);
+        if (!(o.endBias >= 0)) throw new Error(`--end-bias is a number >= 0, not ${v}`);
         break;
       case '--limit':
         o.limit = int(flag, v, 1);
@@ -346,7 +355,11 @@ async function main(): Promise<void> {
           const options = {
             ...(o.maxNewTokens !== null ? { maxNewTokens: o.maxNewTokens } : {}),
             ...(o.readingTokens !== null ? { readingTokens: o.readingTokens } : {}),
-            sampling: { grounded: mode === 'grounded', wording: o.wording },
+            sampling: {
+              grounded: mode === 'grounded',
+              wording: o.wording,
+              ...(o.endBias !== null ? { endBias: o.endBias } : {}),
+            },
           };
           const { items, timings } =
             o.alone === null

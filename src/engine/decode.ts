@@ -14,7 +14,9 @@ import { buildRowDecoder, type Grounding, type ResolvedSampling } from './genera
 import type { DeadEnd } from './generation/grounded-decoding';
 import { Generator, type FinishReason, type GeneratedToken } from './generation/generator';
 import { DEFAULT_DRAFT, PromptLookup } from './generation/prompt-lookup';
+import { endBiasFor } from './generation/end-bias';
 import { KvCache } from './kvcache';
+import type { Manifest } from './manifest-types';
 import type { Model } from './model';
 import { prefixKey } from './prefix-cache';
 
@@ -132,6 +134,7 @@ export async function generateBatch(
   // Prefills made in this call, shared by its groups even when the prefix cache is not used.
   const made = new Map<string, KvCache>();
 
+  const rowEndBias = endBiasOf(manifest, options.sampling.endBias);
   for (const indices of groups.values()) {
     const prompt = requests[indices[0]!]!.promptIds;
     const prefix = prompt.slice(0, -1);
@@ -186,6 +189,7 @@ export async function generateBatch(
         options.grounding,
         options.start,
         requests[i]!.avoid,
+        rowEndBias(requests[i]!.weights),
       ),
     );
     const generator = new Generator(
@@ -214,4 +218,13 @@ export async function generateBatch(
   }
   if (stats.firstTokenMs < 0) stats.firstTokenMs = performance.now() - start;
   return { rows: results.map((r) => r!), stats };
+}
+
+/** A row's end-of-sequence bias from its weights (end-bias.ts), or none when the manifest names no objective. */
+function endBiasOf(manifest: Manifest, logit: number): (weights: readonly number[]) => number {
+  const objective = manifest.generation.endBias?.objective;
+  const at = manifest.objectives.findIndex((o) => o.id === objective);
+  if (objective === undefined || at < 0 || logit <= 0) return () => 0;
+  const defaultWeight = manifest.defaultWeights[objective] ?? 0;
+  return (weights) => endBiasFor(weights[at] ?? 0, defaultWeight, logit);
 }

@@ -40,7 +40,7 @@ import {
 import type { Model } from './model';
 import { proseOpener } from './prose-opener';
 import { withoutRestatements } from './restatements';
-import { withCapitalOpenings } from './sentence-case';
+import { withCapitalOpenings, withSpacedSentences } from './sentence-case';
 import type { SummarizeOptions } from './summary-types';
 
 /** One row's result: its tokens, why decoding stopped, and its text or the reason it has none. */
@@ -68,7 +68,8 @@ function promptText(model: Model): string {
  * incomplete is dropped; a letter's greeting before the first sentence goes ("Dear Vince & Ozzie: ..."); a
  * frame before a whole clause goes ("This text summarizes MTV has been ..."); a
  * sentence that says only what the ones before it said goes (restatements.ts); a sentence opening with an
- * ordinary word in lower case gets its capital (sentence-case.ts); and under grounding, a last
+ * ordinary word in lower case gets its capital, and one glued to an exclamation or question mark its space
+ * (sentence-case.ts); and under grounding, a last
  * term left unfinished (the decoding ended inside a name it could not complete) is cut off too, so the
  * summary never ends in "Davi" for "David".
  */
@@ -89,7 +90,9 @@ export function finished(
   if (finishReason !== 'eos' || !endsSentence(text)) text = endAtSentence(text);
   if (grounding) text = withoutUnfinishedEnd(text, grounding.continuation.doc);
   // capitals first: the later rewrites find sentences where a capital opens them
-  const summary = withoutRestatements(withoutClauseFrame(withoutSalutation(withCapitalOpenings(text))));
+  const summary = withoutRestatements(
+    withoutClauseFrame(withoutSalutation(withCapitalOpenings(withSpacedSentences(text)))),
+  );
   return { tokens, finishReason, summary };
 }
 

@@ -135,6 +135,15 @@ export function parseManifest(json: unknown): Manifest {
     if (repetitionPenalty !== undefined) generation.repetitionPenalty = repetitionPenalty;
     const minNewTokens = gen.optInt('minNewTokens', 0);
     if (minNewTokens !== undefined) generation.minNewTokens = minNewTokens;
+    const endBias = gen.optObject('endBias');
+    if (endBias) {
+      const objective = endBias.string('objective');
+      if (!ids.has(objective))
+        throw new BadManifest(
+          `manifest.json: "decoding.endBias.objective" names "${objective}", which is not an objective.`,
+        );
+      generation.endBias = { objective, logit: endBias.optNumber('logit', 0) ?? 0 };
+    }
   }
 
   const evalR = root.optObject('evaluation');

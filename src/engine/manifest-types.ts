@@ -68,6 +68,17 @@ export interface GenerationDefaults {
   noRepeatNgramSize?: number;
   repetitionPenalty?: number;
   minNewTokens?: number;
+  endBias?: EndBias;
+}
+
+/**
+ * The engine's help to the slider of a brevity objective (generation/end-bias.ts): where a sentence ends, the
+ * end-of-sequence logit is raised by up to `logit`, in proportion to how far the row's weight on `objective`
+ * lies above its default weight (nothing at the default weighting, all of it at the objective's vertex).
+ */
+export interface EndBias {
+  objective: string;
+  logit: number;
 }
 
 export interface Manifest {

@@ -1,5 +1,5 @@
 /**
- * A summary's sentences open with a capital, as prose does. The small model sometimes starts one with a
+ * A summary's sentences open with a capital after a space, as prose does. The small model sometimes starts one with a
  * lower-case word ("... decode together. rows share one prefill", "telcos want IPTV services"), and the
  * rewards' sentence splitter (sentences.ts) does not even see a sentence there. An ordinary English word
  * (`rules/lexicon.txt`) opening a sentence gets its capital; any other lower-case word (an identifier such as
@@ -25,4 +25,14 @@ export function withCapitalOpenings(summary: string): string {
       return lead + word[0]!.toUpperCase() + word.slice(1);
     },
   );
+}
+
+/**
+ * A space after an exclamation or question mark that a capital follows at once: the model copies "Grannie
+ * Annie!" from the end of one line of a story and writes "Grannie Annie!She wrote ..." (a line break was there),
+ * which reads as a typo and hides the sentence end from every later rule. (A full stop is left alone: "U.S.Army"
+ * is rarer than "module.Exports", which must stay.)
+ */
+export function withSpacedSentences(summary: string): string {
+  return summary.replace(/(?<=\p{L}[!?]+)(?=\p{Lu}\p{Ll})/gu, ' ');
 }

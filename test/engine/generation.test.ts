@@ -127,8 +127,12 @@ test('sampling options are validated and defaulted from the manifest', () => {
     minNewTokens: 0,
     grounded: true,
     wording: 'open',
+    endBias: 0,
   });
   assert.equal(resolveSampling({}, { noRepeatNgramSize: 4 }).noRepeatNgramSize, 4);
+  assert.equal(resolveSampling({}, { endBias: { objective: 'concise', logit: 6 } }).endBias, 6);
+  assert.equal(resolveSampling({ endBias: 0 }, { endBias: { objective: 'concise', logit: 6 } }).endBias, 0);
+  assert.throws(() => resolveSampling({ endBias: -1 }, {}), BadOptions);
   assert.equal(resolveSampling({ noRepeatNgramSize: 0 }, { noRepeatNgramSize: 4 }).noRepeatNgramSize, 0);
   assert.throws(() => resolveSampling({ temperature: -1 }, {}), BadOptions);
   assert.throws(() => resolveSampling({ topP: 0 }, {}), BadOptions);

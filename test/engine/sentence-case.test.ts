@@ -1,10 +1,10 @@
 /**
- * Sentence openings in the shown summary: cases are summaries the shipped model wrote (src/engine/decode.ts and
+ * Sentence openings in the shown summary: cases are summaries the shipped model wrote (src/engine/decode.ts, a story and
  * a BBC article at the complete vertex) and identifiers a summary of code must keep as written.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withCapitalOpenings } from '../../src/engine/sentence-case';
+import { withCapitalOpenings, withSpacedSentences } from '../../src/engine/sentence-case';
 
 test('an ordinary word opening a sentence in lower case gets its capital', () => {
   assert.equal(
@@ -33,4 +33,19 @@ test('identifiers, words the lexicon lacks and words after an abbreviation stay 
     'The function is short. iPhone users see it.',
   ])
     assert.equal(withCapitalOpenings(text), text);
+});
+
+test('a sentence glued to an exclamation or question mark gets its space; identifiers and full stops do not', () => {
+  assert.equal(
+    withSpacedSentences('Grannie Annie!She wrote science fiction novels.'),
+    'Grannie Annie! She wrote science fiction novels.',
+  );
+  assert.equal(withSpacedSentences('Is it ready?Yes, the board says.'), 'Is it ready? Yes, the board says.');
+  for (const text of [
+    'The module.Exports object holds it.',
+    'Yahoo! Mail opens.',
+    'The flag !Important stays.',
+    'It returns a?B when set.',
+  ])
+    assert.equal(withSpacedSentences(text), text);
 });

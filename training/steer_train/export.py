@@ -123,6 +123,9 @@ PRESETS = {
     "Strictly faithful": {"concise": 0.2, "faithful": 0.8, "complete": 0.0},
     "Thorough": {"concise": 0.0, "faithful": 0.3, "complete": 0.7},
 }
+# Where a sentence ends, the end-of-sequence logit is raised by up to this much as the concise weight rises above
+# its default (the engine's src/engine/generation/end-bias.ts; training/reports/end-bias/README.md).
+END_BIAS = 6.0
 # Short hand-written documents for the reference tokens (the engine compares its greedy output to them).
 REFERENCE_DOCS = [
     "The city council voted on Tuesday to build a new library in the north district. The project will cost "
@@ -199,7 +202,13 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
             "weightsPrefix": WEIGHTS_PREFIX if clp.prompt_conditioning else None,
             "weightsSuffix": "." if clp.prompt_conditioning else None,
         },
-        "decoding": {"strategy": "greedy", "noRepeatNgram": 4, "maxNewTokens": 128},
+        "decoding": {
+            "strategy": "greedy",
+            "noRepeatNgram": 4,
+            "maxNewTokens": 128,
+            # the engine's help to the concise slider (src/engine/generation/end-bias.ts)
+            "endBias": {"objective": "concise", "logit": END_BIAS},
+        },
         "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
         "contextLength": 2048,
         "graphs": {"float32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx", **FUSED_GRAPHS},

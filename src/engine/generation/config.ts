@@ -16,6 +16,7 @@ import {
   type LogitsProcessor,
 } from './logits-processors';
 import { Rng, argmax, sample } from './sampling';
+import { EndBiasProcessor } from './end-bias';
 import { GroundedDecodingProcessor, type DeadEnd, type PieceTable } from './grounded-decoding';
 import type { Continuation } from '../grounding/continuation';
 import { EosCriterion, MaxNewTokensCriterion, StoppingCriteriaList } from './stopping-criteria';
@@ -47,6 +48,11 @@ export interface SamplingOptions {
    * (grounding/document-wording.ts).
    */
   wording?: 'open' | 'document';
+  /**
+   * How much a row at the brevity objective's vertex is pushed to end at a sentence end: the end-of-sequence
+   * logit's bias there (end-bias.ts); default from the manifest's `decoding.endBias`, else 0 (off).
+   */
+  endBias?: number;
 }
 
 export type ResolvedSampling = Required<SamplingOptions>;
@@ -72,6 +78,7 @@ export function resolveSampling(
     minNewTokens: o.minNewTokens ?? defaults.minNewTokens ?? 0,
     grounded: o.grounded ?? true,
     wording: o.wording ?? 'open',
+    endBias: o.endBias ?? defaults.endBias?.logit ?? 0,
   };
   check(
     Number.isFinite(r.temperature) && r.temperature >= 0,
@@ -91,6 +98,7 @@ export function resolveSampling(
   check(Number.isInteger(r.minNewTokens) && r.minNewTokens >= 0, `minNewTokens must be an integer ≥ 0.`);
   check(typeof r.grounded === 'boolean', `grounded must be true or false.`);
   check(r.wording === 'open' || r.wording === 'document', `wording must be 'open' or 'document'.`);
+  check(Number.isFinite(r.endBias) && r.endBias >= 0, `endBias must be ≥ 0, got ${r.endBias}.`);
   return r;
 }
 
@@ -127,8 +135,11 @@ export function buildRowDecoder(
   grounding?: Grounding,
   start?: readonly number[],
   avoid: readonly DeadEnd[] = [],
+  endBias = 0,
 ): RowDecoder {
   const processors: LogitsProcessor[] = [];
+  // first, so that what forbids the end (a forced start, a minimum length, grounding) still wins
+  if (endBias > 0) processors.push(new EndBiasProcessor(eos, endBias));
   if (start && start.length > 0) processors.push(new ForcedStartProcessor(start));
   if (s.minNewTokens > 0) processors.push(new MinNewTokensProcessor(s.minNewTokens, eos));
   if (s.repetitionPenalty !== 1) processors.push(new RepetitionPenaltyProcessor(s.repetitionPenalty));

@@ -129,14 +129,13 @@ export function sentenceSpans(text: string): string[] {
   return text.split(/(?<=[.!?]["'’”)]*)\s+/u);
 }
 
-/** `text`'s sentences (as `sentences` splits it) before the first that is `faulty`, or '' when the first one is. */
-export function beforeFirstSentence(
-  text: string,
-  faulty: (sentence: string) => boolean,
-  sentences: (text: string) => string[] = sentenceSpans,
-): string {
+/**
+ * `text`'s sentences before the first that is `faulty`, or '' when the first one is; an initial's or an
+ * abbreviation's full stop ends no sentence ("Annabella C." is never what is left).
+ */
+export function beforeFirstSentence(text: string, faulty: (sentence: string) => boolean): string {
   const kept: string[] = [];
-  for (const sentence of sentences(text)) {
+  for (const sentence of sentencesAfterAbbreviations(text)) {
     if (faulty(sentence)) break;
     kept.push(sentence);
   }
@@ -146,10 +145,12 @@ export function beforeFirstSentence(
 /**
  * A looping summary cut before its first sentence that repeats what came before ("... It starts with a stack
  * of training examples. It loads the per-objective deltas. It starts training with a stack." keeps the first
- * three sentences), or '' when the first sentence loops already.
+ * three sentences), or '' when the first sentence loops already. A full stop after an initial or an
+ * abbreviation ends no sentence here: cut there, "... She wrote science fiction novels. Annabella C. Flowers
+ * was author of ..." kept "Annabella C." as its last sentence.
  */
 export function beforeFirstRepeat(text: string): string {
-  const spans = sentenceSpans(text);
+  const spans = sentencesAfterAbbreviations(text);
   let kept = '';
   for (const span of spans) {
     const next = kept === '' ? span : `${kept} ${span}`;
@@ -304,7 +305,7 @@ export function hasFragment(summary: string): boolean {
 
 /** `summary`'s sentences before its first fragment, or '' when the first one is. */
 export function beforeFirstFragment(summary: string): string {
-  return beforeFirstSentence(summary, isFragment, sentencesAfterAbbreviations);
+  return beforeFirstSentence(summary, isFragment);
 }
 
 /** `summary` without trailing terms the document does not allow (a name cut short), ended at a sentence if it can be. */
