@@ -1,18 +1,21 @@
 /**
  * The last check before a summary is shown (usability rules in grounding/usability.ts): a row's text is
  * finished (ended at a sentence, no unfinished name), and a row whose summary is empty, looping, code, markup,
- * an echo of the prompt, a preamble or a copy of a conversation's turns (document-echo.ts) is decoded again in other ways from the cached prefill; if they all fail, the row
- * carries a `problem` instead of a summary.
+ * an echo of the prompt, a preamble, a copy of a conversation's turns or only its questions (document-echo.ts)
+ * is decoded again in other ways from the cached prefill; if they all fail, the row carries a `problem`
+ * instead of a summary.
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import {
   announcesItself,
   echoesPrompt,
   hasEmptySentence,
+  hasSpeech,
   speaksAsNarrator,
   withoutClauseFrame,
   withoutEmptySentences,
   withoutSalutation,
+  withoutSpeech,
 } from './document-echo';
 import { speakerTags, writesTurn } from './grounding/turns';
 import { misstatesUnit, quantityUnits } from './grounding/units';
@@ -197,6 +200,7 @@ export async function retryUnusable(
       ? 'empty'
       : null) ??
     (hasEmptySentence(summary, prompt) ? 'vacuous' : null) ??
+    (hasSpeech(summary) ? 'speech' : null) ??
     (writesTurn(summary, tags) ? 'transcript' : null) ??
     (misstates(summary) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
@@ -207,8 +211,8 @@ export async function retryUnusable(
     (denied && affirmedDenials(summary, denied).length > 0 ? 'denied' : null);
   // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
   // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
-  // together what the text keeps apart, says nothing about it or states what it denies in a sentence its
-  // other sentences, if they pass by themselves
+  // together what the text keeps apart, says nothing about it, states what it denies or copies its questions
+  // in a sentence its other sentences, if they pass by themselves
   const cutFor = (reason: Unusable | null, summary: string): string => {
     switch (reason) {
       case 'looping':
@@ -227,6 +231,8 @@ export async function retryUnusable(
         return denied ? withoutAffirmedDenials(summary, denied) : '';
       case 'vacuous':
         return withoutEmptySentences(summary, prompt);
+      case 'speech':
+        return withoutSpeech(summary);
       default:
         return '';
     }

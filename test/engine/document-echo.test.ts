@@ -12,6 +12,8 @@ import {
   withoutClauseFrame,
   withoutEmptySentences,
   withoutSalutation,
+  hasSpeech,
+  withoutSpeech,
 } from '../../src/engine/document-echo';
 import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
 import { Continuation } from '../../src/engine/grounding/continuation';
@@ -157,4 +159,39 @@ test("a letter's greeting before the summary's first sentence goes; a name that 
     'Hello world programs print a greeting.',
   ])
     assert.equal(withoutSalutation(summary), summary, summary);
+});
+
+test("a question or an exclamation copied from the text goes; the summary's reports stay", () => {
+  // dialogsum test documents of the per-kind evaluation (seeds 3 and 4)
+  assert.equal(hasSpeech('#Person1# brings me here. What shall we order?'), true);
+  assert.equal(withoutSpeech('#Person1# brings me here. What shall we order?'), '#Person1# brings me here.');
+  assert.equal(
+    withoutSpeech(
+      '#Person1# missed anything? Did Ripen hit a home run? #Person2# scored 5 to 4. Cal Ripen won.',
+    ),
+    '#Person2# scored 5 to 4. Cal Ripen won.',
+  );
+  assert.equal(
+    withoutSpeech('Tom goes to Dublin. Tom says he loves your crazy ideas!'),
+    'Tom goes to Dublin.',
+  );
+  assert.equal(withoutSpeech('Did I miss anything?'), '');
+  // an abbreviation's full stop ends no sentence: the whole question goes, "Mr." is not left behind
+  assert.equal(
+    withoutSpeech(
+      '#Person1# sits down. Mr. Tang brings any paper or certificate with you? #Person2# brings documents.',
+    ),
+    '#Person1# sits down. #Person2# brings documents.',
+  );
+  assert.equal(
+    withoutSpeech('Grannie Annie! She wrote science fiction novels.'),
+    'She wrote science fiction novels.',
+  );
+  // a report of a question, and a mark inside a name or a sentence, stay
+  for (const summary of [
+    '#Person1# asks whether #Person2# missed anything.',
+    'Yahoo! Mail adds a new inbox. The update ships today.',
+    'The quiz show Jeopardy! returns in May.',
+  ])
+    assert.equal(hasSpeech(summary), false, summary);
 });

@@ -356,13 +356,10 @@ test('a summary that loops after good sentences keeps the sentences before the f
   assert.equal(beforeFirstRepeat('Steer steer steer summarizes files. It is fast.'), '');
   const fine = 'The board will build a solar farm. Households will buy shares.';
   assert.equal(beforeFirstRepeat(fine), fine);
-  // a story at the default weighting: the cut never leaves a name's initial as the last sentence
+  // the cut never leaves a name's initial as the last sentence
   assert.equal(
-    beforeFirstRepeat(
-      'Grannie Annie! She wrote science fiction novels. Annabella C. Flowers was author of a list of science ' +
-        'fiction novels, but she packed her carpet bag and hopped a liner for Craterville.',
-    ),
-    'Grannie Annie! She wrote science fiction novels.',
+    beforeFirstRepeat('She wrote science fiction novels. Annabella C. Flowers wrote science fiction novels.'),
+    'She wrote science fiction novels.',
   );
 });
 

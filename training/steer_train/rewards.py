@@ -16,7 +16,9 @@ whole length (the dropped sentence cost decoding and bought nothing), and a summ
 both; faithful charges such a sentence like one wrong name (x MISRELATED_FACTOR). (Zero credit for the whole
 summary, the rule before, taught the complete end to stop early: training/runs/clp-smollm2-135m-relations.) A
 sentence that states what the document only denies (:func:`~steer_train.grounding.negation.affirms_denied`:
-"it's expensive too" of "it's not that expensive") is dropped by the same last check and scored the same way.
+"it's expensive too" of "it's not that expensive") is dropped by the same last check and scored the same way, and
+so is a question or an exclamation (:func:`~steer_train.text_quality.is_speech`: "Did I miss anything?" of a
+conversation), which reports nothing and copies the text's speech.
 
 concise -- *shorter relative to the document is better.*
     ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
@@ -88,7 +90,7 @@ from .reward_lexical import (
     lexical_faithfulness,
     weakest_weighted,
 )
-from .text_quality import degeneracy, split_sentences, token_count
+from .text_quality import degeneracy, is_speech, split_sentences, token_count
 
 __all__ = ["OBJECTIVES", "Rewards", "concise_score", "model_dir"]
 
@@ -276,10 +278,13 @@ class Rewards:
             places = _document_places(documents[i])
             denied = _document_denials(documents[i])
             related = np.array(
-                [misrelated_sentence(s, places) is None and affirms_denied(s, denied) is None for s in sents]
+                [
+                    misrelated_sentence(s, places) is None and affirms_denied(s, denied) is None and not is_speech(s)
+                    for s in sents
+                ]
             )
-            # what the engine would show: its last check drops a misrelated sentence, or one that states what the
-            # document denies, and keeps the others
+            # what the engine would show: its last check drops a misrelated sentence, one that states what the
+            # document denies, and a question or exclamation (the text's speech copied), and keeps the others
             served = related.any() and not unsupported_terms(summary, _document_terms(documents[i]))
             kept = [s for s, ok in zip(sents, related) if ok]
             out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if served else 0.0

@@ -118,6 +118,17 @@ MAX_SENTENCE_WORDS = 60
 """Longer sentences (unpunctuated transcripts) are cut into chunks of about this many words."""
 
 
+_SPEECH_RE = re.compile(r"[?!][\"'’”)]*$")
+
+
+def is_speech(sentence: str) -> bool:
+    """Whether a summary sentence is a question or an exclamation: the text's speech copied ("What shall we
+    order?"), not a report of it. The twin of the engine's ``isSpeech`` (src/engine/document-echo.ts)."""
+    s = sentence.strip()
+    # one word is a name that ends in a mark ("Yahoo! Mail"), not a sentence
+    return _SPEECH_RE.search(s) is not None and len(s.split()) > 1
+
+
 def split_sentences(text: str, max_words: int = MAX_SENTENCE_WORDS) -> list[str]:
     """Sentences of ``text``: lines, then sentence ends (also "end.Next" without a space, as in bbc_news).
 
@@ -195,7 +206,10 @@ _DOUBLED_WORD = re.compile(r"(?<!\w)([^\W\d_]{3,})\s+\1(?!\w)", re.IGNORECASE)
 """A word written twice with only spaces between ("Saylor. Saylor" and "start: start" are not doubles)."""
 NEAR_DUPLICATE_MIN_WORDS = 5
 NEAR_DUPLICATE_SHARE = 0.8
-"""Two sentences of at least 5 distinct words whose smaller word set is 80% in the other say one thing twice."""
+NEAR_DUPLICATE_MAX_RATIO = 2
+"""Two sentences of at least 5 distinct words whose smaller word set is 80% in the other say one thing twice,
+unless the later one has more than twice the words of the earlier (then it goes on to say more than it repeats;
+a short sentence after a long one it repeats is still a loop)."""
 
 _TERMINAL = ".!?…\"'”’)]*"
 _DANGLING_CHARS = ",;:-–—(/&[“‘"
@@ -210,6 +224,8 @@ def _says_twice(sents: list[str]) -> bool:
     sets = [s for s in sets if len(s) >= NEAR_DUPLICATE_MIN_WORDS]
     for i, a in enumerate(sets):
         for b in sets[i + 1 :]:
+            if len(b) > NEAR_DUPLICATE_MAX_RATIO * len(a):
+                continue
             small, big = (a, b) if len(a) <= len(b) else (b, a)
             if len(small & big) >= NEAR_DUPLICATE_SHARE * len(small):
                 return True

@@ -216,3 +216,16 @@ def test_a_sentence_stating_what_the_document_denies_is_scored_as_the_engine_ser
     assert denial[M] == pytest.approx(alone[M], abs=1e-5)
     assert 0 < denial[C] < alone[C]
     assert denial[F] < kept[F]
+
+
+def test_a_copied_question_is_scored_as_the_engine_serves_the_summary(rewards: Rewards):
+    chat = (
+        "#Person1#: Hi, sorry I'm late. Did I miss anything?\n#Person2#: Not much. Baltimore is winning 5 to 4.\n"
+        "#Person1#: Did Cal Ripken hit a home run?\n#Person2#: Not yet, but he hit a double."
+    )
+    good = "#Person2# says Baltimore is winning 5 to 4."
+    both, alone = rewards.score([chat, chat], [f"{good} Did Cal Ripken hit a home run?", good])
+    # the engine drops the question: the same coverage, the whole length paid, less faithful
+    assert both[M] == pytest.approx(alone[M], abs=1e-5)
+    assert 0 < both[C] < alone[C]
+    assert both[F] < alone[F]

@@ -20,7 +20,8 @@ export type Unusable =
   | 'unsupported'
   | 'misrelated'
   | 'denied'
-  | 'vacuous';
+  | 'vacuous'
+  | 'speech';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -48,9 +49,14 @@ const LIST_ITEM_WORDS = 2;
 const LOOP_REPEATED_TRIGRAMS = 0.5;
 /**
  * Two sentences of at least this many words whose smaller word set is mostly in the other say one thing
- * twice in other words ("Splits a piece that fits by tokens. Splits a piece that matches by tokens.").
+ * twice in other words ("Splits a piece that fits by tokens. Splits a piece that matches by tokens."), unless
+ * the later one has more than `maxRatio` times the words of the earlier: then it goes on to say more than it
+ * repeats ("She wrote science fiction novels. Annabella C. Flowers was author of a list of science fiction
+ * novels, but she packed her carpet bag and hopped a liner for Craterville."). A short sentence after a long
+ * one it repeats is still a loop ("Blinker provides a fast dispatching system that allows ... Blinker
+ * provides a quick dispatching system.").
  */
-const NEAR_DUPLICATE = { minWords: 5, share: 0.8 } as const;
+const NEAR_DUPLICATE = { minWords: 5, share: 0.8, maxRatio: 2 } as const;
 /**
  * Words English doubles on purpose ("had had", "that that", "very very"); two other words of three letters or
  * more each written twice in a row ("provide provide define define") are a model stuttering. Numbers and
@@ -96,6 +102,7 @@ function saysTwice(sents: readonly string[]): boolean {
   const sets = sents.map((s) => new Set(s.split(' '))).filter((set) => set.size >= NEAR_DUPLICATE.minWords);
   for (let i = 0; i < sets.length; i++)
     for (let j = i + 1; j < sets.length; j++) {
+      if (sets[j]!.size > NEAR_DUPLICATE.maxRatio * sets[i]!.size) continue;
       const [a, b] = sets[i]!.size <= sets[j]!.size ? [sets[i]!, sets[j]!] : [sets[j]!, sets[i]!];
       const shared = [...a].filter((w) => b.has(w)).length;
       if (shared >= NEAR_DUPLICATE.share * a.size) return true;
@@ -237,6 +244,7 @@ export function unusableMessage(reason: Unusable): string {
     misrelated: 'it tied names and facts together that the text keeps apart',
     denied: 'it stated what the text says is not so',
     vacuous: 'it wrote about itself instead of the text',
+    speech: "it copied the text's questions or exclamations instead of reporting them",
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
