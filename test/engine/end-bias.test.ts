@@ -61,6 +61,21 @@ test('after a finished sentence, a concise row ends where the balanced row write
 
 test('the bias never ends a summary inside a sentence', () => {
   assert.equal(next(['The', ' board', ' met'], ' on', 1, 100), ' on');
+  // without grounding nothing tells a sentence end: no bias at all
+  const decoder = buildRowDecoder(
+    resolveSampling({ grounded: false }, {}),
+    64,
+    [0],
+    undefined,
+    undefined,
+    [],
+    100,
+  );
+  const logits = new Float32Array(VOCAB.length).fill(-10);
+  logits[id(' on')] = 0;
+  logits[0] = -1;
+  decoder.processors.process(logits, [id('The'), id(' board'), id(' met')]);
+  assert.equal(VOCAB[decoder.choose(logits)], ' on');
 });
 
 test('the manifest names the objective the bias helps; an unknown one is refused', () => {

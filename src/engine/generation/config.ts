@@ -138,8 +138,9 @@ export function buildRowDecoder(
   endBias = 0,
 ): RowDecoder {
   const processors: LogitsProcessor[] = [];
-  // first, so that what forbids the end (a forced start, a minimum length, grounding) still wins
-  if (endBias > 0) processors.push(new EndBiasProcessor(eos, endBias));
+  // only under grounding, which allows the end only where a sentence ends; first, so that what forbids the
+  // end (a forced start, a minimum length, grounding) still wins
+  if (endBias > 0 && s.grounded && grounding) processors.push(new EndBiasProcessor(eos, endBias));
   if (start && start.length > 0) processors.push(new ForcedStartProcessor(start));
   if (s.minNewTokens > 0) processors.push(new MinNewTokensProcessor(s.minNewTokens, eos));
   if (s.repetitionPenalty !== 1) processors.push(new RepetitionPenaltyProcessor(s.repetitionPenalty));
