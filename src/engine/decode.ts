@@ -223,8 +223,9 @@ export async function generateBatch(
 /** A row's end-of-sequence bias from its weights (end-bias.ts), or none when the manifest names no objective. */
 function endBiasOf(manifest: Manifest, logit: number): (weights: readonly number[]) => number {
   const objective = manifest.generation.endBias?.objective;
+  if (objective === undefined) return () => 0;
+  // the parser made sure the manifest has this objective
   const at = manifest.objectives.findIndex((o) => o.id === objective);
-  if (objective === undefined || at < 0 || logit <= 0) return () => 0;
   const defaultWeight = manifest.defaultWeights[objective] ?? 0;
   return (weights) => endBiasFor(weights[at] ?? 0, defaultWeight, logit);
 }
