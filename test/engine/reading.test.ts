@@ -72,3 +72,158 @@ test('a forced start makes each opener token the only choice, then lets the mode
   p.process(free, [2, 0]);
   assert.deepEqual([...free], [0.5, 3, 1, 2]);
 });
+
+const RST_README = [
+  '==========',
+  'jsonschema',
+  '==========',
+  '',
+  '``jsonschema`` is an implementation of the `JSON Schema <https://json-schema.org>`_ specification for Python.',
+  '',
+  '.. code:: python',
+  '',
+  '    >>> from jsonschema import validate',
+  '    >>> validate(instance={}, schema={})',
+  '',
+  'It can also be used from the :doc:`command line <cli>`, as follows::',
+  '',
+  '    $ jsonschema --instance x.json schema.json',
+  '',
+  'Features',
+  '--------',
+  '',
+  '* Lazy validation that can report *all* validation errors.',
+  '',
+  'Installation',
+  '------------',
+  '',
+  '``jsonschema`` is available on `PyPI <https://pypi.org/project/jsonschema/>`_.',
+  '',
+  'Extras',
+  '======',
+  '',
+  'Two extras are available when installing the package.',
+  '',
+  'Release Information',
+  '-------------------',
+  '',
+  '* Decrease import time (#1416).',
+].join('\n');
+
+test('reStructuredText is read as its prose, without code, directives, titles or upkeep sections', () => {
+  assert.equal(
+    markdownProse(RST_README),
+    [
+      'jsonschema is an implementation of the JSON Schema specification for Python.',
+      '',
+      'It can also be used from the command line, as follows:',
+      '',
+      '* Lazy validation that can report all validation errors.',
+    ].join('\n'),
+  );
+});
+
+test('a README is read without the sections about its upkeep: what it is, not how to contribute', () => {
+  const numpy = [
+    '[](',
+    'https://numfocus.org)',
+    '',
+    'NumPy is the fundamental package for scientific computing with Python.',
+    '',
+    'Testing:',
+    '',
+    '    python -c "import numpy, sys; sys.exit(numpy.test() is False)"',
+    '',
+    'Code of Conduct',
+    '----------------------',
+    '',
+    'NumPy is a community-driven open source project developed by a diverse group of **contributors**.',
+    '',
+    'Call for Contributions',
+    '----------------------',
+    '',
+    'The NumPy project welcomes your expertise and enthusiasm!',
+  ].join('\n');
+  assert.equal(
+    markdownProse(numpy),
+    'NumPy is the fundamental package for scientific computing with Python.\n\nTesting:',
+  );
+  const mocha = [
+    '☕️ Simple, flexible, fun JavaScript test framework for Node.js & The Browser ☕️',
+    '',
+    '## Backers',
+    '',
+    '[Become a backer](https://opencollective.com/mochajs) and show your support to our open source project.',
+    '',
+    '## License',
+    '',
+    'Copyright 2011-2024 OpenJS Foundation and contributors. Licensed [MIT](https://example.org/LICENSE).',
+  ].join('\n');
+  assert.equal(
+    markdownProse(mocha),
+    'Simple, flexible, fun JavaScript test framework for Node.js & The Browser',
+  );
+});
+
+test('a document that is all upkeep is read whole, and a changelog keeps its entries', () => {
+  const contributing = [
+    '# Contributing to Steer',
+    '',
+    'Thanks for helping. Open an issue before a large change, run the tests with **npm test**, and keep',
+    'each commit to one change that the [changelog](CHANGELOG.md) can name.',
+  ].join('\n');
+  assert.match(markdownProse(contributing), /^Thanks for helping\. Open an issue/);
+  const changelog = [
+    '# Changelog',
+    '',
+    '## 2.0.0',
+    '',
+    '### Security',
+    '',
+    '- Tokens are no longer written to the [log](docs/log.md).',
+    '',
+    '### Fixed',
+    '',
+    '- The **cache** is flushed on exit.',
+  ].join('\n');
+  assert.equal(
+    markdownProse(changelog),
+    '- Tokens are no longer written to the log.\n\n- The cache is flushed on exit.',
+  );
+});
+
+test('source code with comments and reST docstrings is read as written, not as Markdown', () => {
+  const module = [
+    'import itertools',
+    '',
+    '# Other discrete torus expanders',
+    '',
+    'def paley_graph(p, create_using=None):',
+    '    """Returns the Paley graph.',
+    '',
+    '    Parameters',
+    '    ----------',
+    '    p : int, an odd prime ``p``.',
+    '    """',
+    '    return nx.empty_graph(p)',
+  ].join('\n');
+  assert.equal(markdownProse(module), module);
+  const oneClass = [
+    'class SoftFileLease(MarkerSoftFileLock):',
+    '    def __init__(self, lock_file, **kwargs):',
+    '        """',
+    '        Create a marker lease.',
+    '',
+    '        :param kwargs: options accepted by :class:`~filelock.BaseFileLock`, see ``LockOptions``.',
+    '        """',
+  ].join('\n');
+  assert.equal(markdownProse(oneClass), oneClass);
+  // Prose that opens a line with a keyword is still prose.
+  const readme = [
+    '# inherits',
+    '',
+    'Browser-friendly inheritance. Use it where the whole `util` **package** is too large: the',
+    'package is large and `inherits` is often the single function you need.',
+  ].join('\n');
+  assert.match(markdownProse(readme), /^Browser-friendly inheritance\. Use it where the whole util package/);
+});
