@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ForcedStartProcessor } from '../../src/engine/generation/logits-processors';
+import { openingGreeting, withoutOpeningGreeting } from '../../src/engine/letter-greeting';
 import { markdownProse } from '../../src/engine/markdown-prose';
 import { looksLikeCode, proseOpener } from '../../src/engine/prose-opener';
 
@@ -226,4 +227,47 @@ test('source code with comments and reST docstrings is read as written, not as M
     'package is large and `inherits` is often the single function you need.',
   ].join('\n');
   assert.match(markdownProse(readme), /^Browser-friendly inheritance\. Use it where the whole util package/);
+});
+
+test('a letter is read without its greeting, so the person greeted is not taken for the writer', () => {
+  assert.equal(
+    withoutOpeningGreeting('Rob, I think we should renew the flame for the three year period.'),
+    'I think we should renew the flame for the three year period.',
+  );
+  assert.equal(
+    withoutOpeningGreeting('Rhett: I am negotiating with First Union National Bank (Party B below).'),
+    'I am negotiating with First Union National Bank (Party B below).',
+  );
+  assert.equal(
+    withoutOpeningGreeting('Ken, in response to your note, I am not aware of any official dialogue.'),
+    'In response to your note, I am not aware of any official dialogue.',
+  );
+  assert.equal(
+    withoutOpeningGreeting('Dear Vince & Ozzie:\n\nRequests have gone up.'),
+    'Requests have gone up.',
+  );
+  assert.equal(
+    withoutOpeningGreeting('Hi, Marie, hope all is well.\nThe forms are due.'),
+    'Hope all is well.\nThe forms are due.',
+  );
+  assert.equal(
+    withoutOpeningGreeting('Ted Murphy, Tom Bauer, Jim Brown and I met yesterday.'),
+    'Jim Brown and I met yesterday.',
+  );
+});
+
+test('a name that is the subject, a dateline word, a transcript or a title is not a greeting', () => {
+  for (const text of [
+    'David Foti, currently of ET&S, has accepted a position at EES effective August 1.',
+    'Jim Hatfield, Chief Administrative Officer; Daniel Froetscher, President.',
+    'Crescendo Energy, LLC, which is approximately 88% owned by Trutta, files today.',
+    'Well, we met and had dinner last night.',
+    'Thursday, May 10 at 10 a.m. Houston time, join Billy Lemmons.',
+    "I'm Rebecca Gardy, Head of Investor Relations at Campbell Soup Company.",
+    "Transcriber's Note:\n\nThis etext was produced from Analog March 1962.",
+    'Anna: Shall we go?\nBen: Yes, now.\nAnna: Good.',
+    'The board met on Monday. It approved the farm.',
+  ])
+    assert.equal(openingGreeting(text), '', text);
+  assert.equal(withoutOpeningGreeting('Dear Stan,'), 'Dear Stan,');
 });
