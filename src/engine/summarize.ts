@@ -6,9 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
-import { markdownProse } from './markdown-prose';
-import { withoutOpeningGreeting } from './letter-greeting';
 import { selectPassages } from './passages';
+import { readingOf } from './reading';
 import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import {
@@ -187,9 +186,8 @@ async function run(
     ...(grounding ? { grounding } : {}),
   };
 
-  // What the model reads: a Markdown document's prose (markdown-prose.ts), a letter without its greeting
-  // (letter-greeting.ts); grounding keeps the whole document.
-  const reading = withoutOpeningGreeting(markdownProse(document));
+  // What the model reads (reading.ts); grounding keeps the whole document.
+  const reading = readingOf(document);
   const readingTokens = reading === document ? documentTokens : count(reading);
   // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
   let docs = weightings.map(() => reading);

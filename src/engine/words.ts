@@ -1,13 +1,14 @@
 /**
  * The word rules the engine shares with the Python training code, read from `rules/`: the word tokenizer
- * and stemmer (`rules/words.json`), stopwords (`rules/stopwords.txt`) and number words
- * (`rules/number-words.txt`). The estimates reproduce the training rewards on these rules, and grounded
+ * and stemmer (`rules/words.json`), stopwords (`rules/stopwords.txt`), number words
+ * (`rules/number-words.txt`) and words that say when (`rules/time-words.txt`). The estimates reproduce the training rewards on these rules, and grounded
  * decoding restricts the same number words; `rules/word-cases.json` holds golden cases both languages run.
  * The Python twin is `training/steer_train/rule_data.py` and `text_quality.py`.
  */
 import wordRules from '../../rules/words.json';
 import numberWordsText from '../../rules/number-words.txt';
 import stopwordsText from '../../rules/stopwords.txt';
+import timeWordsText from '../../rules/time-words.txt';
 
 /** The non-blank lines of a rules file that are not `#` comments, trimmed. */
 function ruleLines(text: string): string[] {
@@ -35,6 +36,9 @@ const STEM_SUFFIXES = stemSuffixes(wordRules.stemSuffixes);
 const KEEP_FINAL_S: readonly string[] = wordRules.keepFinalS;
 /** Shorter words are never content words (key terms, novelty). */
 export const MIN_CONTENT_LENGTH: number = wordRules.minContentLength;
+
+/** Words that say when ("tomorrow", "weekly"): grounding restricts them as it does numbers. */
+export const TIME_WORDS: ReadonlySet<string> = new Set(ruleLines(timeWordsText));
 
 /** Function words and chat filler, lower case. */
 export const STOPWORDS: ReadonlySet<string> = new Set(ruleLines(stopwordsText));

@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ForcedStartProcessor } from '../../src/engine/generation/logits-processors';
+import { withoutEtextNotes } from '../../src/engine/etext-notes';
 import { openingGreeting, withoutOpeningGreeting } from '../../src/engine/letter-greeting';
 import { markdownProse } from '../../src/engine/markdown-prose';
 import { looksLikeCode, proseOpener } from '../../src/engine/prose-opener';
+import { readingOf } from '../../src/engine/reading';
 
 const README = [
   '# 🤗 hf-xet - xet client tech',
@@ -270,4 +272,47 @@ test('a name that is the subject, a dateline word, a transcript or a title is no
   ])
     assert.equal(openingGreeting(text), '', text);
   assert.equal(withoutOpeningGreeting('Dear Stan,'), 'Dear Stan,');
+});
+
+test("an e-text is read as the work: no Gutenberg frame, credits, transcriber's notes or page numbers", () => {
+  const etext = [
+    'The Project Gutenberg EBook of Time in the Round, by Fritz Leiber',
+    'This eBook is for the use of anyone anywhere at no cost.',
+    '*** START OF THIS PROJECT GUTENBERG EBOOK TIME IN THE ROUND ***',
+    '',
+    'Produced by Greg Weeks, Mary Meehan and the Online',
+    'Distributed Proofreading Team at http://www.pgdp.net',
+    '',
+    'TIME IN THE ROUND',
+    '',
+    ' By FRITZ LEIBER',
+    '',
+    ' Illustrated by DILLON',
+    '',
+    " [Transcriber's Note: This etext was produced from Galaxy Science Fiction May 1957.]",
+    '',
+    ' Poor Butcher suffered more than any dictator in history. [Illustration: the Time Theater]',
+    '',
+    ' 10',
+    '',
+    ' The small boy studied the dog.',
+    '',
+    '*** END OF THIS PROJECT GUTENBERG EBOOK TIME IN THE ROUND ***',
+    'Updated editions will replace the previous one.',
+  ].join('\n');
+  assert.equal(
+    withoutEtextNotes(etext),
+    'TIME IN THE ROUND\n\n By FRITZ LEIBER\n\n Poor Butcher suffered more than any dictator in history. \n\n The small boy studied the dog.',
+  );
+  const plain = 'The council met twice.\n\n10\n\nIt approved the farm.';
+  assert.equal(withoutEtextNotes(plain), plain, 'a text with no e-text notes keeps its lines');
+});
+
+test('what the model reads: prose of Markdown, the work of an e-text, a letter without its greeting', () => {
+  assert.equal(readingOf('Rob, I think we should renew the flame.'), 'I think we should renew the flame.');
+  assert.equal(
+    readingOf('# t\n\nUse **a** with _care_.\n\n## License\n\nMIT, see [LICENSE](LICENSE) for the terms.'),
+    'Use a with care.\n\nMIT, see LICENSE for the terms.',
+  );
+  assert.equal(readingOf('The board met on Monday.'), 'The board met on Monday.');
 });

@@ -40,6 +40,11 @@ def stopwords() -> frozenset[str]:
     return frozenset(rule_lines("stopwords.txt"))
 
 
+def time_words() -> frozenset[str]:
+    """Words that say when ("tomorrow", "weekly"): grounding restricts them as it does numbers."""
+    return frozenset(rule_lines("time-words.txt"))
+
+
 def _number_word_rows() -> list[list[str]]:
     return [line.split() for line in rule_lines("number-words.txt")]
 

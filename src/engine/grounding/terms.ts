@@ -18,7 +18,7 @@ import lexiconText from '../../../rules/lexicon.txt';
 import vocabularyText from '../../../rules/vocabulary.txt';
 import { NumberBindings } from './number-binding';
 import { speakerTags } from './turns';
-import { RESTRICTED_NUMBER_WORDS } from '../words';
+import { RESTRICTED_NUMBER_WORDS, TIME_WORDS } from '../words';
 import { lowerBound } from '../sorted';
 
 /** A term: runs of letters, digits and underscores joined by . , ' ’ - / : @ + (as in 1,000  U.S.  a/b  x@y). */
@@ -183,13 +183,14 @@ export function opensSentence(text: string, start: number): boolean {
 }
 
 /**
- * Whether `term` must be found in the document: numbers, number words, names, identifiers, paths and URLs.
+ * Whether `term` must be found in the document: numbers, number words, words that say when, names,
+ * identifiers, paths and URLs.
  * `initial`: the term opens a sentence, so a capitalised ordinary word ("The", "Users") is free.
  */
 export function isRestricted(term: string, initial: boolean, lexicon: Lexicon): boolean {
   if (hasDigit(term)) return true;
   const base = baseForm(term);
-  if (PERSON_WORDS.has(base)) return true;
+  if (PERSON_WORDS.has(base) || TIME_WORDS.has(base)) return true;
   if (hasUpper(term)) {
     if (term === 'I' || /^I['’]/u.test(term)) return false;
     const capitalisedWord = !hasUpper(term.slice(1)) && !/[_./:@+]/u.test(term);

@@ -12,7 +12,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from ..rule_data import RULES_DIR, restricted_number_words
+from ..rule_data import RULES_DIR, restricted_number_words, time_words
 from ..text_quality import normalize_number as plain_number
 from .number_binding import NumberBindings
 
@@ -58,6 +58,10 @@ _PERSON_WORDS = frozenset(
     "you your yours yourself yourselves you're you've you'll you'd".split()
     + "we our ours ourselves us we're we've we'll we'd".split()
 )
+
+
+# Words that say when: only where the document has them (rules/time-words.txt).
+_TIME_WORDS = time_words()
 
 
 def _has_upper(s: str) -> bool:
@@ -164,7 +168,7 @@ def is_restricted(term: str, initial: bool, lexicon: Lexicon) -> bool:
     if _DIGIT.search(term):
         return True
     base = _base_form(term)
-    if base in _PERSON_WORDS:
+    if base in _PERSON_WORDS or base in _TIME_WORDS:
         return True
     if _has_upper(term):
         if term == "I" or re.match(r"^I['’]", term):
