@@ -117,7 +117,22 @@ export function withoutEmptySentences(summary: string, promptText: string): stri
 
 /** "This text summarizes " and the like, before the rest of a sentence. */
 const FRAME =
-  /^(?:This|The) (?:text|code|document|function|article|e-?mail|passage) (?:summari[sz]es|describes|discusses|explains) /u;
+  /^(?:This|The) (?:text|code|document|function|article|e-?mail|passage) (?:summari[sz]es|describes|discusses|explains|mentions) /u;
+/**
+ * Past tenses English makes without -ed, as a clause after a name may have them ("Brazil's unemployment rate
+ * fell to ..."); not those that are also nouns or adjectives in a name's phrase ("Ken's cut", "the left").
+ */
+const IRREGULAR_PAST = new Set(
+  'made fell rose said took gave went came found held won lost met sent told kept paid sold bought brought began became grew saw thought wrote led ran got knew felt built chose drew drove fought meant spoke stood struck taught threw understood'.split(
+    ' ',
+  ),
+);
+/** Words that follow a verb, never an adjective before its noun: "fell to", "made a", "approved the". */
+const AFTER_VERB = new Set(
+  'to by in on at from for the a an its their his her this that these those with into over up down out off about after before'.split(
+    ' ',
+  ),
+);
 /** Words that open a noun phrase or a question, after which the frame reads well ("... summarizes the plan"). */
 const PHRASE_OPENERS = new Set(
   'how what why when where which who whom whose the a an this these that those its their his her our'.split(
@@ -146,7 +161,9 @@ const RELATIVE = new Set([
  * A sentence that puts the frame before a whole clause ("This text summarizes Brazil's unemployment rate has
  * fallen to 9.6% ...", "This text summarizes MTV has been criticized ...") reads as the clause alone; before a
  * noun phrase ("This text summarizes Ken's agency agreement.") the frame stays. A clause here: a name first,
- * and a finite verb within its next five words before any preposition or relative word.
+ * and within its next five words, before any preposition or relative word, an auxiliary or a past tense
+ * followed by what follows a verb ("Brazil's unemployment rate fell to", "Joanne made a few changes"; not
+ * "Ken's revised agency agreement").
  */
 export function withoutClauseFrame(summary: string): string {
   const spans = sentenceSpans(summary.trim());
@@ -157,10 +174,15 @@ export function withoutClauseFrame(summary: string): string {
     const words = rest.split(/\s+/u);
     const first = words[0] ?? '';
     if (!/^[\p{Lu}#]/u.test(first) || PHRASE_OPENERS.has(first.toLowerCase())) return sentence;
-    for (const word of words.slice(1, 6)) {
-      const w = word.toLowerCase().replace(/[^\p{L}]/gu, '');
+    // "I ..." would speak as the writer, "Joanne, I made ..." as a letter to Joanne: the frame reports them
+    if (/^I\b|,$/u.test(first)) return sentence;
+    for (let i = 1; i < Math.min(words.length, 6); i++) {
+      const w = words[i]!.toLowerCase().replace(/[^\p{L}]/gu, '');
       if (RELATIVE.has(w)) return sentence;
       if (FINITE.has(w)) return rest;
+      const next = (words[i + 1] ?? '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+      const past = IRREGULAR_PAST.has(w) || /^\p{L}{3,}ed$/u.test(w);
+      if (past && (AFTER_VERB.has(next) || /^\p{N}/u.test(next))) return rest;
     }
     return sentence;
   });

@@ -77,8 +77,27 @@ test('a frame before a whole clause goes; before a noun phrase it stays', () => 
     ),
     'Svetlana Kuznetsova has tested positive for the stimulant ephedrine.',
   );
+  // a past tense: irregular, or in -ed before what follows a verb
+  assert.equal(
+    withoutClauseFrame(
+      "This text summarizes Brazil's unemployment rate fell to its lowest level in three years.",
+    ),
+    "Brazil's unemployment rate fell to its lowest level in three years.",
+  );
+  assert.equal(
+    withoutClauseFrame('This text mentions Joanne made a few small changes to storage balances on CGAS.'),
+    'Joanne made a few small changes to storage balances on CGAS.',
+  );
+  assert.equal(
+    withoutClauseFrame('This text describes Harrow Bay approved the solar farm in 2025.'),
+    'Harrow Bay approved the solar farm in 2025.',
+  );
   for (const kept of [
     "This text summarizes Ken's agency agreement.",
+    "This text summarizes Ken's revised agency agreement.",
+    "This text discusses Joanne's change from CGAS to The New Power Company.",
+    'This text mentions I will be returning on Monday, 12/17/01.',
+    'This text mentions Joanne, I made a change to Aug 31st.',
     'This text summarizes the training process for trainers.',
     'This document summarizes how data is serialized.',
     'This text summarizes Thomas, who has a new deal.',
