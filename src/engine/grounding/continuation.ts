@@ -6,7 +6,7 @@
  *   cost 15" where the document says "will cost 38": `unsupported`; see number-binding.ts);
  * - writes markup: a code fence or backtick, a table bar, brackets, an HTML tag, emphasis stars, a symbol
  *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
- *   them, an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
+ *   them, a speaker tag left open ("#Person2+'", "#Person1’s"), an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
  *   a percent sign after no number or an ampersand glued to a word (the document's own "S&P" aside), or a
  *   list marker opening the summary (`markup`): a summary is one paragraph of prose;
  * - writes a word a third time in a row (`repeat`);
@@ -33,6 +33,8 @@ export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
 /** Characters a prose summary never writes (symbols such as emoji included). */
 const MARKUP_CHARS = /[`|<>*[\]{}=^~\\\n\r\t\p{So}]/u;
 const HEADING = /(^|[.!?]\s+)#+\s|##/u;
+/** A speaker tag opened and not yet closed at the end of a text ("... asks #Person2"). */
+const OPEN_TAG = /(?:^|[^\p{L}\p{N}_#])#[\p{L}\p{N}_]+$/u;
 /** An HTML entity (&amp;), a command-line flag (-m, --config) or a call's bracket glued to a word (from(x), f() x). */
 const CODE_SYNTAX = /&[a-zA-Z]+;|(?<!\S)--?[a-zA-Z]|[\p{L}\p{N}_]\(|\)[\p{L}\p{N}_]/gu;
 
@@ -219,6 +221,8 @@ export class Continuation {
     if (colon >= 0 && endsWithTag(ctx.text + piece.slice(0, colon), this.doc.turnTags)) return 'markup';
     const inTag = piece.includes('#') || /#[\p{L}\p{N}_]*$/u.test(ctx.text);
     if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
+    // an open tag goes on to its closing '#': "#Person2+'" and "#Person1’s" are broken tags
+    if (OPEN_TAG.test(ctx.text) && !/^[\p{L}\p{N}_#]/u.test(piece)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
     // the punctuation rules read at most 8 characters before the piece

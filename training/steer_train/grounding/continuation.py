@@ -29,6 +29,8 @@ def _has_symbol(piece: str) -> bool:
 
 
 _TAG = re.compile(r"#\w*#?")
+# A speaker tag opened and not yet closed at the end of a text ("... asks #Person2").
+_OPEN_TAG = re.compile(r"(?:^|[^\w#])#\w+$")
 # A possessive split from its word ("steer_train.’ s").
 _SPLIT_POSSESSIVE = re.compile(r"['’]\s+s\b")
 _HEADING = re.compile(r"(^|[.!?]\s+)#+\s|##")
@@ -245,6 +247,9 @@ class Continuation:
         if in_tag and not all(
             self.doc.has_speaker_tag(m.group()) for m in _TAG.finditer(combined) if m.end() > len(text)
         ):
+            return "markup"
+        # an open tag goes on to its closing '#': "#Person2+'" and "#Person1’s" are broken tags
+        if _OPEN_TAG.search(text) and not re.match(r"[\w#]", piece):
             return "markup"
         if "#" in text[-2:] + piece and _HEADING.search(combined):
             return "markup"
