@@ -89,20 +89,35 @@ export function isUpkeepHeading(title: string): boolean {
 /**
  * `text` without its upkeep sections, each to the next heading of its level or above. Only headings of the
  * document's two outermost levels count: a changelog's "### Security" under a version is news, a README's
- * "## Security" is a policy.
+ * "## Security" is a policy. A title (the one heading of the outermost level, first in the document) is what
+ * the document is about: a CHANGELOG.md is read as its entries.
  */
 export function withoutUpkeepSections(text: string): string {
   const lines = text.split(/\r?\n/u);
   const hs = headings(lines);
   if (hs.length === 0) return text;
   const outermost = Math.min(...hs.map((h) => h.level));
+  // The document's own title names what it is ("# Changelog", "# Contributing to X"), not a section of it.
+  const tops = hs.filter((h) => h.level === outermost);
+  const title = tops.length === 1 && tops[0] === hs[0] ? hs[0] : undefined;
   const dropped = new Array<boolean>(lines.length).fill(false);
   let any = false;
   hs.forEach((h, k) => {
-    if (h.level > outermost + 1 || !isUpkeepHeading(h.title)) return;
+    if (h === title || h.level > outermost + 1 || !isUpkeepHeading(h.title)) return;
     const next = hs.slice(k + 1).find((o) => o.level <= h.level);
     for (let i = h.start; i < (next?.start ?? lines.length); i++) dropped[i] = true;
     any = true;
   });
-  return any ? lines.filter((_, i) => !dropped[i]).join('\n') : text;
+  const kept = any ? lines.filter((_, i) => !dropped[i]).join('\n') : text;
+  return CHANGELOG_PREAMBLE.reduce((t, re) => t.replace(re, ''), kept);
 }
+
+/**
+ * The preamble of the Keep a Changelog template ("All notable changes to this project will be documented in
+ * this file. The format is based on Keep a Changelog, ..."), which most changelogs open with and which
+ * their summaries repeated at every weighting instead of what changed.
+ */
+const CHANGELOG_PREAMBLE = [
+  /^[ \t]*All notable changes to this project will be documented in this file\.?(?:[ \t]*See [^\n]*?commit guidelines\.)?[ \t]*$/gimu,
+  /^[ \t]*The format is based on \[?Keep a Changelog\b[\s\S]*?(?=\n[ \t]*\n|(?![\s\S]))/gimu,
+];

@@ -168,6 +168,22 @@ test('a README is read without the sections about its upkeep: what it is, not ho
   );
 });
 
+test('a changelog is read as its entries, without the Keep a Changelog preamble', () => {
+  const changelog = [
+    '# Changelog',
+    '',
+    'All notable changes to this project will be documented in this file.',
+    '',
+    'The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.0.0/),',
+    'and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).',
+    '',
+    '## [2.0.1] - 2020-08-29',
+    '### Fixed',
+    '- Fix issue with `process.argv` when used with interpreters, #150.',
+  ].join('\n');
+  assert.equal(markdownProse(changelog), '- Fix issue with process.argv when used with interpreters, #150.');
+});
+
 test('a document that is all upkeep is read whole, and a changelog keeps its entries', () => {
   const contributing = [
     '# Contributing to Steer',
