@@ -42,3 +42,17 @@ test('a summary keeps its sentences before the first misstatement', () => {
   );
   assert.equal(beforeFirstMisstated('The farm covers 40 acres.', units), '');
 });
+
+test('a currency sign is a unit, and a number the document gives no currency may not get one', () => {
+  const call = quantityUnits(
+    'We delivered revenue growth of 24%. Sales were $1.13bn, or € 38 million. We borrowed about 22,000 dt from CNG at k#270.',
+  );
+  assert.deepEqual([...call.get('1.13')!], ['dollar']);
+  assert.deepEqual([...call.get('38')!], ['euro']);
+  assert.equal(misstatesUnit('Revenue grew by $24.', call), true);
+  assert.equal(misstatesUnit('They borrowed $22,000 from CNG.', call), true);
+  assert.equal(misstatesUnit('The demand charge is k$270.', call), true);
+  assert.equal(misstatesUnit('Sales were $1.13bn.', call), false);
+  assert.equal(misstatesUnit('Sales were 38 million euros.', call), false);
+  assert.equal(misstatesUnit('They borrowed 22,000 dt from CNG.', call), false);
+});

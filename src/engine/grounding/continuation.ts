@@ -6,9 +6,10 @@
  *   cost 15" where the document says "will cost 38": `unsupported`; see number-binding.ts);
  * - writes markup: a code fence or backtick, a table bar, brackets, an HTML tag, emphasis stars, a symbol
  *   or emoji, a line break, a Markdown heading, '#' outside speaker tags (#Person1#) of a document that has
- *   them, a speaker tag left open ("#Person2+'", "#Person1’s"), an HTML entity, a command-line flag, a character outside ASCII that the document does not use,
- *   a percent sign after no number or an ampersand glued to a word (the document's own "S&P" aside), or a
- *   list marker opening the summary (`markup`): a summary is one paragraph of prose;
+ *   them, a speaker tag left open ("#Person2+'", "#Person1’s"), an HTML entity, a command-line flag, a
+ *   character outside ASCII that the document does not use, a percent sign after no number, a dollar sign
+ *   in a document that has none, an ampersand glued to a word (the document's own "S&P" aside), or a list
+ *   marker opening the summary (`markup`): a summary is one paragraph of prose;
  * - writes a word a third time in a row (`repeat`);
  * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
  *   of three punctuation marks (".,.") is `markup`;
@@ -213,6 +214,8 @@ export class Continuation {
     if (MARKUP_CHARS.test(piece)) return 'markup';
     for (const ch of piece)
       if (ch > '\u007f' && !TYPOGRAPHY.has(ch) && !this.doc.nonAscii.has(ch)) return 'markup';
+    // a currency the document never names: "k$270" for "k#270", "$22,000" for "22,000 dt" of gas
+    if (piece.includes('$') && !this.doc.writesDollar) return 'markup';
     const combined = ctx.text + piece;
     if (hasCodeSyntax(combined, Math.max(0, ctx.text.length - 12))) return 'markup';
     // '#' only in the document's own speaker tags (#Person1#).

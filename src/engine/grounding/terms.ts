@@ -221,6 +221,8 @@ export class DocumentTerms {
   readonly turnTags: ReadonlySet<string>;
   /** The document's characters outside ASCII: a summary writes no other (no emoji, fullwidth digits, zero-width spaces). */
   readonly nonAscii: ReadonlySet<string>;
+  /** Whether the document writes a dollar sign: a summary writes one only then (money is the document's). */
+  readonly writesDollar: boolean;
   /** The numbers the document binds to each word ("cost 38"): number-binding.ts. */
   readonly numbers: NumberBindings;
   /** Words the document writes with a hyphen and a space after them ("Hey- "), lower case: continuation.ts. */
@@ -240,6 +242,7 @@ export class DocumentTerms {
       [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
     );
     this.nonAscii = new Set([...document].filter((ch) => ch > '\u007f'));
+    this.writesDollar = document.includes('$');
     this.danglingHyphens = new Set([...document.matchAll(DANGLING_HYPHEN)].map((m) => m[1]!.toLowerCase()));
     this.ampersandWords = sortedUnique([...document.matchAll(AMPERSAND_WORD)].map((m) => m[0]));
     this.numbers = new NumberBindings(document, termsOf(document));

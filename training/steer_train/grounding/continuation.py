@@ -223,6 +223,9 @@ class Continuation:
             return "markup"
         if any(ch > "\x7f" and ch not in _TYPOGRAPHY and ch not in self.doc.non_ascii for ch in piece):
             return "markup"
+        # a currency the document never names: "k$270" for "k#270", "$22,000" for "22,000 dt" of gas
+        if "$" in piece and not self.doc.writes_dollar:
+            return "markup"
         combined = text + piece
         if _CODE_SYNTAX.search(combined, max(0, len(text) - 12)):
             return "markup"

@@ -226,6 +226,8 @@ class DocumentTerms:
         self.turn_tags = speaker_turn_tags(document)
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
+        # a summary writes a dollar sign only where the document does (continuation.ts)
+        self.writes_dollar = "$" in document
         # words the document writes with a hyphen and a space after them ("Hey- "), lower case: continuation.py
         self.dangling_hyphens = {m.group(1).lower() for m in DANGLING_HYPHEN.finditer(document)}
         # words with an ampersand inside ("S&P", "R&D"), as written: continuation.py
