@@ -24,6 +24,16 @@ const ADORNMENT = /^\s{0,3}([=\-~^*+#"'`:.])\1{2,}\s*$/u;
 const FENCE = /^\s*(```|~~~)/u;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s/u;
 
+/** For each line, whether it is fenced code: a fence's marker lines and the lines between them. */
+export function fencedLines(lines: readonly string[]): boolean[] {
+  let open = false;
+  return lines.map((line) => {
+    if (!FENCE.test(line)) return open;
+    open = !open;
+    return true;
+  });
+}
+
 /** The headings of `lines`, outside fenced code. */
 export function headings(lines: readonly string[]): Heading[] {
   const out: Heading[] = [];

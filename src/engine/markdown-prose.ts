@@ -9,7 +9,7 @@
  * licence, contributing: document-sections.ts) when enough is left. Grounding still checks the summary
  * against the document as written.
  */
-import { headings, withoutUpkeepSections } from './document-sections';
+import { fencedLines, headings, withoutUpkeepSections } from './document-sections';
 
 const MARKDOWN_SIGNALS = [/^#{1,6}\s/m, /^\s*(```|~~~)/m, /^\s*\|.*\|\s*$/m, /\]\([^)]*\)/, /\*\*[^*]+\*\*/];
 const RESTRUCTURED_TEXT_SIGNALS = [
@@ -39,18 +39,20 @@ const CODE_AT_MARGIN = new RegExp(
   ]
     .map((p) => `^(?:${p})`)
     .join('|'),
-  'gmu',
+  'u',
 );
-/** Lines of code at the margin that make a text source code (one function or class has one). */
-const CODE_LINES_AT_MARGIN = 1;
 
+/** Whether `text` is source code: a line of code at the margin outside fences (one function has one). */
 function isSourceCode(text: string): boolean {
-  const outsideFences = text.replace(/^\s*(```|~~~)[\s\S]*?^\s*\1/gm, '');
-  return (outsideFences.match(CODE_AT_MARGIN)?.length ?? 0) >= CODE_LINES_AT_MARGIN;
+  const lines = text.split(/\r?\n/);
+  const fenced = fencedLines(lines);
+  return lines.some((line, i) => !fenced[i] && CODE_AT_MARGIN.test(line));
 }
 
-function signals(text: string, of: readonly RegExp[]): number {
-  return of.filter((re) => re.test(text)).length;
+/** Two signals of Markdown or reST at least; source code counts only Markdown's (see looksLikeMarkdown). */
+function hasMarkup(text: string, sourceCode: boolean): boolean {
+  const of = sourceCode ? MARKDOWN_SIGNALS : [...MARKDOWN_SIGNALS, ...RESTRUCTURED_TEXT_SIGNALS];
+  return of.filter((re) => re.test(text)).length >= 2;
 }
 
 /**
@@ -59,8 +61,7 @@ function signals(text: string, of: readonly RegExp[]): number {
  * docstrings would pass for reST ("Parameters\n----------", ``None``).
  */
 export function looksLikeMarkdown(text: string): boolean {
-  const of = isSourceCode(text) ? MARKDOWN_SIGNALS : [...MARKDOWN_SIGNALS, ...RESTRUCTURED_TEXT_SIGNALS];
-  return signals(text, of) >= 2;
+  return hasMarkup(text, isSourceCode(text));
 }
 
 /** Below this many words left without the upkeep sections, the whole document's prose is read. */
@@ -73,15 +74,15 @@ const MIN_WORDS_LEFT = 8;
  * summaries were worse (on 11 such test files mean steerability 0.76 -> 0.67 as written).
  */
 export function markdownProse(text: string): string {
-  if (!looksLikeMarkdown(text)) return text;
-  if (isSourceCode(text)) return proseOf(text, false);
+  const sourceCode = isSourceCode(text);
+  if (!hasMarkup(text, sourceCode)) return text;
+  if (sourceCode) return proseOf(text, false);
   const focused = withoutUpkeepSections(text);
   const prose = proseOf(focused, true);
   if (focused === text || (prose.match(/\p{L}{2,}/gu)?.length ?? 0) >= MIN_WORDS_LEFT) return prose;
   return proseOf(text, true);
 }
 
-const FENCE = /^\s*(```|~~~)/;
 const ATX_HEADING = /^\s*#{1,6}\s/;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s/;
 const RULE = /^\s{0,3}([-*_=~])(?:\s*\1){2,}\s*$/;
@@ -128,19 +129,15 @@ function proseOf(text: string, structured: boolean): string {
   );
   const headingLines = new Set<number>();
   if (structured) for (const h of headings(lines)) for (let i = h.start; i < h.end; i++) headingLines.add(i);
+  const fenced = fencedLines(lines);
   const out: string[] = [];
-  let fenced = false;
   // Inside a block that is code (a reST directive's or literal block, an indented code block): lines
   // indented deeper than this, and blank lines, belong to it.
   let blockIndent: number | null = null;
   let lastText = '';
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
-    if (FENCE.test(raw)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) continue;
+    if (fenced[i]) continue;
     const blank = raw.trim().length === 0;
     if (blockIndent !== null) {
       if (blank || indentOf(raw) > blockIndent) continue;

@@ -222,10 +222,11 @@ export class Continuation {
     // a speaker's tag and a colon is the transcript's markup ("Kristina: Girls!"), not a summary's prose
     const colon = piece.indexOf(':');
     if (colon >= 0 && endsWithTag(ctx.text + piece.slice(0, colon), this.doc.turnTags)) return 'markup';
-    const inTag = piece.includes('#') || /#[\p{L}\p{N}_]*$/u.test(ctx.text);
-    if (inTag && !speakerTagsAllowed(combined, ctx.text.length, this.doc)) return 'markup';
+    const endsInTag = /#[\p{L}\p{N}_]*$/u.test(ctx.text);
+    if ((endsInTag || piece.includes('#')) && !speakerTagsAllowed(combined, ctx.text.length, this.doc))
+      return 'markup';
     // an open tag goes on to its closing '#': "#Person2+'" and "#Person1’s" are broken tags
-    if (OPEN_TAG.test(ctx.text) && !/^[\p{L}\p{N}_#]/u.test(piece)) return 'markup';
+    if (endsInTag && OPEN_TAG.test(ctx.text) && !/^[\p{L}\p{N}_#]/u.test(piece)) return 'markup';
     if ((ctx.text.slice(-2) + piece).includes('#') && HEADING.test(combined)) return 'markup';
     if (ctx.text.trim().length < 8 && LIST_OPENING.test(combined)) return 'markup';
     // the punctuation rules read at most 8 characters before the piece

@@ -246,13 +246,13 @@ class Continuation:
         if colon >= 0 and ends_with_tag(text + piece[:colon], self.doc.turn_tags):
             return "markup"
         # '#' only in the document's own speaker tags (#Person1#).
-        in_tag = "#" in piece or re.search(r"#\w*$", text) is not None
-        if in_tag and not all(
+        ends_in_tag = re.search(r"#\w*$", text) is not None
+        if (ends_in_tag or "#" in piece) and not all(
             self.doc.has_speaker_tag(m.group()) for m in _TAG.finditer(combined) if m.end() > len(text)
         ):
             return "markup"
         # an open tag goes on to its closing '#': "#Person2+'" and "#Person1’s" are broken tags
-        if _OPEN_TAG.search(text) and not re.match(r"[\w#]", piece):
+        if ends_in_tag and _OPEN_TAG.search(text) and not re.match(r"[\w#]", piece):
             return "markup"
         if "#" in text[-2:] + piece and _HEADING.search(combined):
             return "markup"
