@@ -44,14 +44,10 @@ export function headings(lines: readonly string[]): Heading[] {
     if (!styles.includes(style)) styles.push(style);
     return styles.indexOf(style) + 1;
   };
-  let fenced = false;
+  const fenced = fencedLines(lines);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (FENCE.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) continue;
+    if (fenced[i]) continue;
     const atx = ATX.exec(line);
     if (atx) {
       out.push({ start: i, end: i + 1, level: atx[1]!.length, title: atx[2]! });
@@ -60,7 +56,8 @@ export function headings(lines: readonly string[]): Heading[] {
     const next = lines[i + 1];
     if (line.trim().length === 0 || next === undefined || ADORNMENT.test(line) || LIST_ITEM.test(line))
       continue;
-    const under = ADORNMENT.exec(next);
+    // a fence's backticks are no underline ("To run the benchmark:" before a fenced command)
+    const under = fenced[i + 1] ? null : ADORNMENT.exec(next);
     if (!under) continue;
     const over = i > 0 && ADORNMENT.exec(lines[i - 1]!)?.[1] === under[1];
     // An earlier heading may already have taken the overline as its underline: not for an overlined title.

@@ -168,6 +168,24 @@ test('a README is read without the sections about its upkeep: what it is, not ho
   );
 });
 
+test("a fence's backticks right under a line are code, not a heading's underline", () => {
+  const readme = [
+    '# bench',
+    '',
+    'Run it with **node**:',
+    '```',
+    'node benchmark',
+    '```',
+    '',
+    'Results:',
+    '```',
+    'fast x 17,189 ops/sec',
+    'The fastest is fast',
+    '```',
+  ].join('\n');
+  assert.equal(markdownProse(readme), 'Run it with node:\n\nResults:');
+});
+
 test('a changelog is read as its entries, without the Keep a Changelog preamble', () => {
   const changelog = [
     '# Changelog',
