@@ -10,7 +10,7 @@
  * plus the manifest's default weighting, once per mode: `grounded` (the engine's default) and `ungrounded`
  * (`sampling: { grounded: false }`, decoding as it was before grounded decoding). Both modes share the
  * document's prefill through the prefix cache. One JSONL line per (document, mode, weighting):
- * {id, kind, model, mode, weights, grid, summary, tokens, finishReason, problem?, ms, chunks, docWords,
+ * {id, kind, model, mode, weights, grid, summary, tokens, finishReason, problem?, writtenAt?, ms, chunks, docWords,
  * docSha1, cut?}. `weights` is id → weight; `grid` is false for the default weighting; `ms` is the time
  * of the whole preview (all weightings of the document in that mode); `cut` says how a document longer than
  * `--max-words` was shortened before the engine saw it ({lines: n}: its first n lines; {words: n}: its first
@@ -375,6 +375,7 @@ async function main(): Promise<void> {
               tokens: it.tokens.length,
               finishReason: it.finishReason,
               ...(it.problem !== undefined ? { problem: it.problem } : {}),
+              ...(it.writtenAt !== undefined ? { writtenAt: it.writtenAt } : {}),
               ms,
               chunks: timings.chunks,
               ...meta,

@@ -13,6 +13,7 @@ import {
   type Timings,
 } from '../engine/summarize';
 import type { SamplingOptions } from '../engine/generation/config';
+import type { WeightRecord } from '../engine/manifest-types';
 import { checkDocument } from '../engine/text';
 import { normaliseWeights, parseWeightsSpec, spreadWeights, formatWeights } from '../engine/weights';
 import type { Io, Subcommand } from '../shared/command';
@@ -106,11 +107,13 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
           : {}),
       });
       if (args.verbose) io.stderr.write(`steer: ${formatTimings(result.timings)}\n`);
+      if (result.writtenAt && !args.quiet) io.stderr.write(`steer: ${writtenAtNote(result.writtenAt)}\n`);
       if (args.json) {
         io.stdout.write(
           `${JSON.stringify({
             summary: result.summary,
             weights: result.weights,
+            ...(result.writtenAt ? { writtenAt: result.writtenAt } : {}),
             finishReason: result.finishReason,
             model: model.id,
             device: model.device,
@@ -138,6 +141,7 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
         `${JSON.stringify({
           summaries: items.map((i) => ({
             weights: i.weights,
+            ...(i.writtenAt ? { writtenAt: i.writtenAt } : {}),
             summary: i.summary,
             finishReason: i.finishReason,
             ...(i.problem !== undefined ? { problem: i.problem } : {}),
@@ -150,7 +154,13 @@ async function summarizeCommand(args: SummarizeArgs, io: Io, signal: AbortSignal
       );
     } else {
       io.stdout.write(
-        items.map((i) => `## ${formatWeights(i.weights)}\n${i.problem ?? i.summary}\n`).join('\n'),
+        items
+          .map(
+            (i) =>
+              `## ${formatWeights(i.weights)}\n${i.problem ?? i.summary}\n` +
+              (i.writtenAt ? `(${writtenAtNote(i.writtenAt)})\n` : ''),
+          )
+          .join('\n'),
       );
     }
     return 0;
@@ -232,4 +242,9 @@ export async function main(
     if (process.env.STEER_DEBUG) io.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
     return 1;
   }
+}
+
+/** Why a summary came from another weighting than asked for (the last check's fallback). */
+function writtenAtNote(writtenAt: WeightRecord): string {
+  return `no usable summary came at the weights asked for; this one was written at ${formatWeights(writtenAt)}`;
 }

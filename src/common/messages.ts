@@ -24,6 +24,8 @@ export interface SummaryView {
   id: number;
   text: string;
   weights: WeightRecord;
+  /** The weighting the summary was decoded at, when none usable came at `weights` (the engine's fallback). */
+  writtenAt?: WeightRecord;
   words: number;
   tokens: number;
   finishReason: string;

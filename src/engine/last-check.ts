@@ -43,6 +43,7 @@ import {
 import type { Model } from './model';
 import { proseOpener } from './prose-opener';
 import { withoutRestatements } from './restatements';
+import { normaliseWeights } from './weights';
 import { withCapitalOpenings, withSpacedSentences } from './sentence-case';
 import type { SummarizeOptions } from './summary-types';
 
@@ -52,6 +53,21 @@ export interface RowOutput {
   finishReason: FinishReason;
   summary: string;
   problem?: string;
+  /**
+   * The weighting the summary was decoded at when it is not the one asked for: no way of decoding gave a
+   * usable summary there, and one nearer the default weighting did (`retryUnusable`).
+   */
+  writtenAt?: readonly number[];
+}
+
+/**
+ * How far a row that no way of decoding made usable moves toward the default weighting, in turn: halfway,
+ * then all the way.
+ */
+const TOWARD_DEFAULT = [0.5, 1] as const;
+
+function defaultVector(model: Model): readonly number[] {
+  return normaliseWeights(model.manifest.objectives, model.manifest.defaultWeights).vector;
 }
 
 /**
@@ -250,31 +266,37 @@ export async function retryUnusable(
 
   outputs.forEach((out, r) => (outputs[r] = withoutLoop(out)));
   const reasons = outputs.map(check);
-  let opener: number[] | undefined; // only when a row needs another way
-  for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
-    const bad = reasons.flatMap((reason, r) => (reason === null ? [] : [r]));
-    if (bad.length === 0) return;
+  /** Decodes the rows still unusable one way, at `weightsOf` each row's weighting; false when none is left. */
+  const retry = async (
+    way: BatchOptions,
+    weightsOf: (request: BatchRequest) => readonly number[],
+  ): Promise<boolean> => {
+    const moved = requests.map((q) => ({ ...q, weights: weightsOf(q) }));
+    // a row already at the weighting it would move to would decode as before
+    const movesOn = (r: number): boolean =>
+      moved[r]!.weights === requests[r]!.weights ||
+      moved[r]!.weights.some((w, i) => Math.abs(w - requests[r]!.weights[i]!) > 1e-6);
+    const bad = reasons.flatMap((reason, r) => (reason === null || !movesOn(r) ? [] : [r]));
+    if (bad.length === 0) return reasons.some((reason) => reason !== null);
     onProgress?.({
       stage: 'retry',
       done: 0,
       total: bad.length,
       message: 'Rewriting the summary: the first attempt was not usable prose',
     });
-    const way: BatchOptions = {
-      ...batchOptions,
-      sampling,
-      ...(opens ? { start: (opener ??= model.tokenizer.encode(proseOpener(document), false)) } : {}),
-    };
     const judge = (r: number, row: RowOutput): boolean => {
       const out = withoutLoop(row);
       const again = check(out);
-      if (again === null) outputs[r] = out;
+      if (again === null) {
+        const at = moved[r]!.weights;
+        outputs[r] = at === requests[r]!.weights ? out : { ...out, writtenAt: at };
+      }
       reasons[r] = again;
       return again === null;
     };
     const { rows } = await generateBatch(
       model,
-      bad.map((r) => requests[r]!),
+      bad.map((r) => moved[r]!),
       way,
     );
     const stuck = new Map<number, readonly DeadEnd[]>();
@@ -286,7 +308,26 @@ export async function retryUnusable(
       )
         stuck.set(r, row.deadEnds);
     });
-    await backtrack(model, requests, stuck, way, judge);
+    await backtrack(model, moved, stuck, way, judge);
+    return reasons.some((reason) => reason !== null);
+  };
+  let opener: number[] | undefined; // only when a row needs another way
+  const asAsked = (q: BatchRequest): readonly number[] => q.weights;
+  for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
+    const way: BatchOptions = {
+      ...batchOptions,
+      sampling,
+      ...(opens ? { start: (opener ??= model.tokenizer.encode(proseOpener(document), false)) } : {}),
+    };
+    if (!(await retry(way, asAsked))) return;
+  }
+  // The ends of the trade-off are where the model fails most; a step toward the default weighting, then the
+  // default itself, gives a summary that is still usable and faithful (and says so: `writtenAt`).
+  const fallback = defaultVector(model);
+  for (const step of TOWARD_DEFAULT) {
+    const toward = (q: BatchRequest): readonly number[] =>
+      q.weights.map((w, i) => w + step * ((fallback[i] ?? w) - w));
+    if (!(await retry(batchOptions, toward))) return;
   }
   reasons.forEach((reason, r) => {
     if (reason !== null)

@@ -73,9 +73,18 @@ export async function summarize(
     summary: row.summary,
     tokens: row.tokens,
     weights: weighting.record,
+    ...writtenAtRecord(model, row),
     finishReason: row.finishReason,
     timings,
   };
+}
+
+/** `writtenAt` as a weight record, where the summary was decoded at another weighting than asked. */
+function writtenAtRecord(model: Model, row: RowOutput): { writtenAt?: WeightRecord } {
+  if (row.writtenAt === undefined) return {};
+  const record: WeightRecord = {};
+  model.manifest.objectives.forEach((o, i) => (record[o.id] = row.writtenAt![i]!));
+  return { writtenAt: record };
 }
 
 /** Summarizes `text` with each weighting; the weightings are decoded together from one shared prefill. */
@@ -104,6 +113,7 @@ export async function previewDetailed(
       summary: r.summary,
       tokens: r.tokens,
       finishReason: r.finishReason,
+      ...writtenAtRecord(model, r),
       ...(r.problem !== undefined ? { problem: r.problem } : {}),
     })),
     timings,

@@ -79,12 +79,19 @@ export interface SummaryResult {
   summary: string;
   tokens: number[];
   weights: WeightRecord;
+  /**
+   * Where no way of decoding gave a usable summary at `weights` (most often at an end of the trade-off), the
+   * weighting nearer the model's default that this summary was decoded at.
+   */
+  writtenAt?: WeightRecord;
   finishReason: FinishReason;
   timings: Timings;
 }
 
 export interface PreviewItem {
   weights: WeightRecord;
+  /** As SummaryResult.writtenAt. */
+  writtenAt?: WeightRecord;
   /** Empty when no usable summary came out (see `problem`). */
   summary: string;
   tokens: number[];

@@ -50,6 +50,7 @@ export class Summarizer {
     return this.keep(source, {
       text: result.summary,
       weights: result.weights,
+      ...(result.writtenAt ? { writtenAt: result.writtenAt } : {}),
       tokens: result.tokens.length,
       finishReason: result.finishReason,
       ms: performance.now() - t0,
@@ -72,6 +73,7 @@ export class Summarizer {
       this.keep(source, {
         text: item.summary,
         weights: item.weights,
+        ...(item.writtenAt ? { writtenAt: item.writtenAt } : {}),
         tokens: item.tokens.length,
         finishReason: item.finishReason,
         ms,

@@ -37,6 +37,16 @@ export function metaParts(ctx: PanelContext, summary: SummaryView, stale: boolea
       ),
     );
   }
+  if (summary.writtenAt) {
+    const at = describeWeights(ctx.objectives, fromRecord(ctx.ids, summary.writtenAt), ' · ');
+    parts.push(
+      h(
+        'p',
+        { class: 'facts written-at' },
+        `Written at ${at}: no usable summary came at the weights asked for`,
+      ),
+    );
+  }
   const est = estimates(ctx, summary);
   if (est) parts.push(est);
   return parts;
