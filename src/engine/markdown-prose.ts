@@ -83,6 +83,11 @@ export function markdownProse(text: string): string {
   return proseOf(text, true);
 }
 
+/** The prose of a part of a document known to be Markdown or reST (a changelog's release: changelog.ts). */
+export function proseOfStructured(text: string): string {
+  return proseOf(text, true);
+}
+
 const ATX_HEADING = /^\s*#{1,6}\s/;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s/;
 const RULE = /^\s{0,3}([-*_=~])(?:\s*\1){2,}\s*$/;

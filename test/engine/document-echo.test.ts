@@ -56,6 +56,23 @@ test('a sentence that says nothing about the text is dropped; the summary around
   );
   // nothing but such sentences: nothing is left, so the last check decodes the row again
   assert.equal(withoutEmptySentences("This text summarizes text. It's a helper function.", PROMPT), '');
+  // the prompt's instruction opening a sentence (an npm README's summary)
+  assert.equal(
+    withoutEmptySentences(
+      'Summarize the following text using NetworkX. Create and study complex networks.',
+      PROMPT,
+    ),
+    'Create and study complex networks.',
+  );
+  assert.equal(hasEmptySentence('The tool summarizes logs by day.', PROMPT), false);
+  // of a changelog (form-data's, at the default weighting)
+  assert.equal(
+    withoutEmptySentences(
+      'The list summarizes text. The list includes tests for the newer v8 prediction library.',
+      PROMPT,
+    ),
+    'The list includes tests for the newer v8 prediction library.',
+  );
   // a sentence with one word about the text stays, and so does a lone initial
   assert.equal(hasEmptySentence("This text summarizes Ken's agency agreement.", PROMPT), false);
   assert.equal(hasEmptySentence('Steer summarizes text files.', PROMPT), false);

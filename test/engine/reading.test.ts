@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ForcedStartProcessor } from '../../src/engine/generation/logits-processors';
+import { changelogReading } from '../../src/engine/changelog';
 import { withoutEtextNotes } from '../../src/engine/etext-notes';
 import { openingGreeting, withoutOpeningGreeting } from '../../src/engine/letter-greeting';
 import { markdownProse } from '../../src/engine/markdown-prose';
@@ -227,6 +228,63 @@ test('a document that is all upkeep is read whole, and a changelog keeps its ent
     markdownProse(changelog),
     '- Tokens are no longer written to the log.\n\n- The cache is flushed on exit.',
   );
+});
+
+test("a changelog is read as its newest releases' entries, as sentences, without commit hashes", () => {
+  const release = (version: string, date: string, entries: string[]): string[] => [
+    `## [${version}](https://github.com/o/p/compare/v0...${version}) - ${date}`,
+    '',
+    '### Commits',
+    '',
+    ...entries.map(
+      (e, i) => `- ${e} [\`${(i + 7).toString(16)}f0c3a9\`](https://github.com/o/p/commit/${i}ab)`,
+    ),
+    '',
+  ];
+  const changelog = [
+    '# Changelog',
+    '',
+    '## Unreleased',
+    '',
+    ...release('v2.1.0', '2026-06-12', ['[Fix] escape CR and LF in field names', '[Deps] update `hasown`']),
+    ...release('v2.0.0', '2025-11-17', ['[New] add a streaming parser that reads &lt; 1 MB at a time']),
+    ...release('v1.9.0', '2024-01-02', ['[Tests] switch to node 20']),
+    ...release('v1.8.0', '2023-01-02', ['[Docs] fix a typo']),
+    ...release('v1.0.0', '2019-01-02', [
+      'Initial commit, with a parser for the old format that older releases kept',
+    ]),
+  ].join('\n');
+  const reading = readingOf(changelog);
+  // The newest releases, at most four, newest first, each entry a sentence; the empty Unreleased section and
+  // older releases left out.
+  assert.equal(
+    reading,
+    [
+      'Fix: escape CR and LF in field names.\nDeps: update hasown.',
+      'New: add a streaming parser that reads < 1 MB at a time.',
+      'Tests: switch to node 20.',
+      'Docs: fix a typo.',
+    ].join('\n\n'),
+  );
+  assert.doesNotMatch(reading, /f0c3a9|Initial commit|2026|v2\.1\.0/);
+});
+
+test('a document with a version or two in its headings is no changelog', () => {
+  const readme = [
+    '# Parser',
+    '',
+    'A parser for the config format.',
+    '',
+    '## Migrating from 1.x to 2.0',
+    '',
+    'Options moved to the constructor.',
+    '',
+    '## Usage',
+    '',
+    'Call **parse** on a string.',
+  ].join('\n');
+  assert.equal(changelogReading(readme), null);
+  assert.match(readingOf(readme), /^A parser for the config format\./);
 });
 
 test('source code with comments and reST docstrings is read as written, not as Markdown', () => {
