@@ -153,10 +153,14 @@ const TYPOGRAPHY = new Set(['’', '‘', '“', '”', '–', '—', '…']);
 /** The end of a sentence, perhaps inside quotes or brackets. */
 export const SENTENCE_END = /[.!?]["'’”)]*\s*$/u;
 /**
- * Abbreviations whose full stop never ends a summary: titles stand before a name, and "e.g." before an example
- * ("... with international creditors. Mr." was shown as finished). Not "U.S." or "etc.", which may end a sentence.
+ * Abbreviations whose full stop never ends a summary: titles stand before a name, "e.g." before an example
+ * ("... with international creditors. Mr." was shown as finished), and a month's before its day ("... to
+ * Brazil and Argentina on Sunday, Sept." was shown when the day the model wanted was refused). Not "U.S." or
+ * "etc.", which may end a sentence.
  */
-const NEVER_LAST = new Set('mr mrs ms dr prof gov sen vs e.g i.e'.split(' '));
+const NEVER_LAST = new Set(
+  'mr mrs ms dr prof gov sen vs e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '),
+);
 
 /**
  * Whether `text` ends a sentence: a full stop, question or exclamation mark, perhaps in quotes or brackets, but

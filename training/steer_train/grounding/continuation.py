@@ -153,8 +153,9 @@ _TYPOGRAPHY = set("’‘“”–—…")
 # The end of a sentence, perhaps inside quotes or brackets.
 SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s*$")
 # Abbreviations whose full stop never ends a summary: titles stand before a name, "e.g." before an example ("...
-# with international creditors. Mr." was shown as finished). Not "U.S." or "etc.", which may end a sentence.
-_NEVER_LAST = set("mr mrs ms dr prof gov sen vs e.g i.e".split())
+# with international creditors. Mr." was shown as finished), a month's before its day ("... on Sunday, Sept." was
+# shown when the day was refused). Not "U.S." or "etc.", which may end a sentence.
+_NEVER_LAST = set("mr mrs ms dr prof gov sen vs e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 def ends_at_sentence_end(text: str) -> bool:
