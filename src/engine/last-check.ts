@@ -2,8 +2,8 @@
  * The last check before a summary is shown (usability rules in grounding/usability.ts): a row's text is
  * finished (ended at a sentence, no unfinished name), and a row whose summary is empty, looping, code, markup,
  * an echo of the prompt, a preamble, a copy of a conversation's turns or only its questions (document-echo.ts)
- * is decoded again in other ways from the cached prefill; if they all fail, the row carries a `problem`
- * instead of a summary.
+ * is decoded again in other ways from the cached prefill, then nearer the default weighting; if they all fail,
+ * the row carries a `problem` instead of a summary.
  */
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import {
@@ -190,7 +190,8 @@ async function backtrack(
 
 /**
  * The last check: a row whose summary is empty, looping or markup only is decoded again in other ways (from
- * the cached prefill); if they all fail the row carries a `problem` instead of a summary.
+ * the cached prefill), then halfway toward the default weighting and at the default (`writtenAt`); if they all
+ * fail the row carries a `problem` instead of a summary.
  */
 export async function retryUnusable(
   model: Model,
@@ -322,7 +323,8 @@ export async function retryUnusable(
     if (!(await retry(way, asAsked))) return;
   }
   // The ends of the trade-off are where the model fails most; a step toward the default weighting, then the
-  // default itself, gives a summary that is still usable and faithful (and says so: `writtenAt`).
+  // default itself, often gives a summary that passes the same rules (and says where it was written:
+  // `writtenAt`). It is the model's own there, as true as its other summaries, no truer.
   const fallback = defaultVector(model);
   for (const step of TOWARD_DEFAULT) {
     const toward = (q: BatchRequest): readonly number[] =>
