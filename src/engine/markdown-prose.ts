@@ -43,7 +43,7 @@ const CODE_AT_MARGIN = new RegExp(
 );
 
 /** Whether `text` is source code: a line of code at the margin outside fences (one function has one). */
-function isSourceCode(text: string): boolean {
+export function isSourceCode(text: string): boolean {
   const lines = text.split(/\r?\n/);
   const fenced = fencedLines(lines);
   return lines.some((line, i) => !fenced[i] && CODE_AT_MARGIN.test(line));

@@ -2,15 +2,19 @@
  * What the model reads of a document: its prose, without what is around the text it should summarize.
  * Grounding and the last check still see the document as written.
  * - a changelog: its newest releases (changelog.ts);
+ * - any text: without copyright notice lines (copyright-notice.ts);
  * - Markdown and reStructuredText: their prose, without upkeep sections (markdown-prose.ts);
  * - an e-text: without Project Gutenberg's frame, credits and transcriber's notes (etext-notes.ts);
  * - a letter: without its opening greeting (letter-greeting.ts).
  */
 import { changelogReading } from './changelog';
+import { withoutCopyrightNotices } from './copyright-notice';
 import { withoutEtextNotes } from './etext-notes';
 import { withoutOpeningGreeting } from './letter-greeting';
 import { markdownProse } from './markdown-prose';
 
 export function readingOf(document: string): string {
-  return withoutOpeningGreeting(withoutEtextNotes(changelogReading(document) ?? markdownProse(document)));
+  return withoutOpeningGreeting(
+    withoutEtextNotes(changelogReading(document) ?? markdownProse(withoutCopyrightNotices(document))),
+  );
 }

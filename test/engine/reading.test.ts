@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ForcedStartProcessor } from '../../src/engine/generation/logits-processors';
 import { changelogReading } from '../../src/engine/changelog';
+import { withoutCopyrightNotices } from '../../src/engine/copyright-notice';
 import { withoutEtextNotes } from '../../src/engine/etext-notes';
 import { openingGreeting, withoutOpeningGreeting } from '../../src/engine/letter-greeting';
 import { markdownProse } from '../../src/engine/markdown-prose';
@@ -285,6 +286,34 @@ test('a document with a version or two in its headings is no changelog', () => {
   ].join('\n');
   assert.equal(changelogReading(readme), null);
   assert.match(readingOf(readme), /^A parser for the config format\./);
+});
+
+test('a copyright notice is not read, so the holder is not taken for the one who acts', () => {
+  const mit = [
+    'Copyright (C) 2012-2017 by Ingvar Stepanyan',
+    '',
+    'Permission is hereby granted, free of charge, to any person obtaining a copy of this software.',
+    '',
+    'The above copyright notice and this permission notice shall be included in all copies.',
+  ].join('\n');
+  assert.equal(
+    readingOf(mit),
+    'Permission is hereby granted, free of charge, to any person obtaining a copy of this software.\n\n' +
+      'The above copyright notice and this permission notice shall be included in all copies.',
+  );
+  // source code keeps its header comment
+  const header =
+    '# Copyright 2020 Google LLC. All rights reserved.\nimport os\n\ndef main():\n    return os.getcwd()\n';
+  assert.equal(withoutCopyrightNotices(header), header);
+  // a licence's own words about copyright stay, and so does text with no notice, exactly
+  const terms =
+    'Copyright and license notices must be preserved.\n\n\nContributors provide an express grant.';
+  assert.equal(withoutCopyrightNotices(terms), terms);
+  // a text that is only a notice is read as it is
+  assert.equal(
+    withoutCopyrightNotices('Copyright (c) 2015 Vitaly Puzrin.'),
+    'Copyright (c) 2015 Vitaly Puzrin.',
+  );
 });
 
 test('source code with comments and reST docstrings is read as written, not as Markdown', () => {
