@@ -32,7 +32,7 @@ import type {
 import { SummaryMemo, type MemoEntry } from './summary-memo';
 import { checkDocument } from './text';
 import { TextStreamer } from './tokenizer';
-import { normaliseWeights, type Weighting } from './weights';
+import { normaliseWeights, weightRecord, type Weighting } from './weights';
 
 export type {
   PreviewItem,
@@ -81,10 +81,9 @@ export async function summarize(
 
 /** `writtenAt` as a weight record, where the summary was decoded at another weighting than asked. */
 function writtenAtRecord(model: Model, row: RowOutput): { writtenAt?: WeightRecord } {
-  if (row.writtenAt === undefined) return {};
-  const record: WeightRecord = {};
-  model.manifest.objectives.forEach((o, i) => (record[o.id] = row.writtenAt![i]!));
-  return { writtenAt: record };
+  return row.writtenAt === undefined
+    ? {}
+    : { writtenAt: weightRecord(model.manifest.objectives, row.writtenAt) };
 }
 
 /** Summarizes `text` with each weighting; the weightings are decoded together from one shared prefill. */

@@ -12,6 +12,13 @@ export interface Weighting {
   vector: number[];
 }
 
+/** A weight vector in the objectives' order as a record by objective id. */
+export function weightRecord(objectives: readonly Objective[], vector: readonly number[]): WeightRecord {
+  const record: WeightRecord = {};
+  objectives.forEach((o, i) => (record[o.id] = vector[i]!));
+  return record;
+}
+
 /**
  * Validates a weighting given as id → number: unknown ids, negative, NaN or infinite values and an
  * all-zero weighting are `BadWeights`. Missing ids get 0; the result sums to 1.
@@ -34,8 +41,7 @@ export function normaliseWeights(objectives: readonly Objective[], weights: Weig
   if (!(sum > 0))
     throw new BadWeights(`All weights are zero; give at least one of ${ids.join(', ')} a positive weight.`);
   const vector = raw.map((v) => v / sum);
-  const record: WeightRecord = {};
-  ids.forEach((id, i) => (record[id] = vector[i]!));
+  const record = weightRecord(objectives, vector);
   return { record, vector };
 }
 
