@@ -38,7 +38,7 @@ export interface SamplingOptions {
   minNewTokens?: number;
   /**
    * Grounded decoding (default true): no name, number or identifier the document lacks, prose without
-   * markup, no word three times in a row (grounded-decoding.ts), and the last check that decodes an unusable
+   * markup, no word twice in a row (grounded-decoding.ts), and the last check that decodes an unusable
    * summary again (summarize.ts). false decodes without these rules and shows the text as it comes.
    */
   grounded?: boolean;

@@ -10,7 +10,8 @@
  *   character outside ASCII that the document does not use, a percent sign after no number, a dollar sign
  *   in a document that has none, an ampersand glued to a word (the document's own "S&P" aside), or a list
  *   marker opening the summary (`markup`): a summary is one paragraph of prose;
- * - writes a word a third time in a row (`repeat`);
+ * - writes a word twice in a row with nothing but spaces between, unless the document does ("bye bye"):
+ *   "resumed on campus campus", "The function function isOptions" (`repeat`); or a third time in a row;
  * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
  *   of three punctuation marks (".,.") is `markup`;
  * - ends the summary anywhere but at the end of a sentence: "The package can be installed with" (`fragment`).
@@ -257,8 +258,9 @@ export class Continuation {
         !this.doc.allowsNextName(previous.text, t.text, finished)
       )
         return 'unsupported';
-      previous = t;
       const form = prefixForm(t.text);
+      if (previous && this.saysTwice(combined, previous, t, form)) return 'repeat';
+      previous = t;
       const n = seq.length;
       if (n >= 2 && seq[n - 1] === seq[n - 2] && form.length > 0) {
         const again = finished ? form === seq[n - 1] : seq[n - 1]!.startsWith(form);
@@ -268,6 +270,16 @@ export class Continuation {
     }
     if (end && combined.trim().length > 0 && !endsSentence(combined)) return 'fragment';
     return null;
+  }
+
+  /**
+   * Whether term `t` (its prefix form `form`) writes the term before it again with only spaces between, as
+   * the document never does. One still being written counts once it reads as the whole earlier word: "camp"
+   * after "campus" may go on ("camping"), "campus" may not.
+   */
+  private saysTwice(text: string, previous: Term, t: Term, form: string): boolean {
+    if (form.length === 0 || form !== prefixForm(previous.text)) return false;
+    return /^\s+$/u.test(text.slice(previous.end, t.start)) && !this.doc.writesTwice(previous.text);
   }
 
   /** The word a number `t` of `text` is bound to against the document (number-binding.ts), or null. */

@@ -301,6 +301,12 @@ export class DocumentTerms {
     return p.length === 0 || hasPrefix(after, p);
   }
 
+  /** Whether the document writes `term` twice in a row with only spaces between ("bye bye", "Walla Walla"). */
+  writesTwice(term: string): boolean {
+    const form = baseForm(term);
+    return (this.nextTerms.get(form) ?? []).includes(form);
+  }
+
   /**
    * Whether `term`'s capitals are the document's: a term with one after its first letter ("PeCK") must be,
    * or with `prefix` begin, one of the document's terms as written; one without may not be (or begin) a

@@ -1,7 +1,8 @@
 """Grounded decoding, the Python twin of ``src/engine/grounding/`` and ``generation/grounded-decoding.ts``.
 
 A summary never states a name, number or identifier that the document lacks, is one paragraph of prose (no
-code fence, heading, list marker, table, brackets or line break) and never writes a word three times in a row.
+code fence, heading, list marker, table, brackets or line break) and never writes a word twice in a row
+(unless the document does).
 RL rollouts and evaluation decode under these rules, exactly as the engine serves, so the policy learns under
 the rule it is used with. Both languages run the golden cases in ``rules/grounding-cases.json``.
 

@@ -1,5 +1,6 @@
 """Whether a piece of text may follow a summary so far: prose only (no markup, headings, lists or code), no
-unsupported term, no word three times in a row. The twin of ``src/engine/grounding/continuation.ts``.
+unsupported term, no word twice in a row (unless the document writes it so).
+The twin of ``src/engine/grounding/continuation.ts``.
 """
 
 from __future__ import annotations
@@ -200,6 +201,14 @@ class Continuation:
         tail_start = terms[-1][1] if pending else len(text)
         return text, tail_start, [prefix_form(t[0]) for t in finished[-2:]], finished[-1] if finished else None
 
+    def _says_twice(self, text: str, previous: tuple, t: tuple, form: str) -> bool:
+        """Whether term ``t`` (prefix form ``form``) writes the term before it again with only spaces between,
+        as the document never does ("resumed on campus campus"); one still being written counts once it reads
+        as the whole earlier word ("camp" after "campus" may go on)."""
+        if not form or form != prefix_form(previous[0]):
+            return False
+        return re.fullmatch(r"\s+", text[previous[2] : t[1]]) is not None and not self.doc.writes_twice(previous[0])
+
     def _unbound_word(self, text: str, t: tuple[str, int, int, bool], finished: bool) -> tuple | None:
         """The word a number ``t`` of ``text`` is bound to against the document (number_binding.py), or None."""
         if not re.match(r"\d", t[0]):
@@ -272,8 +281,10 @@ class Continuation:
                 and not self.doc.allows_next_name(previous[0], term, finished)
             ):
                 return "unsupported"
-            previous = t
             form = prefix_form(term)
+            if previous and self._says_twice(combined, previous, t, form):
+                return "repeat"
+            previous = t
             if len(seq) >= 2 and seq[-1] == seq[-2] and form:
                 if (form == seq[-1]) if finished else seq[-1].startswith(form):
                     return "repeat"

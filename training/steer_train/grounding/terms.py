@@ -288,6 +288,11 @@ class DocumentTerms:
         p = prefix_form(nxt)
         return not p or _has_prefix(after, p)
 
+    def writes_twice(self, term: str) -> bool:
+        """Whether the document writes ``term`` twice in a row with only spaces between ("bye bye")."""
+        form = _base_form(term)
+        return form in self._next_terms.get(form, [])
+
     def _cased_as_written(self, term: str, prefix: bool) -> bool:
         """Whether ``term``'s capitals are the document's: a term with one after its first letter must be, or
         with ``prefix`` begin, one of the document's terms as written; one without may not be (or begin) a term
