@@ -7,8 +7,9 @@
 import { performance } from 'node:perf_hooks';
 import { splitIntoChunks } from './chunking';
 import { selectPassages } from './passages';
+import { unwrapFormat } from './document-format';
 import { readingOf } from './reading';
-import { BadOptions, BadWeights, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
+import { BadOptions, BadWeights, EmptyInput, InputTooLarge, NoUsableSummary, throwIfAborted } from './errors';
 import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
 import {
   resolveMaxNewTokens,
@@ -144,7 +145,11 @@ async function run(
   const signal = options.signal;
   throwIfAborted(signal);
 
-  const document = checkDocument(text);
+  const written = checkDocument(text);
+  // A web page or a notebook is held to what a reader sees of it and read as its article (document-format.ts).
+  const unwrapped = unwrapFormat(written);
+  const document = unwrapped?.shown ?? written;
+  if (document.length === 0) throw new EmptyInput('The file shows no text: there is nothing to summarize.');
   if (document.length > maxInputTokens * CHARS_PER_TOKEN_BOUND)
     throw new InputTooLarge(document.length, maxInputTokens, 'characters');
   const count = (s: string): number => tokenizer.encode(s, false).length;
@@ -196,7 +201,7 @@ async function run(
   };
 
   // What the model reads (reading.ts); grounding keeps the whole document.
-  const reading = readingOf(document);
+  const reading = readingOf(unwrapped && unwrapped.article.trim().length > 0 ? unwrapped.article : document);
   const readingTokens = reading === document ? documentTokens : count(reading);
   // docs[r]: what row r still has to summarize; rows that share a text share its chunks' prefills.
   let docs = weightings.map(() => reading);

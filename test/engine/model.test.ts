@@ -317,6 +317,18 @@ describe('tiny model', { skip: SKIP_NO_MODEL }, () => {
     await assert.rejects(summarize(f32, DOC, { signal: AbortSignal.abort() }), Cancelled);
   });
 
+  test('a web page is summarized as its text: scripts, styles and menus change nothing', async () => {
+    const page =
+      '<!DOCTYPE html><html><head><title>Library</title><style>p { color: red; }</style></head><body>' +
+      '<nav><ul><li><a href="/">Home</a></li></ul></nav><script>track("page view", 2027);</script>' +
+      `<main><p>${DOC.replace("children's", 'children&#39;s')}</p></main></body></html>`;
+    const options = { weights: W[3]!, maxNewTokens: 24 };
+    const ofPage = await summarize(f32, page, options);
+    const ofText = await summarize(f32, DOC, options);
+    assert.equal(ofPage.summary, ofText.summary);
+    await assert.rejects(summarize(f32, '<html><body><script>x()</script></body></html>'), EmptyInput);
+  });
+
   test('input errors: empty, binary, too large', async () => {
     await assert.rejects(summarize(f32, ' \n '), EmptyInput);
     await assert.rejects(summarize(f32, 'abc\u0000def'), BinaryInput);
