@@ -3,8 +3,9 @@
  * prose (news, dialogue, papers), and given raw Markdown it copied what it saw: code fences, headings,
  * commands. So a document that looks like either is read without code (fenced, indented, or a reST
  * directive's or literal block), tables, images, HTML comments and tags, rules and headings (ATX, setext
- * and reST underlines alike), with links, emphasis and inline code unwrapped to their text, and without
- * emoji and other pictographs (a README's "🤗 hf-xet" title: the model copied the emoji first, which a
+ * and reST underlines alike), GitHub alerts ("> [!NOTE]", an aside) and link definitions, with quotes, links
+ * (inline and by reference), emphasis and inline code unwrapped to their text, and without emoji and other
+ * pictographs (a README's "🤗 hf-xet" title: the model copied the emoji first, which a
  * summary may not contain, and was lost). A README is read without its upkeep sections (installing,
  * licence, contributing: document-sections.ts) when enough is left. Grounding still checks the summary
  * against the document as written.
@@ -92,6 +93,11 @@ const ATX_HEADING = /^\s*#{1,6}\s/;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s/;
 const RULE = /^\s{0,3}([-*_=~])(?:\s*\1){2,}\s*$/;
 const DIRECTIVE = /^(\s*)\.\.(\s|$)/;
+/** A GitHub alert's first line ("> [!NOTE]"): the quote it opens is an aside, not what the document says. */
+const ALERT = /^\s{0,3}>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]/i;
+const QUOTE_MARKERS = /^\s{0,3}(?:>\s?)+/;
+/** A reference link's definition: "[discord]: https://discord.gg/pallets". */
+const LINK_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*\S/;
 
 function indentOf(line: string): number {
   return /^\s*/.exec(line)![0].length;
@@ -113,6 +119,8 @@ function inlineText(raw: string): string {
       // Markdown
       .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
       .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+      // a reference link: [text][label], [text][]
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
       .replace(/<\/?[a-zA-Z][^>]*>/g, '')
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/(^|\W)\*([^*\s][^*]*)\*(?=\W|$)/g, '$1$2')
@@ -140,9 +148,15 @@ function proseOf(text: string, structured: boolean): string {
   // indented deeper than this, and blank lines, belong to it.
   let blockIndent: number | null = null;
   let lastText = '';
+  let inAlert = false;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     if (fenced[i]) continue;
+    if (structured) {
+      if (ALERT.test(raw)) inAlert = true;
+      else if (inAlert && !QUOTE_MARKERS.test(raw)) inAlert = false;
+      if (inAlert || LINK_DEFINITION.test(raw)) continue;
+    }
     const blank = raw.trim().length === 0;
     if (blockIndent !== null) {
       if (blank || indentOf(raw) > blockIndent) continue;
@@ -173,6 +187,14 @@ function proseOf(text: string, structured: boolean): string {
       }
     }
     lastText = raw;
+    if (structured && QUOTE_MARKERS.test(line)) {
+      // a quote is read as the text it quotes; a quoted blank line ends a paragraph
+      line = line.replace(QUOTE_MARKERS, '');
+      if (line.trim().length === 0) {
+        out.push('');
+        continue;
+      }
+    }
     line = inlineText(structured ? restInlineText(line) : line);
     // Headings are structure: read as sentences, the title was what the model copied ("Steer.").
     if (!structured && ATX_HEADING.test(line)) continue;

@@ -437,3 +437,27 @@ test('what the model reads: prose of Markdown, the work of an e-text, a letter w
   );
   assert.equal(readingOf('The board met on Monday.'), 'The board met on Monday.');
 });
+
+test('a README is read without its GitHub alerts and link definitions, its quotes and reference links as text', () => {
+  const readme = [
+    '# Blinker',
+    '',
+    'Blinker provides a fast dispatching system for [signals][sig].',
+    '',
+    '> [!IMPORTANT]\\',
+    '> This project is part of the Pallets Community Ecosystem. Reach out on [Discord][discord].',
+    '>',
+    '> [discord]: https://discord.gg/pallets',
+    '',
+    '> Signals are broadcast to every **subscriber**.',
+    '',
+    '[sig]: https://example.org/signals "Signals"',
+    '',
+    'Receivers can subscribe to specific senders.',
+  ].join('\n');
+  assert.equal(
+    markdownProse(readme),
+    'Blinker provides a fast dispatching system for signals.\n\nSignals are broadcast to every subscriber.\n\n' +
+      'Receivers can subscribe to specific senders.',
+  );
+});
