@@ -11,6 +11,7 @@
  * against the document as written.
  */
 import { fencedLines, headings, withoutUpkeepSections } from './document-sections';
+import { decodeEntities } from './html-text';
 
 const MARKDOWN_SIGNALS = [/^#{1,6}\s/m, /^\s*(```|~~~)/m, /^\s*\|.*\|\s*$/m, /\]\([^)]*\)/, /\*\*[^*]+\*\*/];
 const RESTRUCTURED_TEXT_SIGNALS = [
@@ -95,6 +96,8 @@ const RULE = /^\s{0,3}([-*_=~])(?:\s*\1){2,}\s*$/;
 const DIRECTIVE = /^(\s*)\.\.(\s|$)/;
 /** A GitHub alert's first line ("> [!NOTE]"): the quote it opens is an aside, not what the document says. */
 const ALERT = /^\s{0,3}>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]/i;
+/** A link (or a badge's link around an image) whose text spans lines. */
+const LINK_OVER_LINES = /\[((?:[^\]\n]*\n){1,3}[^\]\n]*)\]\((?:https?:|#|\.{0,2}\/)[^)\s]*\)/g;
 const QUOTE_MARKERS = /^\s{0,3}(?:>\s?)+/;
 /** A reference link's definition: "[discord]: https://discord.gg/pallets". */
 const LINK_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*\S/;
@@ -118,6 +121,11 @@ function inlineText(raw: string): string {
     raw
       // Markdown
       .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+      // an image by reference: ![github actions][actions-url]
+      .replace(/!\[[^\]]*\]\[[^\]]*\]/g, '')
+      // a link left with no text once its image is gone (a badge): [](https://travis-ci.org/...), [][ci-url]
+      .replace(/\[\s*\]\([^)]*\)/g, '')
+      .replace(/\[\s*\]\[[^\]]*\]/g, '')
       .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
       // a reference link: [text][label], [text][]
       .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
@@ -127,6 +135,8 @@ function inlineText(raw: string): string {
       // _emphasis_ only between spaces or punctuation: ml_dtypes and __init__ stay as they are
       .replace(/(^|[\s("'])_([^_\s](?:[^_]*[^_\s])?)_(?=[\s)"'.,;:!?]|$)/g, '$1$2')
       .replace(/`([^`]*)`/g, '$1')
+      // character references read as their characters ("About &middot; Usage", "reads &lt; 1 MB")
+      .replace(/&(?:#x?[0-9a-f]+|[a-z]+);/gi, decodeEntities)
       .replace(/[\p{Extended_Pictographic}\p{So}][\uFE0F\u200D]*\s?/gu, '')
   );
 }
@@ -137,9 +147,9 @@ function inlineText(raw: string): string {
  */
 function proseOf(text: string, structured: boolean): string {
   const uncommented = text.replace(/<!--[\s\S]*?-->/g, '');
-  const lines = (structured ? uncommented.replace(/!?\[\]\(\s*[^)\s]*\s*\)/g, '') : uncommented).split(
-    /\r?\n/,
-  );
+  // a link whose text goes on to the next line ("[Posix character\n  classes](https://...)") reads as its text
+  const joined = structured ? uncommented.replace(LINK_OVER_LINES, '$1') : uncommented;
+  const lines = (structured ? joined.replace(/!?\[\]\(\s*[^)\s]*\s*\)/g, '') : uncommented).split(/\r?\n/);
   const headingLines = new Set<number>();
   if (structured) for (const h of headings(lines)) for (let i = h.start; i < h.end; i++) headingLines.add(i);
   const fenced = fencedLines(lines);
@@ -149,6 +159,12 @@ function proseOf(text: string, structured: boolean): string {
   let blockIndent: number | null = null;
   let lastText = '';
   let inAlert = false;
+  // the labels of the document's link definitions: "[is-keyword-js]" alone is a link by reference too
+  const labels = new Set(
+    structured
+      ? lines.flatMap((l) => (LINK_DEFINITION.test(l) ? [/\[([^\]]+)\]/.exec(l)![1]!.toLowerCase()] : []))
+      : [],
+  );
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     if (fenced[i]) continue;
@@ -196,6 +212,10 @@ function proseOf(text: string, structured: boolean): string {
       }
     }
     line = inlineText(structured ? restInlineText(line) : line);
+    if (labels.size > 0)
+      line = line.replace(/\[([^\]]+)\](?![([:])/g, (whole, label: string) =>
+        labels.has(label.toLowerCase()) ? label : whole,
+      );
     // Headings are structure: read as sentences, the title was what the model copied ("Steer.").
     if (!structured && ATX_HEADING.test(line)) continue;
     if (line.trim().length > 0) out.push(line);

@@ -461,3 +461,25 @@ test('a README is read without its GitHub alerts and link definitions, its quote
       'Receivers can subscribe to specific senders.',
   );
 });
+
+test('badges, images by reference, links over two lines and character references read as text, not markup', () => {
+  const readme = [
+    '# function-bind',
+    '',
+    '[![github actions][actions-image]][actions-url] [![Build Status](https://travis-ci.org/a/b.svg)](https://travis-ci.org/a/b)',
+    '',
+    'Implementation of Function.prototype.bind &middot; see [Posix character',
+    '  classes](https://www.gnu.org/software/bash/manual/html_node/Pattern-Matching.html) and [is-keyword-js].',
+    '',
+    'It parses &lt;input checked&gt; tags &amp; attributes.',
+    '',
+    '[actions-image]: https://img.shields.io/badge/actions.svg',
+    '[actions-url]: https://github.com/a/b/actions',
+    '[is-keyword-js]: https://github.com/crissdev/is-keyword-js',
+  ].join('\n');
+  assert.equal(
+    markdownProse(readme),
+    'Implementation of Function.prototype.bind · see Posix character\n  classes and is-keyword-js.\n\n' +
+      'It parses <input checked> tags & attributes.',
+  );
+});
