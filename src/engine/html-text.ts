@@ -136,10 +136,15 @@ const LINK_SHARE = 0.6;
 const TAG =
   /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<\?[^>]*>|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 
-/** Whether `text` is an HTML page: a doctype or an <html> element, or paragraphs closed as HTML closes them. */
-export function looksLikeHtml(text: string): boolean {
+/** Whether `text` opens as an HTML page: a doctype or an <html> element first. */
+export function opensAsPage(text: string): boolean {
   const head = text.slice(0, 2000).trimStart().toLowerCase();
-  if (head.startsWith('<!doctype html') || /^(?:<\?xml[^>]*>\s*)?<html[\s>]/u.test(head)) return true;
+  return head.startsWith('<!doctype html') || /^(?:<\?xml[^>]*>\s*)?<html[\s>]/u.test(head);
+}
+
+/** Whether `text` is an HTML page: it opens as one, or has a body and paragraphs closed as HTML closes them. */
+export function looksLikeHtml(text: string): boolean {
+  if (opensAsPage(text)) return true;
   const closed = text.match(/<\/(?:p|li|div|h[1-6])>/giu)?.length ?? 0;
   return closed >= 5 && /<body[\s>]/iu.test(text);
 }

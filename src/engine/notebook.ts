@@ -23,6 +23,12 @@ interface Cell {
   outputs: string[];
 }
 
+/**
+ * Of each output, what grounding sees: a printed table of ten thousand rows would make the notebook too long
+ * to summarize, and a summary cites the start of an output if anything.
+ */
+const MAX_OUTPUT_CHARS = 2000;
+
 /** Below this many words of markdown, a notebook is read as its code. */
 const MIN_MARKDOWN_WORDS = 20;
 
@@ -65,7 +71,7 @@ function cellsOf(text: string): Cell[] | null {
     const outputs =
       kind === 'code'
         ? outputsOf(c)
-            .map((o) => o.trim())
+            .map((o) => o.trim().slice(0, MAX_OUTPUT_CHARS))
             .filter((o) => o.length > 0)
         : [];
     if (source.length > 0 || outputs.length > 0) cells.push({ kind, source, outputs });

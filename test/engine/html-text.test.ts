@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { unwrapFormat } from '../../src/engine/document-format';
 import { articleText, decodeEntities, looksLikeHtml, pageText } from '../../src/engine/html-text';
 
 const PAGE = `<!DOCTYPE html>
@@ -91,4 +92,20 @@ test("a manual's navigation is not read, and a page of contents is read as its e
     '<li><a href="p.html">Primitive Types</a></li><li><a href="s.html">Structures</a></li></ul></body></html>';
   assert.equal(articleText(page), 'Primitive Types\n\nStructures');
   assert.match(pageText(page), /^Next: Multiple ABIs, Previous: Simple Example/u);
+});
+
+test('a part of a page selected in the editor is read as its text; a README with a centred logo stays Markdown', () => {
+  const fragment =
+    '<div class="post"><h2>Results</h2><p>The council approved the library.</p><ul><li>It opens in May.</li>' +
+    '<li>It costs 12 million.</li></ul><p>Residents objected.</p><p>A vote follows.</p></div>';
+  assert.deepEqual(unwrapFormat(fragment), {
+    shown:
+      'Results\n\nThe council approved the library.\n\nIt opens in May.\n\nIt costs 12 million.\n\nResidents objected.\n\nA vote follows.',
+    article:
+      'The council approved the library.\n\nIt opens in May.\n\nIt costs 12 million.\n\nResidents objected.\n\nA vote follows.',
+  });
+  const readme =
+    '<p align="center"><img src="logo.png"></p>\n<p align="center"><b>Fast</b></p>\n<p>a</p><p>b</p><p>c</p>\n\n' +
+    '# tool\n\nA [fast](https://x.org) tool.\n\n```sh\nnpm i tool\n```\n';
+  assert.equal(unwrapFormat(readme), null);
 });

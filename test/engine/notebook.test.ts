@@ -74,3 +74,15 @@ test('JSON that is not a notebook, and text that only mentions cells, are read a
   assert.equal(unwrapFormat('{"cells": [], "cell_type": "x"'), null);
   assert.equal(unwrapFormat('A plain note about cells.'), null);
 });
+
+test('a long printed output counts only by its start, so the notebook is not refused as too long', () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => `${i}  ${i * 2}  ${i * 3}`).join('\n');
+  const text = notebookText(
+    notebook([
+      md('This notebook prints a table of multiples for every number below five thousand.'),
+      code('print(df)', [{ output_type: 'stream', name: 'stdout', text: [rows] }]),
+    ]),
+  )!;
+  assert.ok(text.shown.length < 2200, `${text.shown.length} characters`);
+  assert.match(text.shown, /^This notebook prints/u);
+});
