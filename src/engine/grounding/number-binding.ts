@@ -43,8 +43,25 @@ function breakAfter(text: string, terms: readonly Term[], j: number): boolean {
   return CLAUSE_BREAK.test(text.slice(terms[j]!.end, terms[j + 1]!.start));
 }
 
-/** Whether `terms[j]` is a unit: a number stands among the two terms before it, in its clause. */
+/**
+ * Adverbs in -ly say how, not what was counted: "improved 1% sequentially to $142 million" binds 142 to
+ * "sequentially" (a summary's "1% sequentially to $15 million" is refused where the document never writes so).
+ * These nouns in -ly are units all the same.
+ */
+const ADVERB = /^\p{Ll}{4,}ly$/u;
+const NOUNS_IN_LY: ReadonlySet<string> = new Set([
+  'family',
+  'supply',
+  'assembly',
+  'anomaly',
+  'monopoly',
+  'butterfly',
+]);
+
+/** Whether `terms[j]` is a unit: a number stands among the two terms before it, in its clause, and it is no adverb. */
 function isUnit(text: string, terms: readonly Term[], j: number): boolean {
+  const t = terms[j]!.text;
+  if (ADVERB.test(t) && !NOUNS_IN_LY.has(t)) return false;
   for (let k = j - 1; k >= Math.max(0, j - 2); k--) {
     if (breakAfter(text, terms, k)) return false;
     if (startsWithDigit(terms[k]!.text)) return true;

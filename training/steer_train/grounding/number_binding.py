@@ -47,8 +47,18 @@ def _break_after(text: str, terms: Sequence[Term], j: int) -> bool:
     return bool(_CLAUSE_BREAK.search(text[terms[j][2] : terms[j + 1][1]]))
 
 
+# Adverbs in -ly say how, not what was counted: "improved 1% sequentially to $142 million" binds 142 to
+# "sequentially". These nouns in -ly are units all the same.
+_ADVERB = re.compile(r"^[a-z]{4,}ly$")
+_NOUNS_IN_LY = frozenset({"family", "supply", "assembly", "anomaly", "monopoly", "butterfly"})
+
+
 def _is_unit(text: str, terms: Sequence[Term], j: int) -> bool:
-    """Whether ``terms[j]`` is a unit: a number stands among the two terms before it, in its clause."""
+    """Whether ``terms[j]`` is a unit: a number stands among the two terms before it, in its clause, and it is
+    no adverb."""
+    t = terms[j][0]
+    if _ADVERB.match(t) and t not in _NOUNS_IN_LY:
+        return False
     for k in range(j - 1, max(0, j - 2) - 1, -1):
         if _break_after(text, terms, k):
             return False
