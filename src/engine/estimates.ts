@@ -12,10 +12,12 @@
  *   `rules/lexicon.txt` (or `ordinaryWords`) for the estimate.
  * - `complete` is the reward's key-term recall, without the embedding coverage that makes the other half
  *   (1 for a document without key terms, where the reward has coverage alone).
+ * A web page or a notebook is measured by the text it shows (document-format.ts), not its markup or JSON.
  * The extension does not ship the sentence-embedding model, so these two are estimates, not the rewards.
  * Objectives this module does not know get no estimate.
  */
 import lexiconText from '../../rules/lexicon.txt';
+import { unwrapFormat } from './document-format';
 import { sentenceStarts, splitSentences } from './sentences';
 import { NUMBER_WORDS, STOPWORDS, contentStems, startsWithDigit, stem, tokenCount, tokens } from './words';
 
@@ -194,7 +196,8 @@ export function estimateObjectives(
   objectiveIds: readonly string[],
   ordinaryWords: OrdinaryWords = defaultOrdinaryWords(),
 ): Record<string, number> {
-  const doc = documentFacts(document);
+  // a web page or a notebook is measured by the text it shows, as grounding holds the summary to it
+  const doc = documentFacts(unwrapFormat(document)?.shown ?? document);
   const words = tokenCount(summary);
   const out: Record<string, number> = {};
   const clamp = (x: number) => Math.min(1, Math.max(0, x));

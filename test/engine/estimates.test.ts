@@ -54,3 +54,15 @@ describe('summary estimates', () => {
     assert.equal(wordCount("It's 3.5 km, isn't it?"), 5);
   });
 });
+
+test('a web page is estimated by the text it shows, not its markup', () => {
+  const text =
+    'The council approved the new library on Monday. It will cost 12 million dollars and open in 2027. ' +
+    'Mayor Lena Ortiz said it would include a makerspace.';
+  const page =
+    '<!DOCTYPE html><html><head><style>.x{color:red}</style><script>var tracking = "analytics";</script></head>' +
+    `<body><main><p>${text}</p></main></body></html>`;
+  const summary = 'The council approved a library that will cost 12 million dollars.';
+  const ids = ['concise', 'faithful', 'complete'];
+  assert.deepEqual(estimateObjectives(page, summary, ids), estimateObjectives(text, summary, ids));
+});
