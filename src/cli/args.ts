@@ -43,8 +43,8 @@ export function helpText(subcommands: readonly Pick<Subcommand, 'usage' | 'help'
   return `steer — steerable summaries from a Conditional Language Policy model
 
 Usage:
-  steer summarize [FILE|-] [options]   summarize a text file (or stdin: "-" or a pipe); an HTML page
-                                       or a Jupyter notebook is read as the text it shows
+  steer summarize [FILE|-] [options]   summarize a text file (or stdin: "-" or a pipe); an HTML page,
+                                       a Jupyter notebook or a LaTeX source is read as the text it shows
   steer info [--model DIR] [--json]     show the model's objectives, presets and files
 ${subcommands.map((c) => `  ${c.usage}\n`).join('')}  steer --help | --version
 

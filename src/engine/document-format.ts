@@ -1,9 +1,11 @@
 /**
- * Documents written in a format that is not what a reader reads: a web page's markup, a notebook's JSON.
+ * Documents written in a format that is not what a reader reads: a web page's markup, a notebook's JSON, a
+ * LaTeX source's commands.
  * Each is turned into two texts: what a reader sees, which grounding and the last check hold a summary to,
  * and what the model reads of it (its article), before the reading of any text (reading.ts).
  */
 import { articleText, looksLikeHtml, opensAsPage, pageText } from './html-text';
+import { latexText } from './latex-text';
 import { isSourceCode, looksLikeMarkdown } from './markdown-prose';
 import { notebookText } from './notebook';
 
@@ -36,5 +38,8 @@ export interface Unwrapped {
 /** The document `written` as text, or null when it is plain text (Markdown, code and prose included). */
 export function unwrapFormat(written: string): Unwrapped | null {
   if (isHtml(written)) return { shown: pageText(written), article: articleText(written) };
-  return notebookText(written);
+  const notebook = notebookText(written);
+  if (notebook !== null) return notebook;
+  // a README with formulas in it is what it is (latex-text.ts keeps source code out)
+  return looksLikeMarkdown(written) ? null : latexText(written);
 }
