@@ -1,6 +1,7 @@
 /**
  * What the model reads of a document: its prose, without what is around the text it should summarize.
- * Grounding and the last check still see the document as written.
+ * Grounding and the last check still see the document as written. A web page, a notebook or a LaTeX source
+ * comes here as its article (document-format.ts), and grounding sees the text it shows.
  * - a changelog: its newest releases (changelog.ts);
  * - any text: without copyright notice lines (copyright-notice.ts);
  * - Markdown and reStructuredText: their prose, without upkeep sections (markdown-prose.ts);
