@@ -252,6 +252,8 @@ function blocksOf(html: string, article: boolean, keepLinks = false): string[] {
     block.text += text;
     if (links > 0) block.linkChars += text.replace(/\s+/gu, '').length;
   };
+  // lowered once: a page can have a hundred scripts and megabytes of markup
+  const lower = html.toLowerCase();
   let at = 0;
   TAG.lastIndex = 0;
   for (let m = TAG.exec(html); m !== null; m = TAG.exec(html)) {
@@ -264,7 +266,7 @@ function blocksOf(html: string, article: boolean, keepLinks = false): string[] {
     const selfClosing = /\/\s*$/u.test(attrs) || VOID.has(name);
     if (!closing && RAW_TEXT.has(name)) {
       // the content up to the closing tag is text (a textarea's) or code (a script's), never markup
-      const end = html.toLowerCase().indexOf(`</${name}`, at);
+      const end = lower.indexOf(`</${name}`, at);
       const stop = end < 0 ? html.length : end;
       if (name === 'textarea') addText(html.slice(at, stop));
       const close = html.indexOf('>', stop);
