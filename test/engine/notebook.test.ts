@@ -86,3 +86,16 @@ test('a long printed output counts only by its start, so the notebook is not ref
   assert.ok(text.shown.length < 2200, `${text.shown.length} characters`);
   assert.match(text.shown, /^This notebook prints/u);
 });
+
+test('a notebook with an image in its output is read at once, not after a minute of matching its base64 line', () => {
+  const image = 'iVBORw0KGgo'.repeat(30000);
+  const text = notebook([
+    md('This notebook plots the colour maps of Matplotlib and compares them side by side.'),
+    code('plt.show()', [
+      { output_type: 'display_data', data: { 'image/png': image, 'text/plain': ['<Figure>'] } },
+    ]),
+  ]);
+  const start = performance.now();
+  assert.ok(unwrapFormat(text) !== null);
+  assert.ok(performance.now() - start < 5000, `${(performance.now() - start).toFixed(0)} ms`);
+});
