@@ -43,9 +43,10 @@ function withoutHashes(markdown: string): string {
     .replace(/(?<![\w/.-])\(?(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\)?(?![\w/.-])/gu, '');
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/** A release's prose, each entry a sentence, its leading "[Fix]" tag read as "Fix:", HTML entities decoded. */
+/**
+ * A release's prose (its character references already decoded: markdown-prose.ts), each entry a sentence, its
+ * leading "[Fix]" tag read as "Fix:".
+ */
 function entryText(prose: string): string {
   return prose
     .split('\n')
@@ -56,7 +57,6 @@ function entryText(prose: string): string {
         .replace(/^\s*[-*+•]\s+(.*?)[\s,;:]*$/u, (_, entry: string) =>
           /[.!?]["')\]]*$/u.test(entry) ? entry : `${entry}.`,
         )
-        .replace(/&(lt|gt|amp|quot|apos);/gu, (_, name: string) => ENTITIES[name]!)
         .replace(/[ \t]{2,}/gu, ' ')
         .trim(),
     )

@@ -206,8 +206,16 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** The patterns of the attributes read, made once: `attribute` runs for every tag of a page. */
+const ATTRIBUTES = new Map(
+  ['role', 'class', 'id', 'aria-hidden'].map((name) => [
+    name,
+    new RegExp(String.raw`(?:^|\s)${name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`, 'iu'),
+  ]),
+);
+
 const attribute = (attrs: string, name: string): string | null => {
-  const m = new RegExp(String.raw`(?:^|\s)${name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`, 'iu').exec(attrs);
+  const m = ATTRIBUTES.get(name)!.exec(attrs);
   return m === null ? null : (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
 };
 

@@ -11,6 +11,7 @@
  * A scanner of the usual markup, not a TeX engine: macros a document defines are read as their arguments.
  */
 
+import type { Unwrapped } from './document-format';
 import { isSourceCode } from './markdown-prose';
 
 /** Environments the model does not read: floats, display math, code, bibliographies. */
@@ -196,18 +197,13 @@ function body(text: string): string {
   return text.slice(from, end < 0 ? text.length : end);
 }
 
-export interface LatexText {
-  shown: string;
-  article: string;
-}
-
 /** The LaTeX source `text` as text (see the module comment), or null when it is not LaTeX. */
-export function latexText(text: string): LatexText | null {
+export function latexText(text: string): Unwrapped | null {
   if (!looksLikeLatex(text)) return null;
-  const source = withoutComments(text);
-  const shown = unwrapped(plainCharacters(body(source)));
+  const source = body(withoutComments(text));
+  const shown = unwrapped(plainCharacters(source));
   const prose = withoutCommands(
-    withoutEnvironments(body(source), SKIPPED_ENVIRONMENTS)
+    withoutEnvironments(source, SKIPPED_ENVIRONMENTS)
       .replace(/\\\[[\s\S]*?\\\]/g, '\n')
       .replace(/\$\$[\s\S]*?\$\$/g, '\n'),
     DROPPED_WITH_ARGUMENT,

@@ -1,3 +1,4 @@
+import type { Unwrapped } from './document-format';
 import { proseOfStructured } from './markdown-prose';
 
 /**
@@ -11,11 +12,6 @@ import { proseOfStructured } from './markdown-prose';
  *   without the code, as the Markdown reading leaves out code blocks (markdown-prose.ts). A notebook with next
  *   to no markdown is read as its code, as a source file is.
  */
-
-export interface NotebookText {
-  shown: string;
-  article: string;
-}
 
 interface Cell {
   kind: 'markdown' | 'code';
@@ -82,7 +78,7 @@ function cellsOf(text: string): Cell[] | null {
 const words = (s: string): number => s.split(/\s+/u).filter((w) => w.length > 0).length;
 
 /** The notebook `text` as text (see the module comment), or null when it is not a notebook. */
-export function notebookText(text: string): NotebookText | null {
+export function notebookText(text: string): Unwrapped | null {
   const cells = cellsOf(text);
   if (cells === null) return null;
   const shown = cells.flatMap((c) => [c.source, ...c.outputs].filter((s) => s.length > 0)).join('\n\n');
