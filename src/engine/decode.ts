@@ -53,6 +53,11 @@ export interface BatchRowResult {
   finishReason: FinishReason;
   /** Where grounded decoding got stuck: the summary ended there. */
   deadEnds: readonly DeadEnd[];
+  /**
+   * The model's own log-probability of each of `tokens` (NaN for the forced start), when the manifest sets
+   * `decoding.unsureBelow`; empty otherwise.
+   */
+  logprobs: number[];
 }
 
 export interface BatchStats {
@@ -135,6 +140,7 @@ export async function generateBatch(
   const made = new Map<string, KvCache>();
 
   const rowEndBias = endBiasOf(manifest, options.sampling.endBias);
+  const forced = options.start?.length ?? 0;
   for (const indices of groups.values()) {
     const prompt = requests[indices[0]!]!.promptIds;
     const prefix = prompt.slice(0, -1);
@@ -199,6 +205,7 @@ export async function generateBatch(
       manifest.contextLength,
       eos,
       lookup ? indices.map(() => new PromptLookup(prompt)) : undefined,
+      manifest.generation.unsureBelow !== undefined,
     );
     while (!generator.isDone()) {
       const chosen = await generator.generateNextToken(options.signal);
@@ -212,8 +219,12 @@ export async function generateBatch(
       const seq = generator.sequences[r]!;
       const reason = generator.finishReasons[r] ?? 'length';
       const tokens = reason === 'eos' ? seq.slice(0, -1) : [...seq];
+      // the forced start is not the model's choice
+      const logprobs = generator.logprobs[r]!.slice(0, tokens.length).map((lp, at) =>
+        at < forced ? NaN : lp,
+      );
       stats.generatedTokens += seq.length;
-      results[i] = { tokens, finishReason: reason, deadEnds: decoders[r]!.deadEnds };
+      results[i] = { tokens, finishReason: reason, deadEnds: decoders[r]!.deadEnds, logprobs };
     });
   }
   if (stats.firstTokenMs < 0) stats.firstTokenMs = performance.now() - start;

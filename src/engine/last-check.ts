@@ -43,6 +43,7 @@ import {
 import type { Model } from './model';
 import { proseOpener } from './prose-opener';
 import { withoutRestatements } from './restatements';
+import { hasUnsureSentence, unsureSentences, withoutUnsureSentences } from './unsure-sentences';
 import { normaliseWeights } from './weights';
 import { withCapitalOpenings, withSpacedSentences } from './sentence-case';
 import type { SummarizeOptions } from './summary-types';
@@ -58,6 +59,8 @@ export interface RowOutput {
    * usable summary there, and one nearer the default weighting did (`retryUnusable`).
    */
   writtenAt?: readonly number[];
+  /** Keys of its sentences the model was unsure of (unsure-sentences.ts), when the manifest sets a level. */
+  unsure?: ReadonlySet<string>;
 }
 
 /**
@@ -97,6 +100,7 @@ export function finished(
   tokens: number[],
   finishReason: FinishReason,
   grounding?: Grounding,
+  logprobs?: readonly number[],
 ): RowOutput {
   let text =
     tokens.length === 0
@@ -112,7 +116,10 @@ export function finished(
   const summary = withoutRestatements(
     withoutClauseFrame(withoutSalutation(withCapitalOpenings(withSpacedSentences(text)))),
   );
-  return { tokens, finishReason, summary };
+  const floor = model.manifest.generation.unsureBelow;
+  if (floor === undefined || !logprobs?.length) return { tokens, finishReason, summary };
+  const decode = (ids: readonly number[]): string => model.tokenizer.decode(ids);
+  return { tokens, finishReason, summary, unsure: unsureSentences(tokens, logprobs, decode, floor) };
 }
 
 /**
@@ -180,7 +187,7 @@ async function backtrack(
     );
     rows.forEach((row, i) => {
       const r = rowsNow[i]!;
-      const usable = judge(r, finished(model, row.tokens, row.finishReason, options.grounding));
+      const usable = judge(r, finished(model, row.tokens, row.finishReason, options.grounding, row.logprobs));
       // a row stuck again goes back further next round; one that ended otherwise is left to the other ways
       if (usable || row.deadEnds.length === 0) avoid.delete(r);
       else avoid.get(r)!.push(...row.deadEnds);
@@ -211,7 +218,7 @@ export async function retryUnusable(
   const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
   const places = batchOptions.sampling.grounded ? DocumentPlaces.of(document) : undefined;
   const denied = batchOptions.sampling.grounded ? deniedWords(document) : undefined;
-  const check = ({ summary, finishReason }: RowOutput): Unusable | null =>
+  const check = ({ summary, finishReason, unsure }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
       ? 'empty'
@@ -225,12 +232,14 @@ export async function retryUnusable(
     (hasFragment(summary) ? 'fragment' : null) ??
     (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null) ??
     (places && misrelated(summary, places).length > 0 ? 'misrelated' : null) ??
-    (denied && affirmedDenials(summary, denied).length > 0 ? 'denied' : null);
+    (denied && affirmedDenials(summary, denied).length > 0 ? 'denied' : null) ??
+    (places && unsure && hasUnsureSentence(summary, unsure) ? 'unsure' : null);
   // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
   // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
   // together what the text keeps apart, says nothing about it, states what it denies or copies its questions
-  // in a sentence its other sentences, if they pass by themselves
-  const cutFor = (reason: Unusable | null, summary: string): string => {
+  // in a sentence its other sentences, if they pass by themselves; so does one with a sentence the model was
+  // unsure of
+  const cutFor = (reason: Unusable | null, { summary, unsure }: RowOutput): string => {
     switch (reason) {
       case 'looping':
         return beforeFirstRepeat(summary);
@@ -250,6 +259,8 @@ export async function retryUnusable(
         return withoutEmptySentences(summary, prompt);
       case 'speech':
         return withoutSpeech(summary);
+      case 'unsure':
+        return unsure ? withoutUnsureSentences(summary, unsure) : '';
       default:
         return '';
     }
@@ -258,7 +269,7 @@ export async function retryUnusable(
     // one cut per fault, as long as each leaves text ("... a looping end. A misrelated sentence.")
     let kept = out;
     for (let reason = check(kept); reason !== null; reason = check(kept)) {
-      const cut = cutFor(reason, kept.summary);
+      const cut = cutFor(reason, kept);
       if (cut === '' || cut === kept.summary) return out;
       kept = { ...kept, summary: cut };
     }
@@ -304,7 +315,7 @@ export async function retryUnusable(
     rows.forEach((row, i) => {
       const r = bad[i]!;
       if (
-        !judge(r, finished(model, row.tokens, row.finishReason, batchOptions.grounding)) &&
+        !judge(r, finished(model, row.tokens, row.finishReason, batchOptions.grounding, row.logprobs)) &&
         row.deadEnds.length > 0
       )
         stuck.set(r, row.deadEnds);

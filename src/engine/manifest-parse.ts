@@ -144,6 +144,15 @@ export function parseManifest(json: unknown): Manifest {
         );
       generation.endBias = { objective, logit: endBias.optNumber('logit', 0) ?? 0 };
     }
+    // a mean log-probability: any finite number; 0 or above drops every sentence and is refused
+    const unsureBelow = gen.optNumber('unsureBelow', -Number.MAX_VALUE);
+    if (unsureBelow !== undefined) {
+      if (unsureBelow >= 0)
+        throw new BadManifest(
+          `manifest.json: "decoding.unsureBelow" is a mean log-probability and must be below 0 (got ${unsureBelow}).`,
+        );
+      generation.unsureBelow = unsureBelow;
+    }
   }
 
   const evalR = root.optObject('evaluation');

@@ -69,6 +69,11 @@ export interface GenerationDefaults {
   repetitionPenalty?: number;
   minNewTokens?: number;
   endBias?: EndBias;
+  /**
+   * The last check drops a summary's sentence whose tokens the model gave a mean log-probability below this
+   * (unsure-sentences.ts); none when absent.
+   */
+  unsureBelow?: number;
 }
 
 /**

@@ -40,12 +40,14 @@ test('the decoding block is read', () => {
     noRepeatNgram: 4,
     repetitionPenalty: 1.1,
     minNewTokens: 2,
+    unsureBelow: -1.7,
   };
   assert.deepEqual(parseManifest(j).generation, {
     maxNewTokens: 96,
     noRepeatNgramSize: 4,
     repetitionPenalty: 1.1,
     minNewTokens: 2,
+    unsureBelow: -1.7,
   });
 });
 
@@ -64,6 +66,8 @@ const broken: [string, (j: Record<string, unknown>) => void, RegExp][] = [
   ['responseOnly missing', (j) => (j.conditioning = { subset: 'all' }), /conditioning.responseOnly/],
   ['eos not ids', (j) => (j.specialTokens = { eos: ['x'], pad: 0 }), /specialTokens.eos/],
   ['no graphs', (j) => (j.graphs = {}), /no graph/],
+  // a level of 0 would drop every sentence
+  ['unsure level not below 0', (j) => (j.decoding = { unsureBelow: 0 }), /unsureBelow.*below 0/],
   [
     'past name without {i}',
     (j) => ((j.io as Record<string, unknown>).inputs = { pastKey: 'past' }),

@@ -126,6 +126,9 @@ PRESETS = {
 # Where a sentence ends, the end-of-sequence logit is raised by up to this much as the concise weight rises above
 # its default (the engine's src/engine/generation/end-bias.ts; training/reports/end-bias/README.md).
 END_BIAS = 6.0
+# mean log-probability of a sentence's tokens below which the engine's last check drops it; measured on the
+# shipped model (training/reports/unsure-sentences)
+UNSURE_BELOW = -1.7
 # Short hand-written documents for the reference tokens (the engine compares its greedy output to them).
 REFERENCE_DOCS = [
     "The city council voted on Tuesday to build a new library in the north district. The project will cost "
@@ -208,6 +211,8 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
             "maxNewTokens": 128,
             # the engine's help to the concise slider (src/engine/generation/end-bias.ts)
             "endBias": {"objective": "concise", "logit": END_BIAS},
+            # the last check drops a sentence the model found unlikely itself (src/engine/unsure-sentences.ts)
+            "unsureBelow": UNSURE_BELOW,
         },
         "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
         "contextLength": 2048,

@@ -7,6 +7,7 @@ import type { DecodeBatch } from '../decode-batch';
 import { throwIfAborted } from '../errors';
 import type { RowDecoder } from './config';
 import type { PromptLookup } from './prompt-lookup';
+import { logProbability } from './sampling';
 
 export type FinishReason = 'eos' | 'length' | 'context';
 
@@ -30,13 +31,21 @@ export class Generator {
   private pending: number[];
   readonly sequences: number[][];
   readonly finishReasons: (FinishReason | null)[];
+  /**
+   * Per row, the model's own log-probability of each chosen token, from the logits before any processor
+   * (grounding, penalties, end bias) changed them; empty unless the generator was asked to score.
+   */
+  readonly logprobs: number[][];
   private readonly eos: Set<number>;
+  /** The logits of one position as the model gave them, while processors change the originals. */
+  private raw: Float32Array | null = null;
 
   /**
    * @param batch holds the prompt without its last token, for as many rows as `rows`
    * @param lastPromptToken the prompt's last token per row, fed first with the row's weights
    * @param lookups one per row: drafts of what a greedy row writes next, checked in the run of its next token
    *   where the batch can (see prompt-lookup.ts); each row's draft length follows its own success
+   * @param score whether to keep each chosen token's log-probability (`logprobs`)
    */
   constructor(
     private readonly batch: DecodeBatch,
@@ -45,6 +54,7 @@ export class Generator {
     private readonly contextLength: number,
     eos: readonly number[],
     private readonly lookups?: readonly PromptLookup[],
+    private readonly score = false,
   ) {
     if (lastPromptToken.length !== rows.length)
       throw new RangeError('first tokens and rows must have the same number of rows');
@@ -52,6 +62,7 @@ export class Generator {
     this.active = rows.map((_, i) => i);
     this.pending = [...lastPromptToken];
     this.sequences = rows.map(() => []);
+    this.logprobs = rows.map(() => []);
     this.finishReasons = rows.map(() => null);
     this.eos = new Set(eos);
   }
@@ -136,9 +147,11 @@ export class Generator {
     let kept = 0;
     while (kept < fed.length) {
       const rowLogits = logits.subarray(kept * vocab, (kept + 1) * vocab);
+      if (this.score) (this.raw ??= new Float32Array(vocab)).set(rowLogits);
       row.decoder.processors.process(rowLogits, seq);
       const id = row.decoder.choose(rowLogits);
       seq.push(id);
+      if (this.raw) this.logprobs[r]!.push(logProbability(this.raw, id));
       out.push({ row: r, id, index: seq.length - 1 });
       kept++;
       if (row.decoder.stopping.isDone(seq)) {

@@ -21,7 +21,8 @@ export type Unusable =
   | 'misrelated'
   | 'denied'
   | 'vacuous'
-  | 'speech';
+  | 'speech'
+  | 'unsure';
 
 /**
  * Words a finished sentence or title never ends with: articles, prepositions, conjunctions, auxiliaries.
@@ -244,6 +245,7 @@ export function unusableMessage(reason: Unusable): string {
     misrelated: 'it tied names and facts together that the text keeps apart',
     denied: 'it stated what the text says is not so',
     vacuous: 'it wrote about itself instead of the text',
+    unsure: 'it wrote sentences it found unlikely itself',
     speech: "it copied the text's questions or exclamations instead of reporting them",
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
