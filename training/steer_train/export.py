@@ -126,9 +126,6 @@ PRESETS = {
 # Where a sentence ends, the end-of-sequence logit is raised by up to this much as the concise weight rises above
 # its default (the engine's src/engine/generation/end-bias.ts; training/reports/end-bias/README.md).
 END_BIAS = 6.0
-# mean log-probability of a sentence's tokens below which the engine's last check drops it; measured on the
-# shipped model (training/reports/unsure-sentences)
-UNSURE_BELOW = -1.7
 # Short hand-written documents for the reference tokens (the engine compares its greedy output to them).
 REFERENCE_DOCS = [
     "The city council voted on Tuesday to build a new library in the north district. The project will cost "
@@ -180,7 +177,15 @@ def reference_tokens(model: CLPModel, tok, max_new_tokens: int) -> list[dict]:
     return out
 
 
-def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: dict, evaluation: dict) -> dict:
+def write_manifest(
+    model_dir: Path,
+    model: CLPModel,
+    tok,
+    model_id: str,
+    base: dict,
+    evaluation: dict,
+    unsure_below: float | None = None,
+) -> dict:
     c, clp = model.cfg, model.clp
     objectives = list(OBJECTIVE_INFO)[: clp.num_objectives]
     inputs, outputs = io_names(c.num_layers)
@@ -211,8 +216,9 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
             "maxNewTokens": 128,
             # the engine's help to the concise slider (src/engine/generation/end-bias.ts)
             "endBias": {"objective": "concise", "logit": END_BIAS},
-            # the last check drops a sentence the model found unlikely itself (src/engine/unsure-sentences.ts)
-            "unsureBelow": UNSURE_BELOW,
+            # the last check drops a sentence the model found unlikely itself (src/engine/unsure-sentences.ts):
+            # a level measured per model, so only where one was measured
+            **({"unsureBelow": unsure_below} if unsure_below is not None else {}),
         },
         "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
         "contextLength": 2048,
@@ -242,9 +248,17 @@ def write_manifest(model_dir: Path, model: CLPModel, tok, model_id: str, base: d
 
 
 def export_model_dir(
-    model: CLPModel, tok, model_dir: Path, model_id: str, base: dict, evaluation: dict, ref_tokens: int = 48
+    model: CLPModel,
+    tok,
+    model_dir: Path,
+    model_id: str,
+    base: dict,
+    evaluation: dict,
+    ref_tokens: int = 48,
+    unsure_below: float | None = None,
 ) -> dict:
-    """Everything the engine needs in model_dir. The model's shared delta is merged first."""
+    """Everything the engine needs in model_dir. The model's shared delta is merged first. `unsure_below`: the
+    model's measured `decoding.unsureBelow` (training/reports/unsure-sentences), none for an unmeasured model."""
     model = model.float().eval()
     model.merge_shared()
     onnx_dir = model_dir / "onnx"
@@ -256,7 +270,7 @@ def export_model_dir(
     quantize(fused, fast, accuracy_level=4)
     onnx.save(with_float16_cache(onnx.load(str(fast))), str(fast))
     tok.backend_tokenizer.save(str(model_dir / "tokenizer.json"))
-    manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation)
+    manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation, unsure_below)
     refs = reference_tokens(model, tok, ref_tokens)
     (model_dir / "reference_tokens.json").write_text(json.dumps(refs, indent=1) + "\n")
     return manifest
