@@ -8,7 +8,8 @@
  * - kind: prose 1, comments and docstrings 0.8, lists 0.6, headings 0.3, tables 0.2, code 0.1 (a summary
  *   is prose; in a source file every block is code, and the other two factors decide);
  * - centrality: how much of the document's recurring vocabulary the paragraph carries, per token;
- * - position: 1 / (1 + i / 3), since documents tend to open with what they are about.
+ * - position: 1 / (1 + i / s), since documents tend to open with what they are about; s is 3 paragraphs, or a
+ *   tenth of a document of more than 30 (a long transcript, whose opening is greetings).
  * The opening paragraph is always taken when it fits; a paragraph larger than what is left is cut at a
  * sentence boundary.
  */
@@ -62,7 +63,31 @@ export function blocks(text: string): string[] {
   flush();
   if (out.length >= 4) return out;
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  return lines.length > out.length ? lines : out;
+  return lines.length > out.length ? runsOfLines(lines) : out;
+}
+
+/**
+ * A text without paragraphs (a transcript, one turn a line) as runs of consecutive lines of about
+ * `LINE_RUN_WORDS` words: one turn ("Grad G: So .") says too little to be a passage, and an exchange read as
+ * a run keeps who answered what.
+ */
+const LINE_RUN_WORDS = 60;
+
+function runsOfLines(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  let words = 0;
+  for (const line of lines) {
+    run.push(line);
+    words += line.split(/\s+/u).filter((w) => w.length > 0).length;
+    if (words >= LINE_RUN_WORDS) {
+      out.push(run.join('\n'));
+      run = [];
+      words = 0;
+    }
+  }
+  if (run.length > 0) out.push(run.join('\n'));
+  return out;
 }
 
 /** What kind of text a paragraph is. */
@@ -84,6 +109,9 @@ function contentWords(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}][\p{L}\p{N}_]{2,}/gu) ?? []).filter((w) => !STOPWORDS.has(w));
 }
 
+/** The position prior halves after this share (1 / OPENING_SHARE) of a document of many paragraphs. */
+const OPENING_SHARE = 10;
+
 /** Keeps the first units of `block` that fit in `budget` tokens. */
 function cut(block: string, count: TokenCounter, budget: number): string {
   let out = '';
@@ -98,6 +126,9 @@ function cut(block: string, count: TokenCounter, budget: number): string {
 export function selectPassages(text: string, count: TokenCounter, maxTokens: number): Selection {
   const all = blocks(text);
   if (count(text) <= maxTokens) return { text, kept: all.length, total: all.length };
+  // the prior halves after `openingSpan` paragraphs: 3 for an article, a tenth of a long transcript's runs
+  // (by paragraph count alone, a meeting was read as its first 40 turns of greetings)
+  const openingSpan = Math.max(3, all.length / OPENING_SHARE);
   const freq = new Map<string, number>();
   for (const w of contentWords(text)) freq.set(w, (freq.get(w) ?? 0) + 1);
   const scored = all.map((b, i) => {
@@ -106,7 +137,11 @@ export function selectPassages(text: string, count: TokenCounter, maxTokens: num
     let carried = 0;
     for (const w of distinct) carried += Math.log(freq.get(w) ?? 1);
     const centrality = carried / Math.sqrt(tokens + 1);
-    return { i, tokens, score: KIND_WEIGHT[blockKind(b)] * (centrality + 0.01) * (1 / (1 + i / 3)) };
+    return {
+      i,
+      tokens,
+      score: KIND_WEIGHT[blockKind(b)] * (centrality + 0.01) * (1 / (1 + i / openingSpan)),
+    };
   });
   const chosen = new Map<number, string>();
   let left = maxTokens;

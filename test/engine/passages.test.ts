@@ -57,3 +57,32 @@ test('one paragraph longer than the budget is cut at a sentence boundary', () =>
   assert.ok(words(text) <= 60 && words(text) > 30, text);
   assert.match(text, /\.$/);
 });
+
+/** A meeting transcript, one turn a line: greetings first, then what it is about. */
+const TRANSCRIPT = [
+  ...Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 'Grad A: Hi .' : 'Grad B: Hello , how are you ?')),
+  ...Array.from(
+    { length: 240 },
+    (_, i) =>
+      `${i % 2 === 0 ? 'Grad A' : 'Grad B'}: The remote control design needs a budget for the battery and the buttons , item ${i} .`,
+  ),
+].join('\n');
+
+test('a transcript is read as runs of turns, and its passages are not all its greetings', () => {
+  const runs = blocks(TRANSCRIPT);
+  // runs of consecutive turns of about 60 words, not one turn each
+  assert.ok(runs.length < 100, `${runs.length} runs`);
+  assert.ok(runs.every((r) => r.split('\n').length > 1));
+  assert.equal(runs.join('\n'), TRANSCRIPT);
+  const { text } = selectPassages(TRANSCRIPT, words, 300);
+  assert.ok(words(text) <= 300);
+  // the opening is still read, but most of what the model reads is the meeting's subject
+  assert.ok(text.startsWith('Grad A: Hi .'));
+  const about = words(
+    text
+      .split('\n')
+      .filter((l) => /remote control/.test(l))
+      .join(' '),
+  );
+  assert.ok(about > words(text) / 2, text);
+});
