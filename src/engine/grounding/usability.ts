@@ -245,7 +245,7 @@ export function unusableMessage(reason: Unusable): string {
     misrelated: 'it tied names and facts together that the text keeps apart',
     denied: 'it stated what the text says is not so',
     vacuous: 'it wrote about itself instead of the text',
-    unsure: 'it wrote sentences it found unlikely itself',
+    unsure: 'it was unsure of every sentence it wrote',
     speech: "it copied the text's questions or exclamations instead of reporting them",
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
