@@ -17,11 +17,13 @@
  * Henson admitted he was happy to hand Gavin Henson responsibility ..." (he handed it to Stephen Jones): a name
  * joined to itself by "and" or "or" (or "from" it "to" it), a name of two words or more written twice in one
  * sentence, or a name that opens a sentence and comes back as what it acts on ("Tom introduces Tom.").
+ * A class said to inherit what its declaration does not name is misrelated too (inheritance.ts).
  * Twin of training/steer_train/grounding/relations.py; both run the golden cases in rules/relation-cases.json.
  */
 import { splitSentences, wholeSentences } from '../sentences';
 import { MIN_CONTENT_LENGTH, STOPWORDS, stem, tokens } from '../words';
 import { lowerBound } from '../sorted';
+import { classHeaders, misstatedInheritance, type ClassHeaders } from './inheritance';
 
 /** Words either side of a name's mention within which a related word counts as near it. */
 export const WINDOW = 30;
@@ -64,6 +66,8 @@ export class DocumentPlaces {
     readonly edges: ReadonlySet<string>,
     /** The words of each sentence, however long. */
     private readonly sentences: readonly ReadonlySet<string>[],
+    /** The classes it declares and the names in their headers (inheritance.ts). */
+    readonly classes: ClassHeaders,
   ) {}
 
   static of(document: string): DocumentPlaces {
@@ -81,7 +85,7 @@ export class DocumentPlaces {
     const sentences = splitSentences(document, Number.MAX_SAFE_INTEGER).map(
       (s) => new Set(tokens(s).map(key)),
     );
-    return new DocumentPlaces(places, lower, edges, sentences);
+    return new DocumentPlaces(places, lower, edges, sentences, classHeaders(document));
   }
 
   has(k: string): boolean {
@@ -258,7 +262,8 @@ export function namesApart(sentence: string, doc: DocumentPlaces): string | null
  * or null.
  */
 export function misrelatedSentence(sentence: string, doc: DocumentPlaces): string | null {
-  const self = selfRelation(sentence) ?? namesApart(sentence, doc);
+  const self =
+    selfRelation(sentence) ?? misstatedInheritance(sentence, doc.classes) ?? namesApart(sentence, doc);
   if (self !== null) return self;
   for (const [owner, phrase] of possessives(sentence)) {
     const known = phrase.filter((w) => doc.has(w));

@@ -17,7 +17,8 @@ tests of proximity catch the blatant cases without reading the meaning:
 A sentence that relates a name to itself needs no document to be wrong: "Labour and Labour clashed over tax and
 spending plans." (Labour and the Tories), "Tony Vasut calls Tony Vasut's new hire.": a name joined to itself by
 "and" or "or" (or "from" it "to" it), a name of two words or more written twice in one sentence, or a name
-that opens a sentence and comes back as what it acts on ("Tom introduces Tom.").
+that opens a sentence and comes back as what it acts on ("Tom introduces Tom."). A class said to inherit what its
+declaration does not name is misrelated too (``inheritance.py``).
 
 Twin of ``src/engine/grounding/relations.ts``; both run the golden cases in ``rules/relation-cases.json``.
 """
@@ -30,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..text_quality import MIN_CONTENT_LENGTH, STOPWORDS, split_sentences, stem, tokens
+from .inheritance import ClassHeaders, class_headers, misstated_inheritance
 
 WINDOW = 30
 """Words either side of a name's mention within which a related word counts as near it."""
@@ -66,6 +68,7 @@ class DocumentPlaces:
     lower: frozenset[str]
     edges: frozenset[str]
     sentences: tuple[frozenset[str], ...]  # the words of each sentence, however long
+    classes: ClassHeaders  # the classes it declares and the names in their headers (inheritance.py)
 
     @staticmethod
     def of(document: str) -> DocumentPlaces:
@@ -79,7 +82,7 @@ class DocumentPlaces:
                 lower.add(k)
         edges = frozenset(key(t) for t in toks[:EDGE] + toks[-EDGE:])
         sentences = tuple(frozenset(map(key, tokens(s))) for s in split_sentences(document, 10**9))
-        return DocumentPlaces(dict(places), frozenset(lower), edges, sentences)
+        return DocumentPlaces(dict(places), frozenset(lower), edges, sentences, class_headers(document))
 
     def has(self, s: str) -> bool:
         return s in self.places
@@ -240,7 +243,7 @@ def names_apart(sentence: str, doc: DocumentPlaces) -> str | None:
 def misrelated_sentence(sentence: str, doc: DocumentPlaces) -> str | None:
     """Why ``sentence`` relates terms the document keeps apart ("owner's noun" or a name) or a name to itself,
     or None."""
-    own = self_relation(sentence) or names_apart(sentence, doc)
+    own = self_relation(sentence) or misstated_inheritance(sentence, doc.classes) or names_apart(sentence, doc)
     if own is not None:
         return own
     for owner, phrase in _possessives(sentence):
