@@ -5,7 +5,7 @@
  * is decoded again in other ways from the cached prefill, then nearer the default weighting; if they all fail,
  * the row carries a `problem` instead of a summary.
  */
-import { generateBatch, type BatchOptions, type BatchRequest } from './decode';
+import { generateBatch, type BatchOptions, type BatchRequest, type BatchRowResult } from './decode';
 import {
   announcesItself,
   echoesPrompt,
@@ -97,10 +97,8 @@ function promptText(model: Model): string {
  */
 export function finished(
   model: Model,
-  tokens: number[],
-  finishReason: FinishReason,
+  { tokens, finishReason, logprobs }: Pick<BatchRowResult, 'tokens' | 'finishReason' | 'logprobs'>,
   grounding?: Grounding,
-  logprobs?: readonly number[],
 ): RowOutput {
   let text =
     tokens.length === 0
@@ -117,7 +115,7 @@ export function finished(
     withoutClauseFrame(withoutSalutation(withCapitalOpenings(withSpacedSentences(text)))),
   );
   const floor = model.manifest.generation.unsureBelow;
-  if (floor === undefined || !logprobs?.length) return { tokens, finishReason, summary };
+  if (floor === undefined || logprobs.length === 0) return { tokens, finishReason, summary };
   const decode = (ids: readonly number[]): string => model.tokenizer.decode(ids);
   return { tokens, finishReason, summary, unsure: unsureSentences(tokens, logprobs, decode, floor) };
 }
@@ -187,7 +185,7 @@ async function backtrack(
     );
     rows.forEach((row, i) => {
       const r = rowsNow[i]!;
-      const usable = judge(r, finished(model, row.tokens, row.finishReason, options.grounding, row.logprobs));
+      const usable = judge(r, finished(model, row, options.grounding));
       // a row stuck again goes back further next round; one that ended otherwise is left to the other ways
       if (usable || row.deadEnds.length === 0) avoid.delete(r);
       else avoid.get(r)!.push(...row.deadEnds);
@@ -314,10 +312,7 @@ export async function retryUnusable(
     const stuck = new Map<number, readonly DeadEnd[]>();
     rows.forEach((row, i) => {
       const r = bad[i]!;
-      if (
-        !judge(r, finished(model, row.tokens, row.finishReason, batchOptions.grounding, row.logprobs)) &&
-        row.deadEnds.length > 0
-      )
+      if (!judge(r, finished(model, row, batchOptions.grounding)) && row.deadEnds.length > 0)
         stuck.set(r, row.deadEnds);
     });
     await backtrack(model, moved, stuck, way, judge);

@@ -1,5 +1,6 @@
 import type { Unwrapped } from './document-format';
 import { proseOfStructured } from './markdown-prose';
+import { whitespaceWords } from './words';
 
 /**
  * A Jupyter notebook (`.ipynb`) as text. On disk a notebook is JSON: its cells' sources in string arrays,
@@ -75,8 +76,6 @@ function cellsOf(text: string): Cell[] | null {
   return cells;
 }
 
-const words = (s: string): number => s.split(/\s+/u).filter((w) => w.length > 0).length;
-
 /** The notebook `text` as text (see the module comment), or null when it is not a notebook. */
 export function notebookText(text: string): Unwrapped | null {
   const cells = cellsOf(text);
@@ -85,6 +84,7 @@ export function notebookText(text: string): Unwrapped | null {
   const markdown = cells.filter((c) => c.kind === 'markdown' && c.source.length > 0).map((c) => c.source);
   const code = cells.filter((c) => c.kind === 'code' && c.source.length > 0).map((c) => c.source);
   const prose = proseOfStructured(markdown.join('\n\n'));
-  const article = words(prose) >= MIN_MARKDOWN_WORDS || code.length === 0 ? prose : code.join('\n\n');
+  const article =
+    whitespaceWords(prose).length >= MIN_MARKDOWN_WORDS || code.length === 0 ? prose : code.join('\n\n');
   return { shown, article };
 }

@@ -14,6 +14,7 @@
  * sentence boundary.
  */
 import { units, type TokenCounter } from './chunking';
+import { whitespaceWords } from './words';
 
 export type BlockKind = 'prose' | 'comment' | 'list' | 'heading' | 'table' | 'code';
 
@@ -79,7 +80,7 @@ function runsOfLines(lines: readonly string[]): string[] {
   let words = 0;
   for (const line of lines) {
     run.push(line);
-    words += line.split(/\s+/u).filter((w) => w.length > 0).length;
+    words += whitespaceWords(line).length;
     if (words >= LINE_RUN_WORDS) {
       out.push(run.join('\n'));
       run = [];

@@ -3,7 +3,7 @@
  * training/steer_train/text_quality.py), so that the estimates score the same sentences and find the same
  * sentence-initial words; `rules/word-cases.json` holds golden cases both languages run.
  */
-import { tokens } from './words';
+import { tokens, whitespaceWords } from './words';
 
 const ABBREVIATIONS = new Set(
   'mr mrs ms dr prof sr jr st vs etc e.g i.e fig figs eq eqs no nos al inc ltd co corp gen gov sen rep'.split(
@@ -17,7 +17,6 @@ export const MAX_SENTENCE_WORDS = 60;
 
 const isUpper = (ch: string): boolean => /^\p{Lu}$/u.test(ch);
 const isDigit = (ch: string): boolean => /^\p{Nd}$/u.test(ch);
-const whitespaceWords = (s: string): string[] => s.split(/\s+/u).filter((w) => w.length > 0);
 
 /** Whether the end of a sentence candidate at `m` in `line` (from `start`) really ends a sentence. */
 function endsSentence(line: string, start: number, m: RegExpExecArray): boolean {

@@ -307,9 +307,7 @@ async function run(
   timings.generatedTokens = stats.generatedTokens;
   timings.decodeTokensPerSecond = stats.decodeMs > 0 ? (stats.generatedTokens * 1000) / stats.decodeMs : 0;
   timings.prefixReused = stats.prefixReused;
-  const outputs: RowOutput[] = rows.map((r) =>
-    finished(model, r.tokens, r.finishReason, grounding, r.logprobs),
-  );
+  const outputs: RowOutput[] = rows.map((r) => finished(model, r, grounding));
   if (sampling.grounded)
     await retryUnusable(model, document, requests, outputs, batchOptions, options.onProgress);
   outputs.forEach((row, r) =>

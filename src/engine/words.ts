@@ -60,6 +60,9 @@ export function tokens(text: string): string[] {
   return text.match(TOKEN_RE) ?? [];
 }
 
+/** The words of `text` as whitespace separates them, punctuation attached. */
+export const whitespaceWords = (text: string): string[] => text.split(/\s+/u).filter((w) => w.length > 0);
+
 /** How many tokens (words, numbers, speaker tags) `text` has: the length the concise reward measures. */
 export function tokenCount(text: string): number {
   return tokens(text).length;
