@@ -204,6 +204,10 @@ a model stuttering (numbers and short words double in ordinary text: "6-3 6-3", 
 STUTTERED_WORDS = 2
 _DOUBLED_WORD = re.compile(r"(?<!\w)([^\W\d_]{3,})\s+\1(?!\w)", re.IGNORECASE)
 """A word written twice with only spaces between ("Saylor. Saylor" and "start: start" are not doubles)."""
+STRIDED_TIMES = 5
+STRIDES = (2, 3, 4)
+"""A list that repeats one word with something else between ("sed - neu, sed - m, sed - r, sed - t, sed - n, ..."):
+a word that is no stopword, every 2 to 4 words, five times running (the twin of usability.ts)."""
 NEAR_DUPLICATE_MIN_WORDS = 5
 NEAR_DUPLICATE_SHARE = 0.8
 NEAR_DUPLICATE_MAX_RATIO = 2
@@ -239,6 +243,17 @@ def _is_looping(ws: list[str], text: str) -> bool:
     for p in range(1, 7):
         for i in range(n - 3 * p + 1):
             if ws[i : i + p] == ws[i + p : i + 2 * p] == ws[i + 2 * p : i + 3 * p]:
+                return True
+    # One content word every 2 to 4 words, five times running ("sed - m, sed - r, sed - t, ...").
+    for p in STRIDES:
+        for i in range(n - (STRIDED_TIMES - 1) * p):
+            w = ws[i]
+            if (
+                len(w) >= 2
+                and w.isalpha()
+                and w not in STOPWORDS
+                and all(ws[i + k * p] == w for k in range(1, STRIDED_TIMES))
+            ):
                 return True
     # Two different words each written twice in a row ("provide provide define define").
     doubled = {m.group(1).lower() for m in _DOUBLED_WORD.finditer(text)} - INTENDED_DOUBLES
