@@ -23,6 +23,7 @@ import { misstatesBound, quantityBounds } from './grounding/bounds';
 import { unsupportedTerms } from './grounding/terms';
 import { DocumentPlaces, misrelated, withoutMisrelated } from './grounding/relations';
 import { affirmedDenials, deniedWords, withoutAffirmedDenials } from './grounding/negation';
+import { DocumentStems, novelSentences, withoutNovelSentences } from './grounding/novel-wording';
 import type { Grounding, ResolvedSampling } from './generation/config';
 import type { DeadEnd } from './generation/grounded-decoding';
 import type { FinishReason } from './generation/generator';
@@ -216,6 +217,9 @@ export async function retryUnusable(
   const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
   const places = batchOptions.sampling.grounded ? DocumentPlaces.of(document) : undefined;
   const denied = batchOptions.sampling.grounded ? deniedWords(document) : undefined;
+  const novelFrom = model.manifest.generation.novelSentenceWords;
+  const stems =
+    batchOptions.sampling.grounded && novelFrom !== undefined ? DocumentStems.of(document, novelFrom) : null;
   const check = ({ summary, finishReason, unsure }: RowOutput): Unusable | null =>
     unusable(summary) ??
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
@@ -231,12 +235,13 @@ export async function retryUnusable(
     (doc && unsupportedTerms(summary, doc).length > 0 ? 'unsupported' : null) ??
     (places && misrelated(summary, places).length > 0 ? 'misrelated' : null) ??
     (denied && affirmedDenials(summary, denied).length > 0 ? 'denied' : null) ??
+    (stems && novelSentences(summary, stems).length > 0 ? 'novel' : null) ??
     (places && unsure && hasUnsureSentence(summary, unsure) ? 'unsure' : null);
   // a summary at fault only after some good sentences (it loops, misstates a unit, names what the text does
   // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
   // together what the text keeps apart, says nothing about it, states what it denies or copies its questions
-  // in a sentence its other sentences, if they pass by themselves; so does one with a sentence the model was
-  // unsure of
+  // in a sentence its other sentences, if they pass by themselves; so does one with a sentence in words the
+  // text never uses or one the model was unsure of
   const cutFor = (reason: Unusable | null, { summary, unsure }: RowOutput): string => {
     switch (reason) {
       case 'looping':
@@ -253,6 +258,8 @@ export async function retryUnusable(
         return places ? withoutMisrelated(summary, places) : '';
       case 'denied':
         return denied ? withoutAffirmedDenials(summary, denied) : '';
+      case 'novel':
+        return stems ? withoutNovelSentences(summary, stems) : '';
       case 'vacuous':
         return withoutEmptySentences(summary, prompt);
       case 'speech':

@@ -153,6 +153,8 @@ export function parseManifest(json: unknown): Manifest {
         );
       generation.unsureBelow = unsureBelow;
     }
+    const novelSentenceWords = gen.optInt('novelSentenceWords', 1);
+    if (novelSentenceWords !== undefined) generation.novelSentenceWords = novelSentenceWords;
   }
 
   const evalR = root.optObject('evaluation');

@@ -74,6 +74,12 @@ export interface GenerationDefaults {
    * (unsure-sentences.ts); none when absent.
    */
   unsureBelow?: number;
+  /**
+   * The last check drops a sentence of a prose document's summary with at least this many content words (by
+   * stem) the document lacks, when they are most of its content words (grounding/novel-wording.ts); none when
+   * absent.
+   */
+  novelSentenceWords?: number;
 }
 
 /**

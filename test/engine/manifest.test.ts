@@ -41,6 +41,7 @@ test('the decoding block is read', () => {
     repetitionPenalty: 1.1,
     minNewTokens: 2,
     unsureBelow: -1.7,
+    novelSentenceWords: 3,
   };
   assert.deepEqual(parseManifest(j).generation, {
     maxNewTokens: 96,
@@ -48,6 +49,7 @@ test('the decoding block is read', () => {
     repetitionPenalty: 1.1,
     minNewTokens: 2,
     unsureBelow: -1.7,
+    novelSentenceWords: 3,
   });
 });
 

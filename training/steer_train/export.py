@@ -123,6 +123,11 @@ PRESETS = {
     "Strictly faithful": {"concise": 0.2, "faithful": 0.8, "complete": 0.0},
     "Thorough": {"concise": 0.0, "faithful": 0.3, "complete": 0.7},
 }
+MEASURED_DECODING = ("unsureBelow", "novelSentenceWords")
+"""Manifest `decoding` settings of the last check that are measured per model, by reading its summaries: a sentence
+the model found unlikely itself (src/engine/unsure-sentences.ts, training/reports/unsure-sentences) and one in
+words its document lacks (src/engine/grounding/novel-wording.ts, training/reports/novel-wording). A random test
+model's every sentence is both, so a model gets them only where they were measured."""
 # Where a sentence ends, the end-of-sequence logit is raised by up to this much as the concise weight rises above
 # its default (the engine's src/engine/generation/end-bias.ts; training/reports/end-bias/README.md).
 END_BIAS = 6.0
@@ -184,8 +189,9 @@ def write_manifest(
     model_id: str,
     base: dict,
     evaluation: dict,
-    unsure_below: float | None = None,
+    measured: dict | None = None,
 ) -> dict:
+    """`measured`: the decoding settings measured on this model (MEASURED_DECODING), none for an unmeasured one."""
     c, clp = model.cfg, model.clp
     objectives = list(OBJECTIVE_INFO)[: clp.num_objectives]
     inputs, outputs = io_names(c.num_layers)
@@ -216,9 +222,8 @@ def write_manifest(
             "maxNewTokens": 128,
             # the engine's help to the concise slider (src/engine/generation/end-bias.ts)
             "endBias": {"objective": "concise", "logit": END_BIAS},
-            # the last check drops a sentence the model found unlikely itself (src/engine/unsure-sentences.ts):
-            # a level measured per model, so only where one was measured
-            **({"unsureBelow": unsure_below} if unsure_below is not None else {}),
+            # the last check's levels, measured per model, so only where they were measured
+            **{k: v for k, v in (measured or {}).items() if k in MEASURED_DECODING},
         },
         "specialTokens": {"eos": [tok.eos_token_id], "pad": tok.eos_token_id, "bos": None},
         "contextLength": 2048,
@@ -255,10 +260,10 @@ def export_model_dir(
     base: dict,
     evaluation: dict,
     ref_tokens: int = 48,
-    unsure_below: float | None = None,
+    measured: dict | None = None,
 ) -> dict:
-    """Everything the engine needs in model_dir. The model's shared delta is merged first. `unsure_below`: the
-    model's measured `decoding.unsureBelow` (training/reports/unsure-sentences), none for an unmeasured model."""
+    """Everything the engine needs in model_dir. The model's shared delta is merged first. `measured`: the
+    decoding settings measured on this model (MEASURED_DECODING), none for an unmeasured model."""
     model = model.float().eval()
     model.merge_shared()
     onnx_dir = model_dir / "onnx"
@@ -270,7 +275,7 @@ def export_model_dir(
     quantize(fused, fast, accuracy_level=4)
     onnx.save(with_float16_cache(onnx.load(str(fast))), str(fast))
     tok.backend_tokenizer.save(str(model_dir / "tokenizer.json"))
-    manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation, unsure_below)
+    manifest = write_manifest(model_dir, model, tok, model_id, base, evaluation, measured)
     refs = reference_tokens(model, tok, ref_tokens)
     (model_dir / "reference_tokens.json").write_text(json.dumps(refs, indent=1) + "\n")
     return manifest

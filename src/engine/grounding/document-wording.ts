@@ -12,7 +12,7 @@ import { Lexicon, defaultVocabulary } from './terms';
 import { MIN_CONTENT_LENGTH, STOPWORDS, stem, tokens } from '../words';
 
 /** Words any summary needs whatever it summarizes: what the document does, said of it. */
-const SUMMARY_WORDS = [
+export const SUMMARY_WORDS: readonly string[] = [
   'summary',
   'summarizes',
   'text',
@@ -20,6 +20,14 @@ const SUMMARY_WORDS = [
   'describes',
   'explains',
   'discusses',
+  'mentions',
+  'highlights',
+  'emphasizes',
+  'outlines',
+  'focuses',
+  'details',
+  'includes',
+  'provides',
   'says',
   'said',
   'also',

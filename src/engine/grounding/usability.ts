@@ -22,6 +22,7 @@ export type Unusable =
   | 'denied'
   | 'vacuous'
   | 'speech'
+  | 'novel'
   | 'unsure';
 
 /**
@@ -264,6 +265,7 @@ export function unusableMessage(reason: Unusable): string {
     misrelated: 'it tied names and facts together that the text keeps apart',
     denied: 'it stated what the text says is not so',
     vacuous: 'it wrote about itself instead of the text',
+    novel: 'it said things in words the text does not use',
     unsure: 'it was unsure of every sentence it wrote',
     speech: "it copied the text's questions or exclamations instead of reporting them",
   }[reason];
