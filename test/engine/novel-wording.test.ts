@@ -56,7 +56,10 @@ test('a config file: an invented claim goes, a plain statement of its values sta
   );
 });
 
-test('source code is not held to its own words: a summary names in English what code writes in its own', () => {
+test('source code and style sheets are not held to their own words: a summary names in English what they write', () => {
   const code = 'def parse(fp):\n    return [line.split() for line in fp]\n';
+  const css =
+    'body { margin: 0; }\na:link { color: #0000ff; }\n.heading-text { font-family: helvetica, arial; }\n';
   assert.equal(DocumentStems.of(code, 3), null);
+  assert.equal(DocumentStems.of(css, 3), null);
 });

@@ -7,16 +7,26 @@
  * what the document does not; the last check drops it. How many such words make a sentence novel is measured per
  * model (manifest `decoding.novelSentenceWords`; training/reports/novel-wording).
  *
- * Only for prose: a summary of source code has to name in English what the code writes in its own words
- * ("This function ..."). The words a summary uses of any text ("describes", "discusses") do not count. On the
+ * Only for prose (`isProse`): a summary of source code or a style sheet has to name in English what it writes in
+ * its own terms ("This function ..."). The words a summary uses of any text ("describes", "discusses") do not count. On the
  * per-kind evaluation's test documents 10 of 4,401 of the model's sentences were this novel (all but one of
  * them wrong or empty), against 2 to 6% of the human reference sentences of dialogue, science and e-mail:
  * references paraphrase more than this model does, so the level leaves paraphrase alone.
  */
 import { isSourceCode } from '../markdown-prose';
+import { looksLikeCode } from '../prose-opener';
 import { wholeSentences } from '../sentences';
 import { contentStems, stem, tokens } from '../words';
 import { SUMMARY_WORDS } from './document-wording';
+
+/**
+ * Whether `document` is to be summarized in its own words: neither source code with its definitions at the
+ * margin (markdown-prose.ts) nor text most of whose lines read as code (prose-opener.ts). A summary of code
+ * has to say in English what the code writes in its own terms ("This function ...").
+ */
+export function isProse(document: string): boolean {
+  return !isSourceCode(document) && !looksLikeCode(document);
+}
 
 /** A sentence with at least `minNovel` content stems the document lacks, making up this share of its content stems at least, is novel. */
 const MIN_NOVEL_SHARE = 0.6;
@@ -28,12 +38,9 @@ export class DocumentStems {
     private readonly minNovel: number,
   ) {}
 
-  /**
-   * The stems of `document`, held to `minNovel` (at least 1), or null for source code (its summary names in
-   * English what the code does).
-   */
+  /** The stems of `document`, held to `minNovel` (at least 1), or null when it is not prose (`isProse`). */
   static of(document: string, minNovel: number): DocumentStems | null {
-    if (isSourceCode(document)) return null;
+    if (!isProse(document)) return null;
     const stems = new Set(tokens(document).map((t) => stem(t)));
     for (const w of SUMMARY_WORDS) stems.add(stem(w));
     return new DocumentStems(stems, Math.max(1, minNovel));
