@@ -208,6 +208,9 @@ STRIDED_TIMES = 5
 STRIDES = (2, 3, 4)
 """A list that repeats one word with something else between ("sed - neu, sed - m, sed - r, sed - t, sed - n, ..."):
 a word that is no stopword, every 2 to 4 words, five times running (the twin of usability.ts)."""
+MIN_LIST_NAMES = 3
+"""A list that names someone twice ("Grad G, Grad C, Undergrad D, Grad G, ..."): among at least three items that are
+names (one to three capitalised words or speaker tags), one comes back (the twin of usability.ts)."""
 NEAR_DUPLICATE_MIN_WORDS = 5
 NEAR_DUPLICATE_SHARE = 0.8
 NEAR_DUPLICATE_MAX_RATIO = 2
@@ -221,6 +224,28 @@ _DANGLING_WORDS = frozenset(
     "the a an and or but nor of because whose than their its my your our whether although though "
     "including such versus".split()
 )
+
+
+def _is_name_item(item: str) -> bool:
+    ws = item.split()
+    return (
+        0 < len(ws) <= 3
+        and len(ws[0]) >= 2
+        and all((w[0] == "#" or w[0].isupper()) and all(c.isalnum() or c in "#'’.-" for c in w) for w in ws)
+    )
+
+
+def _names_listed_twice(text: str) -> bool:
+    # a sentence also ends at a full stop glued to the next one's capital ("... to win.Dudek, Finnan, ...")
+    glued = [m.end() for m in re.finditer(r"[.!?]", text) if 0 < m.start() and m.end() < len(text)]
+    glued = [i for i in glued if text[i - 2].islower() and text[i].isupper()]
+    parts = [text[a:b] for a, b in zip([0, *glued], [*glued, len(text)])]
+    for sentence in (s for part in parts for s in re.split(r"(?<=[.!?])\s+", part)):
+        names = [item.strip() for item in re.split(r",|\band\b", sentence)]
+        names = [item for item in names if _is_name_item(item)]
+        if len(names) >= MIN_LIST_NAMES and len(set(names)) < len(names):
+            return True
+    return False
 
 
 def _says_twice(sents: list[str]) -> bool:
@@ -257,7 +282,7 @@ def _is_looping(ws: list[str], text: str) -> bool:
                 return True
     # Two different words each written twice in a row ("provide provide define define").
     doubled = {m.group(1).lower() for m in _DOUBLED_WORD.finditer(text)} - INTENDED_DOUBLES
-    if len(doubled) >= STUTTERED_WORDS:
+    if len(doubled) >= STUTTERED_WORDS or _names_listed_twice(text):
         return True
     # A sentence of four or more words said twice, also in other words.
     sents = [" ".join(words(s)) for s in split_sentences(text)]
