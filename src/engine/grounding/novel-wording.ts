@@ -4,14 +4,12 @@
  * the model writes whole claims in such words: "The SOFTWARE provider agrees with all applicable laws,
  * statutes, and regulations." of the ISC licence, "Language: node_js allows users to customize their speech."
  * of a `.travis.yml`. A sentence most of whose content words (by stem) the document lacks, three or more, says
- * what the document does not; the last check drops it. How many such words make a sentence novel is measured per
- * model (manifest `decoding.novelSentenceWords`; training/reports/novel-wording).
- *
- * Only for prose (`isProse`): a summary of source code or a style sheet has to name in English what it writes in
- * its own terms ("This function ..."). The words a summary uses of any text ("describes", "discusses") do not count. On the
- * per-kind evaluation's test documents 10 of 4,401 of the model's sentences were this novel (all but one of
- * them wrong or empty), against 2 to 6% of the human reference sentences of dialogue, science and e-mail:
- * references paraphrase more than this model does, so the level leaves paraphrase alone.
+ * what the document does not; the last check drops it. The words a summary uses of any text ("describes",
+ * "discusses") do not count. How many such words make a sentence novel is measured per model (manifest
+ * `decoding.novelSentenceWords`): on the per-kind evaluation's test documents 10 of 4,401 of the model's
+ * sentences had three or more (all but one of them wrong or empty), against 2 to 6% of the human reference
+ * sentences of dialogue, science and e-mail, which paraphrase more than this model does
+ * (training/reports/novel-wording).
  */
 import { isSourceCode } from '../markdown-prose';
 import { looksLikeCode } from '../prose-opener';
@@ -28,7 +26,7 @@ export function isProse(document: string): boolean {
   return !isSourceCode(document) && !looksLikeCode(document);
 }
 
-/** A sentence with at least `minNovel` content stems the document lacks, making up this share of its content stems at least, is novel. */
+/** A sentence with at least `minNovel` content stems the document lacks is novel when they are this share of its content stems. */
 const MIN_NOVEL_SHARE = 0.6;
 
 /** The stems of a prose document's words, and of the words any summary uses, to hold its summary's sentences to. */
