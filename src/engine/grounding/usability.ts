@@ -155,8 +155,8 @@ function saysTwice(sents: readonly string[]): boolean {
 
 /**
  * Whether the words repeat: a word or phrase of up to 6 words three times in a row, one word every 2 to 4
- * words five times running, a name twice in one list, two words each twice in a row, a sentence twice (also in other words), mostly
- * recycled 3-grams. The twin of training's `text_quality._is_looping`.
+ * words five times running, a name twice in one list, two words each twice in a row, a sentence twice (also
+ * in other words), mostly recycled 3-grams. The twin of training's `text_quality._is_looping`.
  */
 export function isLooping(text: string): boolean {
   const ws = words(text);
