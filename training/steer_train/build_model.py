@@ -20,7 +20,7 @@ import torch
 
 from .config import RunConfig
 from .deltas import load_deltas, read_clp_config, read_meta
-from .export import MEASURED_DECODING, export_model_dir
+from .export import export_model_dir
 from .model import CLPModel
 from .onnx_runner import OnnxModel
 from .runtime import build_model
@@ -35,9 +35,9 @@ def build(model_dir: Path) -> dict:
     run = RunConfig(tiny=bool(meta.get("tiny")), seed=int(meta.get("seed", 0)), clp=read_clp_config(deltas), bf16=False)
     model, tok, _ = build_model(run)
     load_deltas(model, deltas)
-    # the last check's levels were measured on this model: kept as committed
-    measured = {k: v for k, v in manifest.get("decoding", {}).items() if k in MEASURED_DECODING}
-    export_model_dir(model, tok, model_dir, manifest["id"], manifest["base"], manifest["evaluation"], measured=measured)
+    # the last check's levels were measured on this model: kept as committed (the export keeps only those)
+    decoding = manifest.get("decoding", {})
+    export_model_dir(model, tok, model_dir, manifest["id"], manifest["base"], manifest["evaluation"], measured=decoding)
     float_graph = OnnxModel(model_dir, "float32")  # loaded once for both checks
     check = {**check_parity(model_dir, n=2, om=float_graph), **logit_parity(model, model_dir, float_graph)}
     # the fused graph is written node by node, not traced: every reference, and its logits, like the traced one

@@ -191,7 +191,7 @@ def write_manifest(
     evaluation: dict,
     measured: dict | None = None,
 ) -> dict:
-    """`measured`: the decoding settings measured on this model (MEASURED_DECODING), none for an unmeasured one."""
+    """`measured`: decoding settings of this model; only those in MEASURED_DECODING are written."""
     c, clp = model.cfg, model.clp
     objectives = list(OBJECTIVE_INFO)[: clp.num_objectives]
     inputs, outputs = io_names(c.num_layers)
