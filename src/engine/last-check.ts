@@ -10,10 +10,12 @@ import {
   announcesItself,
   echoesPrompt,
   hasEmptySentence,
+  hasParticipantVoice,
   hasSpeech,
   speaksAsNarrator,
   withoutClauseFrame,
   withoutEmptySentences,
+  withoutParticipantVoice,
   withoutSalutation,
   withoutSpeech,
 } from './document-echo';
@@ -227,6 +229,7 @@ export async function retryUnusable(
       : null) ??
     (hasEmptySentence(summary, prompt) ? 'vacuous' : null) ??
     (hasSpeech(summary) ? 'speech' : null) ??
+    (hasParticipantVoice(summary, tags) ? 'voice' : null) ??
     (writesTurn(summary, tags) ? 'transcript' : null) ??
     (misstates(summary) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
@@ -241,7 +244,7 @@ export async function retryUnusable(
   // not, writes a fragment) keeps those, one stranded mid-sentence its whole clauses, and one that ties
   // together what the text keeps apart, says nothing about it, states what it denies or copies its questions
   // in a sentence its other sentences, if they pass by themselves; so does one with a sentence in words the
-  // text never uses or one the model was unsure of
+  // text never uses, one the model was unsure of, or one in a conversation's speaker's "I" or "you"
   const cutFor = (reason: Unusable | null, { summary, unsure }: RowOutput): string => {
     switch (reason) {
       case 'looping':
@@ -264,6 +267,8 @@ export async function retryUnusable(
         return withoutEmptySentences(summary, prompt);
       case 'speech':
         return withoutSpeech(summary);
+      case 'voice':
+        return withoutParticipantVoice(summary, tags);
       case 'unsure':
         return unsure ? withoutUnsureSentences(summary, unsure) : '';
       default:

@@ -14,6 +14,8 @@ import {
   withoutSalutation,
   hasSpeech,
   withoutSpeech,
+  hasParticipantVoice,
+  withoutParticipantVoice,
 } from '../../src/engine/document-echo';
 import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
 import { Continuation } from '../../src/engine/grounding/continuation';
@@ -230,4 +232,37 @@ test("a question or an exclamation copied from the text goes; the summary's repo
     'The quiz show Jeopardy! returns in May.',
   ])
     assert.equal(hasSpeech(summary), false, summary);
+});
+
+test("a sentence of a conversation's summary in a speaker's first or second person goes; reports stay", () => {
+  const chat = speakerTags(
+    '#Person1#: Rachel, are you ok?\n#Person2#: My aunt was in an accident.\n#Person1#: Oh no.\n#Person2#: She is fine.',
+  );
+  // the shipped model on dialogsum and samsum test conversations (wide per-kind sample, seed 21)
+  assert.equal(hasParticipantVoice('Rachel is at the hospital, my aunt was in an accident.', chat), true);
+  assert.equal(hasParticipantVoice('#Person1# invites #Person2# to help you.', chat), true);
+  assert.equal(hasParticipantVoice('Your confusion is confused. You choose a career.', chat), true);
+  assert.equal(
+    withoutParticipantVoice(
+      "#Person1# tells Tom it's ten to nine by my watch. #Person2# has no idea it's late.",
+      chat,
+    ),
+    "#Person2# has no idea it's late.",
+  );
+  // nothing but such sentences: nothing is left, so the last check decodes the row again
+  assert.equal(withoutParticipantVoice('Victor can pick you up from the airport.', chat), '');
+  // what reference summaries write: speakers named, a country, an abbreviation, words quoted
+  assert.equal(
+    hasParticipantVoice('#Person2# tells #Person1# that the US sent explorers to Mars.', chat),
+    false,
+  );
+  assert.equal(hasParticipantVoice('#Person1# says "I will call you" and #Person2# agrees.', chat), false);
+  assert.equal(hasParticipantVoice('The team discussed abstractions, i.e. Bayes-nets.', chat), false);
+  assert.equal(hasParticipantVoice('Yourself-help books bore Myriam.', chat), false);
+  // a speaker named "I" (a meeting's "PhD I") is a name, not a pronoun
+  const meeting = speakerTags('PhD I: so .\nGrad C: and .\nPhD I: yes .\nGrad C: right .');
+  assert.equal(hasParticipantVoice('PhD I reported several results.', meeting), false);
+  assert.equal(hasParticipantVoice('Grad C says we need more data.', meeting), true);
+  // not a conversation: an e-mail's or an abstract's summary keeps its writer's "we"
+  assert.equal(hasParticipantVoice('We propose a simple modification of neural networks.', new Set()), false);
 });

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { hasParticipantVoice } from '../../src/engine/document-echo';
 import { estimateObjectives } from '../../src/engine/estimates';
+import { speakerTags } from '../../src/engine/grounding/turns';
 import { NUMBER_WORDS as GROUNDING_NUMBER_WORDS } from '../../src/engine/grounding/terms';
 import { splitSentences } from '../../src/engine/sentences';
 import { NUMBER_WORDS, contentStems, stem, tokenCount, tokens } from '../../src/engine/words';
@@ -18,6 +20,7 @@ interface Cases {
   sentences: { text: string; sentences: string[] }[];
   estimates: { document: string; summary: string; concise: number; faithful: number; complete: number }[];
   numberWords: { rewards: Record<string, string>; grounding: Record<string, string> };
+  participantVoice: { document: string; sentence: string; voice: boolean }[];
 }
 const cases = JSON.parse(readFileSync(join(ROOT, 'rules', 'word-cases.json'), 'utf8')) as Cases;
 
@@ -51,4 +54,9 @@ test('golden cases: one list of number words, as the rewards and grounding read 
   assert.equal(NUMBER_WORDS.second, '2'); // the rewards read an ordinal as its number
   assert.equal(GROUNDING_NUMBER_WORDS.second, '2nd');
   assert.equal(GROUNDING_NUMBER_WORDS.one, undefined); // too common for grounding to restrict
+});
+
+test("golden cases: a conversation's summary speaking as one of its speakers", () => {
+  for (const c of cases.participantVoice)
+    assert.equal(hasParticipantVoice(c.sentence, speakerTags(c.document)), c.voice, c.sentence);
 });

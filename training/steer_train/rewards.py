@@ -18,7 +18,9 @@ summary, the rule before, taught the complete end to stop early: training/runs/c
 sentence that states what the document only denies (:func:`~steer_train.grounding.negation.affirms_denied`:
 "it's expensive too" of "it's not that expensive") is dropped by the same last check and scored the same way, and
 so is a question or an exclamation (:func:`~steer_train.text_quality.is_speech`: "Did I miss anything?" of a
-conversation), which reports nothing and copies the text's speech.
+conversation), which reports nothing and copies the text's speech, and so is a sentence of a conversation's summary
+in a speaker's first or second person (:func:`~steer_train.text_quality.speaks_as_participant`: "Rachel is at the
+hospital, my aunt was in an accident.").
 
 concise -- *shorter relative to the document is better.*
     ``1 / (1 + (r / R0) ** K) * 1 / (1 + (w / L0) ** 2)`` with ``w`` the summary's length in tokens (words,
@@ -81,6 +83,7 @@ import numpy as np
 from .grounding import DocumentTerms, unsupported_terms
 from .grounding.negation import affirms_denied, denied_words
 from .grounding.relations import DocumentPlaces, misrelated_sentence
+from .grounding.terms import speaker_turn_tags
 from .reward_lexical import (
     DocumentFacts,
     KnownWords,
@@ -90,7 +93,7 @@ from .reward_lexical import (
     lexical_faithfulness,
     weakest_weighted,
 )
-from .text_quality import degeneracy, is_speech, split_sentences, token_count
+from .text_quality import degeneracy, is_speech, speaks_as_participant, split_sentences, token_count
 
 __all__ = ["OBJECTIVES", "Rewards", "concise_score", "model_dir"]
 
@@ -134,6 +137,13 @@ def _document_places(document: str) -> DocumentPlaces:
 def _document_denials(document: str) -> frozenset[str]:
     """The words the document only denies, cached as :func:`_document_terms` is."""
     return frozenset(denied_words(document))
+
+
+@lru_cache(maxsize=4096)
+def _conversation_tags(document: str) -> frozenset[str]:
+    """The speakers' tags of a conversation (two speakers or more), else none; cached as :func:`_document_terms` is."""
+    tags = speaker_turn_tags(document)
+    return frozenset(tags) if len(tags) >= 2 else frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -277,14 +287,19 @@ class Rewards:
             s_emb = emb[[texts[s] for s in sents]]
             places = _document_places(documents[i])
             denied = _document_denials(documents[i])
+            tags = _conversation_tags(documents[i])
             related = np.array(
                 [
-                    misrelated_sentence(s, places) is None and affirms_denied(s, denied) is None and not is_speech(s)
+                    misrelated_sentence(s, places) is None
+                    and affirms_denied(s, denied) is None
+                    and not is_speech(s)
+                    and not (tags and speaks_as_participant(s, tags))
                     for s in sents
                 ]
             )
             # what the engine would show: its last check drops a misrelated sentence, one that states what the
-            # document denies, and a question or exclamation (the text's speech copied), and keeps the others
+            # document denies, a question or exclamation (the text's speech copied) and a conversation's turn
+            # copied in its speaker's first or second person, and keeps the others
             served = related.any() and not unsupported_terms(summary, _document_terms(documents[i]))
             kept = [s for s, ok in zip(sents, related) if ok]
             out[i, 0] = concise_score(token_count(summary), doc.n_tokens) if served else 0.0

@@ -19,7 +19,7 @@ All rewards are 0 for a degenerate summary, so reinforcement learning can never 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 
 from .rule_data import number_words, stopwords, token_pattern, word_rules
 
@@ -127,6 +127,28 @@ def is_speech(sentence: str) -> bool:
     s = sentence.strip()
     # one word is a name that ends in a mark ("Yahoo! Mail"), not a sentence
     return _SPEECH_RE.search(s) is not None and len(s.split()) > 1
+
+
+# First- and second-person words as a speaker says them: "I" and "us" only as written ("US" is a country, "i.e."
+# an abbreviation), the others also with a capital. The twin of PERSONAL in src/engine/document-echo.ts.
+_PERSONAL_RE = re.compile(
+    r"(?<![^\W_])(?<!['’-])"
+    r"(?:I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?"
+    r"|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s)"
+    r"(?![^\W_])(?!['’-])"
+)
+_QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”')
+
+
+def speaks_as_participant(sentence: str, tags: Iterable[str]) -> bool:
+    """Whether a sentence of a conversation's summary speaks as one of its speakers: a first- or second-person
+    word outside quotation marks once the speakers' tags (``tags``, "PhD I") are taken out ("Rachel is at the
+    hospital, my aunt was in an accident."). The twin of the engine's ``speaksAsParticipant``; the caller holds
+    it to conversations, two speakers or more."""
+    s = _QUOTED_RE.sub(" ", sentence)
+    for tag in tags:
+        s = s.replace(tag, " ")
+    return _PERSONAL_RE.search(s) is not None
 
 
 def split_sentences(text: str, max_words: int = MAX_SENTENCE_WORDS) -> list[str]:

@@ -218,14 +218,33 @@ def test_a_sentence_stating_what_the_document_denies_is_scored_as_the_engine_ser
     assert denial[F] < kept[F]
 
 
-def test_a_copied_question_is_scored_as_the_engine_serves_the_summary(rewards: Rewards):
-    chat = (
-        "#Person1#: Hi, sorry I'm late. Did I miss anything?\n#Person2#: Not much. Baltimore is winning 5 to 4.\n"
-        "#Person1#: Did Cal Ripken hit a home run?\n#Person2#: Not yet, but he hit a double."
-    )
-    good = "#Person2# says Baltimore is winning 5 to 4."
-    both, alone = rewards.score([chat, chat], [f"{good} Did Cal Ripken hit a home run?", good])
-    # the engine drops the question: the same coverage, the whole length paid, less faithful
+_QUESTION_CHAT = (
+    "#Person1#: Hi, sorry I'm late. Did I miss anything?\n#Person2#: Not much. Baltimore is winning 5 to 4.\n"
+    "#Person1#: Did Cal Ripken hit a home run?\n#Person2#: Not yet, but he hit a double."
+)
+_HOSPITAL_CHAT = (
+    "#Person1#: Rachel, is everything ok?\n#Person2#: My aunt was in an accident. I'm at the hospital.\n"
+    "#Person1#: Oh no. Is she badly hurt?\n#Person2#: She is fine, she broke an arm."
+)
+
+
+@pytest.mark.parametrize(
+    ("chat", "good", "dropped"),
+    [
+        # a question copied from the text
+        (_QUESTION_CHAT, "#Person2# says Baltimore is winning 5 to 4.", "Did Cal Ripken hit a home run?"),
+        # a turn copied in its speaker's "I"
+        (_HOSPITAL_CHAT, "Rachel's aunt broke an arm in an accident.", "I'm at the hospital."),
+    ],
+)
+def test_a_sentence_the_engine_drops_is_scored_as_the_engine_serves_the_summary(
+    rewards: Rewards, chat: str, good: str, dropped: str
+):
+    both, alone = rewards.score([chat, chat], [f"{good} {dropped}", good])
+    # the engine drops the sentence: the same coverage, the whole length paid, less faithful
     assert both[M] == pytest.approx(alone[M], abs=1e-5)
     assert 0 < both[C] < alone[C]
     assert both[F] < alone[F]
+    # a summary of nothing but such sentences pays nothing for brevity or coverage
+    (only,) = rewards.score([chat], [dropped])
+    assert only[C] == 0 and only[M] == 0

@@ -7,6 +7,7 @@ import pytest
 from conftest import REPO
 
 from steer_train.grounding import NUMBER_WORDS as GROUNDING_NUMBER_WORDS
+from steer_train.grounding.terms import speaker_turn_tags
 from steer_train.reward_lexical import (
     concise_score,
     document_facts,
@@ -15,7 +16,15 @@ from steer_train.reward_lexical import (
     weakest_weighted,
 )
 from steer_train.rule_data import rule_lines
-from steer_train.text_quality import NUMBER_WORDS, content_stems, split_sentences, stem, token_count, tokens
+from steer_train.text_quality import (
+    NUMBER_WORDS,
+    content_stems,
+    speaks_as_participant,
+    split_sentences,
+    stem,
+    token_count,
+    tokens,
+)
 
 CASES = json.loads((REPO / "rules" / "word-cases.json").read_text(encoding="utf-8"))
 LEXICON = frozenset(rule_lines("lexicon.txt"))
@@ -57,3 +66,9 @@ def test_golden_number_words():
     assert GROUNDING_NUMBER_WORDS == CASES["numberWords"]["grounding"]
     assert NUMBER_WORDS["second"] == "2" and GROUNDING_NUMBER_WORDS["second"] == "2nd"
     assert "one" not in GROUNDING_NUMBER_WORDS
+
+
+def test_golden_participant_voice():
+    for c in CASES["participantVoice"]:
+        tags = speaker_turn_tags(c["document"])
+        assert (len(tags) >= 2 and speaks_as_participant(c["sentence"], tags)) == c["voice"], c["sentence"]

@@ -22,6 +22,7 @@ export type Unusable =
   | 'denied'
   | 'vacuous'
   | 'speech'
+  | 'voice'
   | 'novel'
   | 'unsure';
 
@@ -293,6 +294,7 @@ export function unusableMessage(reason: Unusable): string {
     novel: 'it said things in words the text does not use',
     unsure: 'it was unsure of every sentence it wrote',
     speech: "it copied the text's questions or exclamations instead of reporting them",
+    voice: 'it spoke as someone in the conversation instead of reporting what they said',
   }[reason];
   return `The model could not write a usable summary of this text (${what}, each way it tried). Try another weighting, or select a part of the text.`;
 }
