@@ -4,6 +4,7 @@
  * about itself instead of the text, speaks as the text's narrator or asks and exclaims as its speakers do is
  * not a summary, however grounded its words are (a copy of a conversation's speaker turns: grounding/turns.ts).
  */
+import { speaksAsParticipant } from './grounding/turns';
 import { sentenceSpans } from './grounding/usability';
 import { wholeSentences } from './sentences';
 
@@ -84,31 +85,12 @@ export function withoutSpeech(summary: string): string {
 }
 
 /**
- * First- and second-person words as a speaker says them. "I" and "us" only as written ("US" is a country, "i.e."
- * an abbreviation); the others also with a capital, as a sentence opens.
- */
-const PERSONAL =
-  /(?<![\p{L}\p{N}'’-])(?:I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s)(?![\p{L}\p{N}'’-])/u;
-
-/**
- * Whether `sentence` speaks as someone in a conversation: a first- or second-person word outside quotation
- * marks, once the speakers' own tags ("PhD I") are taken out. A summary of a conversation reports who said what
- * ("#Person1# invites #Person2# to help."); "my" or "you" there is a turn copied with its speaker's point of view
- * ("Rachel is at the hospital, my aunt was in an accident.", "#Person1# invites #Person2# to help you.").
- */
-function speaksAsParticipant(sentence: string, tags: ReadonlySet<string>): boolean {
-  let s = sentence.replace(/"[^"]*"|“[^”]*”/gu, ' ');
-  for (const tag of tags) s = s.split(tag).join(' ');
-  return PERSONAL.test(s);
-}
-
-/**
  * Whether a sentence of the summary of a conversation (two speakers or more, `speakerTags`) speaks as one of
- * them (`speaksAsParticipant`). Of the 9,947 sentences of the reference summaries of the conversations among the
- * evaluation sets, 28 have such a word, and some of those are a speaker named "I" or "i.e.". Of the shipped
- * model's summaries of the 30 conversations of the wide per-kind sample, 68 of 352 have one. Held to
- * conversations: in an e-mail's or a report's summary the writer's "we" often stands for the sender (see
- * `speaksAsNarrator`).
+ * them (`speaksAsParticipant` in grounding/turns.ts; grounded decoding refuses those words already, this
+ * catches a summary decoded without). Of the 9,947 sentences of the reference summaries of the evaluation
+ * sets' conversations, 28 have such a word, some of them a speaker named "I" or "i.e."; of the shipped model's
+ * summaries of the 30 conversations of the wide per-kind sample, 68 of 352. Held to conversations: in an
+ * e-mail's or a report's summary the writer's "we" often stands for the sender (see `speaksAsNarrator`).
  */
 export function hasParticipantVoice(summary: string, tags: ReadonlySet<string>): boolean {
   return tags.size >= 2 && wholeSentences(summary).some((s) => speaksAsParticipant(s, tags));

@@ -130,14 +130,19 @@ def is_speech(sentence: str) -> bool:
 
 
 # First- and second-person words as a speaker says them: "I" and "us" only as written ("US" is a country, "i.e."
-# an abbreviation), the others also with a capital. The twin of PERSONAL in src/engine/document-echo.ts.
-_PERSONAL_RE = re.compile(
-    r"(?<![^\W_])(?<!['’-])"
-    r"(?:I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?"
-    r"|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s)"
-    r"(?![^\W_])(?!['’-])"
+# an abbreviation), the others also with a capital. The twin of PERSONAL_WORD in src/engine/grounding/turns.ts.
+_PERSONAL_WORD = re.compile(
+    r"I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?"
+    r"|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s"
 )
+# A word as the voice rule reads it: letters and digits with the apostrophes and hyphens inside and after them.
+WORD_RUN = re.compile(r"(?:[^\W_]|['’-])+")
 _QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”')
+
+
+def is_personal_word(run: str) -> bool:
+    """Whether a word (:data:`WORD_RUN`) is a first- or second-person word; apostrophes and hyphens after it aside."""
+    return _PERSONAL_WORD.fullmatch(run.rstrip("'’-")) is not None
 
 
 def speaks_as_participant(sentence: str, tags: Iterable[str]) -> bool:
@@ -148,7 +153,7 @@ def speaks_as_participant(sentence: str, tags: Iterable[str]) -> bool:
     s = _QUOTED_RE.sub(" ", sentence)
     for tag in tags:
         s = s.replace(tag, " ")
-    return _PERSONAL_RE.search(s) is not None
+    return any(is_personal_word(m.group()) for m in WORD_RUN.finditer(s))
 
 
 def split_sentences(text: str, max_words: int = MAX_SENTENCE_WORDS) -> list[str]:

@@ -14,7 +14,9 @@
  *   "resumed on campus campus", "The function function isOptions" (`repeat`); or a third time in a row;
  * - ends a sentence (or the summary) of fewer than three words: "Runner. StepInput." (`fragment`); a run
  *   of three punctuation marks (".,.") is `markup`;
- * - ends the summary anywhere but at the end of a sentence: "The package can be installed with" (`fragment`).
+ * - ends the summary anywhere but at the end of a sentence: "The package can be installed with" (`fragment`);
+ * - writes, in the summary of a conversation, a speaker's first- or second-person word outside quotation marks:
+ *   "Laura can tidy up my dreads" (`voice`; see turns.ts).
  *
  * Twin: `training/steer_train/grounding/continuation.py`; golden cases in `rules/grounding-cases.json`.
  */
@@ -28,9 +30,9 @@ import {
   termsOf,
   type Term,
 } from './terms';
-import { endsWithTag } from './turns';
+import { endsWithTag, writesParticipantWord } from './turns';
 
-export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment';
+export type Refusal = 'unsupported' | 'markup' | 'repeat' | 'fragment' | 'voice';
 
 /** Characters a prose summary never writes (symbols such as emoji included). */
 const MARKUP_CHARS = /[`|<>*[\]{}=^~\\\n\r\t\p{So}]/u;
@@ -245,6 +247,11 @@ export class Continuation {
     )
       return 'markup';
     if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';
+    if (
+      this.doc.turnTags.size >= 2 &&
+      writesParticipantWord(combined, ctx.text.length, this.doc.turnTags, (w) => this.doc.startsLongerName(w))
+    )
+      return 'voice';
     const news = termsOf(combined, ctx.tailStart);
     const seq = [...ctx.prior];
     let previous = ctx.previous;

@@ -284,6 +284,19 @@ export class DocumentTerms {
     for (const [k, v] of this.nextTerms) this.nextTerms.set(k, sortedUnique(v));
   }
 
+  /**
+   * Whether the document writes a name longer than `start` that begins with it ("Ivan" for "I"): grounded
+   * decoding lets a summary's "I" go on to it (turns.ts, `writesParticipantWord`).
+   */
+  startsLongerName(start: string): boolean {
+    for (let i = lowerBound(this.written, start); i < this.written.length; i++) {
+      const w = this.written[i]!;
+      if (!w.startsWith(start)) return false;
+      if (w.length > start.length && this.isName(w, false)) return true;
+    }
+    return false;
+  }
+
   /** Whether `term` is part of a name: capitalised, and not an ordinary word opening a sentence. */
   isName(term: string, initial: boolean): boolean {
     return /^\p{Lu}/u.test(term) && isRestricted(term, initial, this.lexicon);

@@ -35,3 +35,67 @@ export function writesTurn(text: string, tags: ReadonlySet<string>): boolean {
     if (endsWithTag(text.slice(0, i), tags)) return true;
   return false;
 }
+
+/**
+ * First- and second-person words as a speaker says them. "I" and "us" only as written ("US" is a country, "i.e."
+ * an abbreviation); the others also with a capital, as a sentence opens. Twin: `text_quality._PERSONAL_WORD`.
+ */
+const PERSONAL_WORD =
+  /^(?:I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s)$/u;
+/** A word as the voice rule reads it: letters and digits with the apostrophes and hyphens inside and after them. */
+const WORD_RUN = /[\p{L}\p{N}'’-]+/gu;
+const WORD_CHAR = /[\p{L}\p{N}'’-]/u;
+
+/** Whether a word (`WORD_RUN`) is a first- or second-person word; apostrophes and hyphens after it aside. */
+function isPersonalWord(run: string): boolean {
+  return PERSONAL_WORD.test(run.replace(/['’-]+$/u, ''));
+}
+
+/** Whether the character at `at` of `text` is inside quotation marks ("..." or “...”). */
+function insideQuotes(text: string, at: number): boolean {
+  const before = text.slice(0, at);
+  const straight = before.split('"').length - 1;
+  return straight % 2 === 1 || before.lastIndexOf('“') > before.lastIndexOf('”');
+}
+
+/**
+ * Whether `sentence` speaks as someone in a conversation: a first- or second-person word outside quotation
+ * marks, once the speakers' own tags ("PhD I") are taken out. A summary of a conversation reports who said
+ * what ("#Person1# invites #Person2# to help."); "my" or "you" there is a turn copied with its speaker's point
+ * of view ("Rachel is at the hospital, my aunt was in an accident."). Twin: `text_quality.speaks_as_participant`.
+ */
+export function speaksAsParticipant(sentence: string, tags: ReadonlySet<string>): boolean {
+  let s = sentence.replace(/"[^"]*"|“[^”]*”/gu, ' ');
+  for (const tag of tags) s = s.split(tag).join(' ');
+  for (const m of s.matchAll(WORD_RUN)) if (isPersonalWord(m[0])) return true;
+  return false;
+}
+
+/**
+ * For grounded decoding: whether `text`, whose last piece starts at `from`, writes a first- or second-person word
+ * of a conversation's summary outside quotation marks (`speaksAsParticipant`). The word is refused as soon as
+ * its letters are written ("my" before " dreads"), unless it is still being written and the document has a
+ * longer name that begins with it (`startsLongerName`: "Ivan" after "I"); then it is refused once it ends
+ * there. A speaker's own tag ("PhD I") is no pronoun. Twin: `terms.writes_participant_word`.
+ */
+export function writesParticipantWord(
+  text: string,
+  from: number,
+  tags: ReadonlySet<string>,
+  startsLongerName: (start: string) => boolean,
+): boolean {
+  // a pronoun is at most 10 characters ("yourselves"); the run that reaches back further is no pronoun
+  const start = Math.max(0, from - 12);
+  for (const m of text.slice(start).matchAll(WORD_RUN)) {
+    const at = start + m.index;
+    const end = at + m[0].length;
+    const finished = end < text.length;
+    // a run cut by the window, or one ended before the piece by a character the piece did not write
+    if ((at === start && start > 0 && WORD_CHAR.test(text[start - 1]!)) || end < from) continue;
+    if (!isPersonalWord(m[0])) continue;
+    if (!finished && startsLongerName(m[0])) continue;
+    if (insideQuotes(text, at) || endsWithTag(text.slice(0, end), tags)) continue;
+    return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 """Whether a piece of text may follow a summary so far: prose only (no markup, headings, lists or code), no
-unsupported term, no word twice in a row (unless the document writes it so).
-The twin of ``src/engine/grounding/continuation.ts``.
+unsupported term, no word twice in a row (unless the document writes it so), no speaker's "I" or "you" in a
+conversation's summary. The twin of ``src/engine/grounding/continuation.ts``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .terms import (
     names_side_by_side,
     prefix_form,
     terms_of,
+    writes_participant_word,
 )
 
 _MARKUP_CHARS = re.compile(r"[`|<>*\[\]{}=^~\\\n\r\t]")
@@ -251,6 +252,10 @@ class Continuation:
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"
+        if len(self.doc.turn_tags) >= 2 and writes_participant_word(
+            combined, len(text), self.doc.turn_tags, self.doc.starts_longer_name
+        ):
+            return "voice"
         # a speaker's tag and a colon is the transcript's markup ("Kristina: Girls!"), not a summary's prose
         colon = piece.find(":")
         if colon >= 0 and ends_with_tag(text + piece[:colon], self.doc.turn_tags):

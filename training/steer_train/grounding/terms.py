@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from ..rule_data import RULES_DIR, restricted_number_words, time_words
+from ..text_quality import WORD_RUN, is_personal_word
 from ..text_quality import normalize_number as plain_number
 from .number_binding import NumberBindings
 
@@ -202,6 +204,37 @@ def ends_with_tag(text: str, tags: set[str]) -> bool:
     return any(t.endswith(tag) and not re.search(r"[^\W_]$|#$", t[: len(t) - len(tag)]) for tag in tags)
 
 
+def _inside_quotes(text: str, at: int) -> bool:
+    """Whether the character at ``at`` of ``text`` is inside quotation marks ("..." or “...”)."""
+    before = text[:at]
+    return before.count('"') % 2 == 1 or before.rfind("“") > before.rfind("”")
+
+
+def writes_participant_word(
+    text: str, start_of_piece: int, tags: set[str], starts_longer_name: Callable[[str], bool]
+) -> bool:
+    """For grounded decoding: whether ``text``, whose last piece starts at ``start_of_piece``, writes a first- or
+    second-person word of a conversation's summary outside quotation marks. The word is refused as soon as its
+    letters are written ("my" before " dreads"), unless it is still being written and the document has a longer
+    name that begins with it (``starts_longer_name``: "Ivan" after "I"); a speaker's own tag ("PhD I") is no
+    pronoun. The twin of ``writesParticipantWord`` in src/engine/grounding/turns.ts."""
+    # a pronoun is at most 10 characters ("yourselves"); the run that reaches back further is no pronoun
+    start = max(0, start_of_piece - 12)
+    for m in WORD_RUN.finditer(text, start):
+        at, end = m.start(), m.end()
+        # a run cut by the window, or one ended before the piece by a character the piece did not write
+        if (at == start and start > 0 and WORD_RUN.match(text[start - 1])) or end < start_of_piece:
+            continue
+        if not is_personal_word(m.group()):
+            continue
+        if end == len(text) and starts_longer_name(m.group()):
+            continue
+        if _inside_quotes(text, at) or ends_with_tag(text[:end], tags):
+            continue
+        return True
+    return False
+
+
 # A hyphen glued to the word before it and followed by a space ("Hey- Give"); group 1: the word.
 DANGLING_HYPHEN = re.compile(r"(?<!\w)(\w+)-\s")
 
@@ -274,6 +307,16 @@ class DocumentTerms:
         self._mixed_only = {w.lower() for w in mixed} - plain
         self._plain_prefixes = sorted(plain | {_before_inner_capital(w) for w in mixed})
         self._next_terms = {k: sorted(v) for k, v in next_terms.items()}
+
+    def starts_longer_name(self, start: str) -> bool:
+        """Whether the document writes a name longer than ``start`` that begins with it ("Ivan" for "I"): grounded
+        decoding lets a summary's "I" go on to it (:func:`writes_participant_word`)."""
+        for w in self._written[bisect.bisect_left(self._written, start) :]:
+            if not w.startswith(start):
+                return False
+            if len(w) > len(start) and self.is_name(w, False):
+                return True
+        return False
 
     def is_name(self, term: str, initial: bool) -> bool:
         """Whether ``term`` is part of a name: capitalised, and not an ordinary word opening a sentence."""
