@@ -129,11 +129,12 @@ def is_speech(sentence: str) -> bool:
     return _SPEECH_RE.search(s) is not None and len(s.split()) > 1
 
 
-# First- and second-person words as a speaker says them: "I" and "us" only as written ("US" is a country, "i.e."
-# an abbreviation), the others also with a capital. The twin of PERSONAL_WORD in src/engine/grounding/turns.ts.
+# First- and second-person words as a speaker says them, with any ending after an apostrophe ("I'm", "we'd", also
+# the garbled "I's"): "I" and "us" only as written ("US" is a country, "i.e." an abbreviation), the others also
+# with a capital. The twin of PERSONAL_WORD in src/engine/grounding/turns.ts.
 _PERSONAL_WORD = re.compile(
-    r"I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?"
-    r"|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s"
+    r"(?:I|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:rs?|rself|rselves)?|[Ww]e|[Oo]ur(?:s|selves)?)(?:['’][^\W\d_]*)?"
+    r"|[Ll]et['’]s"
 )
 # A word as the voice rule reads it: letters and digits with the apostrophes and hyphens inside and after them.
 WORD_RUN = re.compile(r"(?:[^\W_]|['’-])+")

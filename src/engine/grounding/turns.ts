@@ -37,11 +37,12 @@ export function writesTurn(text: string, tags: ReadonlySet<string>): boolean {
 }
 
 /**
- * First- and second-person words as a speaker says them. "I" and "us" only as written ("US" is a country, "i.e."
- * an abbreviation); the others also with a capital, as a sentence opens. Twin: `text_quality._PERSONAL_WORD`.
+ * First- and second-person words as a speaker says them, with any ending after an apostrophe ("I'm", "we'd",
+ * also the garbled "I's"). "I" and "us" only as written ("US" is a country, "i.e." an abbreviation); the others
+ * also with a capital, as a sentence opens. Twin: `text_quality._PERSONAL_WORD`.
  */
 const PERSONAL_WORD =
-  /^(?:I(?:['’](?:m|ve|ll|d))?|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:['’](?:re|ve|ll|d))?|[Yy]our(?:s|self|selves)?|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur(?:s|selves)?|[Ll]et['’]s)$/u;
+  /^(?:(?:I|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:rs?|rself|rselves)?|[Ww]e|[Oo]ur(?:s|selves)?)(?:['’]\p{L}*)?|[Ll]et['’]s)$/u;
 /** A word as the voice rule reads it: letters and digits with the apostrophes and hyphens inside and after them. */
 const WORD_RUN = /[\p{L}\p{N}'’-]+/gu;
 const WORD_CHAR = /[\p{L}\p{N}'’-]/u;
