@@ -85,7 +85,7 @@ export function withoutSpeech(summary: string): string {
 }
 
 /**
- * Whether a sentence of the summary of a conversation (two speakers or more, `speakerTags`) speaks as one of
+ * Whether a sentence of the summary of a conversation (`tags`: its `conversationTags`) speaks as one of
  * them (`speaksAsParticipant` in grounding/turns.ts; grounded decoding refuses those words already, this
  * catches a summary decoded without). Of the 9,947 sentences of the reference summaries of the evaluation
  * sets' conversations, 28 have such a word, some of them a speaker named "I" or "i.e."; of the shipped model's
@@ -93,7 +93,7 @@ export function withoutSpeech(summary: string): string {
  * e-mail's or a report's summary the writer's "we" often stands for the sender (see `speaksAsNarrator`).
  */
 export function hasParticipantVoice(summary: string, tags: ReadonlySet<string>): boolean {
-  return tags.size >= 2 && wholeSentences(summary).some((s) => speaksAsParticipant(s, tags));
+  return tags.size > 0 && wholeSentences(summary).some((s) => speaksAsParticipant(s, tags));
 }
 
 /** `summary` without its sentences that speak as a participant, or '' when nothing else is left. */

@@ -19,7 +19,7 @@ import {
   withoutSalutation,
   withoutSpeech,
 } from './document-echo';
-import { speakerTags, writesTurn } from './grounding/turns';
+import { conversationTags, speakerTags, writesTurn } from './grounding/turns';
 import { misstatesUnit, quantityUnits } from './grounding/units';
 import { misstatesBound, quantityBounds } from './grounding/bounds';
 import { unsupportedTerms } from './grounding/terms';
@@ -217,6 +217,7 @@ export async function retryUnusable(
   // passed) may still hold a term it never finished checking ("Networkx Graph." for "Networkx Graphs").
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
   const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
+  const speakers = batchOptions.grounding?.continuation.doc.conversationTags ?? conversationTags(document);
   const places = batchOptions.sampling.grounded ? DocumentPlaces.of(document) : undefined;
   const denied = batchOptions.sampling.grounded ? deniedWords(document) : undefined;
   const novelFrom = model.manifest.generation.novelSentenceWords;
@@ -229,7 +230,7 @@ export async function retryUnusable(
       : null) ??
     (hasEmptySentence(summary, prompt) ? 'vacuous' : null) ??
     (hasSpeech(summary) ? 'speech' : null) ??
-    (hasParticipantVoice(summary, tags) ? 'voice' : null) ??
+    (hasParticipantVoice(summary, speakers) ? 'voice' : null) ??
     (writesTurn(summary, tags) ? 'transcript' : null) ??
     (misstates(summary) ? 'misstated' : null) ??
     (strandedFragment(summary, finishReason) ? 'unfinished' : null) ??
@@ -268,7 +269,7 @@ export async function retryUnusable(
       case 'speech':
         return withoutSpeech(summary);
       case 'voice':
-        return withoutParticipantVoice(summary, tags);
+        return withoutParticipantVoice(summary, speakers);
       case 'unsure':
         return unsure ? withoutUnsureSentences(summary, unsure) : '';
       default:

@@ -17,7 +17,7 @@ import {
   hasParticipantVoice,
   withoutParticipantVoice,
 } from '../../src/engine/document-echo';
-import { speakerTags, writesTurn } from '../../src/engine/grounding/turns';
+import { conversationTags, speakerTags, writesTurn } from '../../src/engine/grounding/turns';
 import { Continuation } from '../../src/engine/grounding/continuation';
 import { DocumentTerms } from '../../src/engine/grounding/terms';
 
@@ -235,7 +235,7 @@ test("a question or an exclamation copied from the text goes; the summary's repo
 });
 
 test("a sentence of a conversation's summary in a speaker's first or second person goes; reports stay", () => {
-  const chat = speakerTags(
+  const chat = conversationTags(
     '#Person1#: Rachel, are you ok?\n#Person2#: My aunt was in an accident.\n#Person1#: Oh no.\n#Person2#: She is fine.',
   );
   // the shipped model on dialogsum and samsum test conversations (wide per-kind sample, seed 21)
@@ -260,7 +260,7 @@ test("a sentence of a conversation's summary in a speaker's first or second pers
   assert.equal(hasParticipantVoice('The team discussed abstractions, i.e. Bayes-nets.', chat), false);
   assert.equal(hasParticipantVoice('Yourself-help books bore Myriam.', chat), false);
   // a speaker named "I" (a meeting's "PhD I") is a name, not a pronoun
-  const meeting = speakerTags('PhD I: so .\nGrad C: and .\nPhD I: yes .\nGrad C: right .');
+  const meeting = conversationTags('PhD I: so .\nGrad C: and .\nPhD I: yes .\nGrad C: right .');
   assert.equal(hasParticipantVoice('PhD I reported several results.', meeting), false);
   assert.equal(hasParticipantVoice('Grad C says we need more data.', meeting), true);
   // not a conversation: an e-mail's or an abstract's summary keeps its writer's "we"

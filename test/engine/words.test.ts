@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { hasParticipantVoice } from '../../src/engine/document-echo';
 import { estimateObjectives } from '../../src/engine/estimates';
-import { speakerTags } from '../../src/engine/grounding/turns';
+import { conversationTags } from '../../src/engine/grounding/turns';
 import { NUMBER_WORDS as GROUNDING_NUMBER_WORDS } from '../../src/engine/grounding/terms';
 import { splitSentences } from '../../src/engine/sentences';
 import { NUMBER_WORDS, contentStems, stem, tokenCount, tokens } from '../../src/engine/words';
@@ -58,5 +58,5 @@ test('golden cases: one list of number words, as the rewards and grounding read 
 
 test("golden cases: a conversation's summary speaking as one of its speakers", () => {
   for (const c of cases.participantVoice)
-    assert.equal(hasParticipantVoice(c.sentence, speakerTags(c.document)), c.voice, c.sentence);
+    assert.equal(hasParticipantVoice(c.sentence, conversationTags(c.document)), c.voice, c.sentence);
 });

@@ -83,7 +83,7 @@ import numpy as np
 from .grounding import DocumentTerms, unsupported_terms
 from .grounding.negation import affirms_denied, denied_words
 from .grounding.relations import DocumentPlaces, misrelated_sentence
-from .grounding.terms import speaker_turn_tags
+from .grounding.terms import conversation_tags
 from .reward_lexical import (
     DocumentFacts,
     KnownWords,
@@ -141,9 +141,8 @@ def _document_denials(document: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _conversation_tags(document: str) -> frozenset[str]:
-    """The speakers' tags of a conversation (two speakers or more), else none; cached as :func:`_document_terms` is."""
-    tags = speaker_turn_tags(document)
-    return frozenset(tags) if len(tags) >= 2 else frozenset()
+    """The speakers' tags of a conversation, else none; cached as :func:`_document_terms` is."""
+    return frozenset(conversation_tags(document))
 
 
 @lru_cache(maxsize=4096)

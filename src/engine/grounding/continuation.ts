@@ -248,8 +248,10 @@ export class Continuation {
       return 'markup';
     if (endsShortSentence(combined, ctx.text.length, end)) return 'fragment';
     if (
-      this.doc.turnTags.size >= 2 &&
-      writesParticipantWord(combined, ctx.text.length, this.doc.turnTags, (w) => this.doc.startsLongerName(w))
+      this.doc.conversationTags.size > 0 &&
+      writesParticipantWord(combined, ctx.text.length, this.doc.conversationTags, (w) =>
+        this.doc.startsLongerName(w),
+      )
     )
       return 'voice';
     const news = termsOf(combined, ctx.tailStart);

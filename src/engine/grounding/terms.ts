@@ -17,7 +17,7 @@
 import lexiconText from '../../../rules/lexicon.txt';
 import vocabularyText from '../../../rules/vocabulary.txt';
 import { NumberBindings } from './number-binding';
-import { speakerTags } from './turns';
+import { conversationTags, speakerTags } from './turns';
 import { RESTRICTED_NUMBER_WORDS, TIME_WORDS } from '../words';
 import { lowerBound } from '../sorted';
 
@@ -219,6 +219,8 @@ export class DocumentTerms {
   readonly speakerTags: readonly string[];
   /** The tags of the document's speaker turns as written ("Grad C", "#Person1#"): never followed by a colon. */
   readonly turnTags: ReadonlySet<string>;
+  /** The speaker tags when the document is a conversation, else none (turns.ts, `conversationTags`). */
+  readonly conversationTags: ReadonlySet<string>;
   /** The document's characters outside ASCII: a summary writes no other (no emoji, fullwidth digits, zero-width spaces). */
   readonly nonAscii: ReadonlySet<string>;
   /** Whether the document writes a dollar sign: a summary writes one only then (money is the document's). */
@@ -238,6 +240,7 @@ export class DocumentTerms {
     readonly vocabulary: Lexicon = defaultVocabulary(),
   ) {
     this.turnTags = speakerTags(document);
+    this.conversationTags = conversationTags(document);
     this.speakerTags = sortedUnique(
       [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
     );

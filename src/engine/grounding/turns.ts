@@ -15,6 +15,27 @@ export function speakerTags(document: string): Set<string> {
   return new Set([...counts].filter(([, n]) => n >= MIN_TURNS).map(([tag]) => tag));
 }
 
+/**
+ * Share of a document's lines (blank ones aside) that its speakers' turns must open before it counts as a
+ * conversation. Transcripts and chats are turns throughout (the fewest in the evaluation sets: 0.6 of a samsum
+ * chat's lines, 0.67 of a parliament's session); a README's "Type:" and "Default:" open at most 0.27, code's
+ * "# NOTE:" less.
+ */
+const CONVERSATION_SHARE = 0.5;
+
+/**
+ * The speaker tags of a conversation: two speakers or more whose turns open at least half its lines (see
+ * `CONVERSATION_SHARE`); an empty set for any other document. Twin: `terms.conversation_tags`.
+ */
+export function conversationTags(document: string): ReadonlySet<string> {
+  const tags = speakerTags(document);
+  if (tags.size < 2) return new Set();
+  let turns = 0;
+  for (const m of document.matchAll(TURN)) if (tags.has(m[1]!)) turns++;
+  const lines = document.split('\n').filter((l) => l.trim() !== '').length;
+  return turns >= CONVERSATION_SHARE * lines ? tags : new Set();
+}
+
 /** Whether `text` ends with one of `tags` (a whole word or more), before a colon that would follow it. */
 export function endsWithTag(text: string, tags: ReadonlySet<string>): boolean {
   const t = text.trimEnd();

@@ -252,8 +252,8 @@ class Continuation:
             return "markup"
         if _ends_short_sentence(combined, len(text), end):
             return "fragment"
-        if len(self.doc.turn_tags) >= 2 and writes_participant_word(
-            combined, len(text), self.doc.turn_tags, self.doc.starts_longer_name
+        if self.doc.conversation_tags and writes_participant_word(
+            combined, len(text), self.doc.conversation_tags, self.doc.starts_longer_name
         ):
             return "voice"
         # a speaker's tag and a colon is the transcript's markup ("Kristina: Girls!"), not a summary's prose

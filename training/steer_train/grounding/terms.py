@@ -198,6 +198,22 @@ def speaker_turn_tags(document: str) -> set[str]:
     return {tag for tag, n in counts.items() if n >= 2}
 
 
+# Share of a document's lines (blank ones aside) that its speakers' turns must open before it counts as a
+# conversation: transcripts and chats are turns throughout; a README's "Type:" and "Default:" open at most 0.27.
+CONVERSATION_SHARE = 0.5
+
+
+def conversation_tags(document: str) -> set[str]:
+    """The speaker tags of a conversation: two speakers or more whose turns open at least half its lines; an empty
+    set for any other document. The twin of ``conversationTags`` in src/engine/grounding/turns.ts."""
+    tags = speaker_turn_tags(document)
+    if len(tags) < 2:
+        return set()
+    turns = sum(1 for m in _TURN.finditer(document) if m.group(1) in tags)
+    lines = sum(1 for line in document.split("\n") if line.strip())
+    return tags if turns >= CONVERSATION_SHARE * lines else set()
+
+
 def ends_with_tag(text: str, tags: set[str]) -> bool:
     """Whether `text` ends with one of `tags` as a whole word or more (a colon would make it a turn)."""
     t = text.rstrip()
@@ -257,6 +273,7 @@ class DocumentTerms:
         self.speaker_tags = sorted({m.lower() for m in re.findall(r"#\w+#", document)})
         # the tags of its speaker turns as written ("Grad C", "#Person1#"): never followed by a colon
         self.turn_tags = speaker_turn_tags(document)
+        self.conversation_tags = conversation_tags(document)
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
         # a summary writes a dollar sign only where the document does (continuation.ts)
