@@ -130,11 +130,12 @@ def is_speech(sentence: str) -> bool:
 
 
 # First- and second-person words as a speaker says them, with any ending after an apostrophe ("I'm", "we'd", also
-# the garbled "I's"): "I" and "us" only as written ("US" is a country, "i.e." an abbreviation), the others also
-# with a capital. The twin of PERSONAL_WORD in src/engine/grounding/turns.ts.
+# the garbled "I's", and written without it: "Youre", "Im"): "I" and "us" only as written ("US" is a country,
+# "i.e." an abbreviation), the others also with a capital. The twin of PERSONAL_WORD in
+# src/engine/grounding/turns.ts.
 _PERSONAL_WORD = re.compile(
     r"(?:I|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:rs?|rself|rselves)?|[Ww]e|[Oo]ur(?:s|selves)?)(?:['’][^\W\d_]*)?"
-    r"|[Ll]et['’]s"
+    r"|[Ll]et['’]s|[Yy]ou(?:re|ve|ll|d)|I(?:m|ve)|[Ww]eve"
 )
 # A word as the voice rule reads it: letters and digits with the apostrophes and hyphens inside and after them.
 WORD_RUN = re.compile(r"(?:[^\W_]|['’-])+")

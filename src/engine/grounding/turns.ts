@@ -59,11 +59,11 @@ export function writesTurn(text: string, tags: ReadonlySet<string>): boolean {
 
 /**
  * First- and second-person words as a speaker says them, with any ending after an apostrophe ("I'm", "we'd",
- * also the garbled "I's"). "I" and "us" only as written ("US" is a country, "i.e." an abbreviation); the others
+ * also the garbled "I's", and written without it: "Youre", "Im"). "I" and "us" only as written ("US" is a country, "i.e." an abbreviation); the others
  * also with a capital, as a sentence opens. Twin: `text_quality._PERSONAL_WORD`.
  */
 const PERSONAL_WORD =
-  /^(?:(?:I|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:rs?|rself|rselves)?|[Ww]e|[Oo]ur(?:s|selves)?)(?:['’]\p{L}*)?|[Ll]et['’]s)$/u;
+  /^(?:(?:I|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:rs?|rself|rselves)?|[Ww]e|[Oo]ur(?:s|selves)?)(?:['’]\p{L}*)?|[Ll]et['’]s|[Yy]ou(?:re|ve|ll|d)|I(?:m|ve)|[Ww]eve)$/u;
 /** A word as the voice rule reads it: letters and digits with the apostrophes and hyphens inside and after them. */
 const WORD_RUN = /[\p{L}\p{N}'’-]+/gu;
 const WORD_CHAR = /[\p{L}\p{N}'’-]/u;
