@@ -17,7 +17,7 @@
 import lexiconText from '../../../rules/lexicon.txt';
 import vocabularyText from '../../../rules/vocabulary.txt';
 import { NumberBindings } from './number-binding';
-import { conversationTags, speakerTags } from './turns';
+import { conversationTags, isPersonalWord, speakerTags } from './turns';
 import { RESTRICTED_NUMBER_WORDS, TIME_WORDS } from '../words';
 import { lowerBound } from '../sorted';
 
@@ -295,7 +295,8 @@ export class DocumentTerms {
     for (let i = lowerBound(this.written, start); i < this.written.length; i++) {
       const w = this.written[i]!;
       if (!w.startsWith(start)) return false;
-      if (w.length > start.length && this.isName(w, false)) return true;
+      // a name even where a sentence opens ("It" is none), and "I'm" is no name that "I" may go on to
+      if (w.length > start.length && this.isName(w, true) && !isPersonalWord(w)) return true;
     }
     return false;
   }

@@ -69,7 +69,7 @@ const WORD_RUN = /[\p{L}\p{N}'’-]+/gu;
 const WORD_CHAR = /[\p{L}\p{N}'’-]/u;
 
 /** Whether a word (`WORD_RUN`) is a first- or second-person word; apostrophes and hyphens after it aside. */
-function isPersonalWord(run: string): boolean {
+export function isPersonalWord(run: string): boolean {
   return PERSONAL_WORD.test(run.replace(/['’-]+$/u, ''));
 }
 

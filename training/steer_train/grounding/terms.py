@@ -331,7 +331,8 @@ class DocumentTerms:
         for w in self._written[bisect.bisect_left(self._written, start) :]:
             if not w.startswith(start):
                 return False
-            if len(w) > len(start) and self.is_name(w, False):
+            # a name even where a sentence opens ("It" is none), and "I'm" is no name that "I" may go on to
+            if len(w) > len(start) and self.is_name(w, True) and not is_personal_word(w):
                 return True
         return False
 
