@@ -59,8 +59,9 @@ export function writesTurn(text: string, tags: ReadonlySet<string>): boolean {
 
 /**
  * First- and second-person words as a speaker says them, with any ending after an apostrophe ("I'm", "we'd",
- * also the garbled "I's", and written without it: "Youre", "Im"). "I" and "us" only as written ("US" is a country, "i.e." an abbreviation); the others
- * also with a capital, as a sentence opens. Twin: `text_quality._PERSONAL_WORD`.
+ * also the garbled "I's"), and contractions written without it ("Youre", "Im"). "I" and "us" only as written
+ * ("US" is a country, "i.e." an abbreviation); the others also with a capital, as a sentence opens. Twin:
+ * `text_quality._PERSONAL_WORD`.
  */
 const PERSONAL_WORD =
   /^(?:(?:I|us|[Mm](?:e|y|ine|yself)|[Yy]ou(?:rs?|rself|rselves)?|[Ww]e|[Oo]ur(?:s|selves)?)(?:['’]\p{L}*)?|[Ll]et['’]s|[Yy]ou(?:re|ve|ll|d)|I(?:m|ve)|[Ww]eve)$/u;
