@@ -77,11 +77,16 @@ export function hasSpeech(summary: string): boolean {
   return wholeSentences(summary).some(isSpeech);
 }
 
+/** `summary` without the whole sentences `drop` picks, or '' when nothing else is left. */
+function withoutSentences(summary: string, drop: (sentence: string) => boolean): string {
+  return wholeSentences(summary)
+    .filter((s) => !drop(s))
+    .join(' ');
+}
+
 /** `summary` without its questions and exclamations, or '' when nothing else is left. */
 export function withoutSpeech(summary: string): string {
-  return wholeSentences(summary)
-    .filter((s) => !isSpeech(s))
-    .join(' ');
+  return withoutSentences(summary, isSpeech);
 }
 
 /**
@@ -98,9 +103,7 @@ export function hasParticipantVoice(summary: string, tags: ReadonlySet<string>):
 
 /** `summary` without its sentences that speak as a participant, or '' when nothing else is left. */
 export function withoutParticipantVoice(summary: string, tags: ReadonlySet<string>): string {
-  return wholeSentences(summary)
-    .filter((s) => !speaksAsParticipant(s, tags))
-    .join(' ');
+  return withoutSentences(summary, (s) => speaksAsParticipant(s, tags));
 }
 
 /**

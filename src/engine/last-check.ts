@@ -217,7 +217,8 @@ export async function retryUnusable(
   // passed) may still hold a term it never finished checking ("Networkx Graph." for "Networkx Graphs").
   const doc = batchOptions.sampling.grounded ? batchOptions.grounding?.continuation.doc : undefined;
   const tags = batchOptions.grounding?.continuation.doc.turnTags ?? speakerTags(document);
-  const speakers = batchOptions.grounding?.continuation.doc.conversationTags ?? conversationTags(document);
+  const speakers =
+    batchOptions.grounding?.continuation.doc.conversationTags ?? conversationTags(document, tags);
   const places = batchOptions.sampling.grounded ? DocumentPlaces.of(document) : undefined;
   const denied = batchOptions.sampling.grounded ? deniedWords(document) : undefined;
   const novelFrom = model.manifest.generation.novelSentenceWords;

@@ -83,7 +83,6 @@ import numpy as np
 from .grounding import DocumentTerms, unsupported_terms
 from .grounding.negation import affirms_denied, denied_words
 from .grounding.relations import DocumentPlaces, misrelated_sentence
-from .grounding.terms import conversation_tags
 from .reward_lexical import (
     DocumentFacts,
     KnownWords,
@@ -137,12 +136,6 @@ def _document_places(document: str) -> DocumentPlaces:
 def _document_denials(document: str) -> frozenset[str]:
     """The words the document only denies, cached as :func:`_document_terms` is."""
     return frozenset(denied_words(document))
-
-
-@lru_cache(maxsize=4096)
-def _conversation_tags(document: str) -> frozenset[str]:
-    """The speakers' tags of a conversation, else none; cached as :func:`_document_terms` is."""
-    return frozenset(conversation_tags(document))
 
 
 @lru_cache(maxsize=4096)
@@ -286,7 +279,7 @@ class Rewards:
             s_emb = emb[[texts[s] for s in sents]]
             places = _document_places(documents[i])
             denied = _document_denials(documents[i])
-            tags = _conversation_tags(documents[i])
+            tags = _document_terms(documents[i]).conversation_tags
             related = np.array(
                 [
                     misrelated_sentence(s, places) is None

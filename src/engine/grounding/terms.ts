@@ -240,7 +240,7 @@ export class DocumentTerms {
     readonly vocabulary: Lexicon = defaultVocabulary(),
   ) {
     this.turnTags = speakerTags(document);
-    this.conversationTags = conversationTags(document);
+    this.conversationTags = conversationTags(document, this.turnTags);
     this.speakerTags = sortedUnique(
       [...document.matchAll(/#[\p{L}\p{N}_]+#/gu)].map((m) => m[0].toLowerCase()),
     );

@@ -25,10 +25,13 @@ const CONVERSATION_SHARE = 0.5;
 
 /**
  * The speaker tags of a conversation: two speakers or more whose turns open at least half its lines (see
- * `CONVERSATION_SHARE`); an empty set for any other document. Twin: `terms.conversation_tags`.
+ * `CONVERSATION_SHARE`); an empty set for any other document. `tags`: its `speakerTags`, where the caller has
+ * them. Twin: `terms.conversation_tags`.
  */
-export function conversationTags(document: string): ReadonlySet<string> {
-  const tags = speakerTags(document);
+export function conversationTags(
+  document: string,
+  tags: ReadonlySet<string> = speakerTags(document),
+): ReadonlySet<string> {
   if (tags.size < 2) return new Set();
   let turns = 0;
   for (const m of document.matchAll(TURN)) if (tags.has(m[1]!)) turns++;

@@ -203,10 +203,11 @@ def speaker_turn_tags(document: str) -> set[str]:
 CONVERSATION_SHARE = 0.5
 
 
-def conversation_tags(document: str) -> set[str]:
+def conversation_tags(document: str, tags: set[str] | None = None) -> set[str]:
     """The speaker tags of a conversation: two speakers or more whose turns open at least half its lines; an empty
-    set for any other document. The twin of ``conversationTags`` in src/engine/grounding/turns.ts."""
-    tags = speaker_turn_tags(document)
+    set for any other document. ``tags``: its :func:`speaker_turn_tags`, where the caller has them. The twin of
+    ``conversationTags`` in src/engine/grounding/turns.ts."""
+    tags = speaker_turn_tags(document) if tags is None else tags
     if len(tags) < 2:
         return set()
     turns = sum(1 for m in _TURN.finditer(document) if m.group(1) in tags)
@@ -273,7 +274,7 @@ class DocumentTerms:
         self.speaker_tags = sorted({m.lower() for m in re.findall(r"#\w+#", document)})
         # the tags of its speaker turns as written ("Grad C", "#Person1#"): never followed by a colon
         self.turn_tags = speaker_turn_tags(document)
-        self.conversation_tags = conversation_tags(document)
+        self.conversation_tags = conversation_tags(document, self.turn_tags)
         # The document's characters outside ASCII: a summary writes no other.
         self.non_ascii = {ch for ch in document if ch > "\x7f"}
         # a summary writes a dollar sign only where the document does (continuation.ts)
