@@ -4,6 +4,8 @@
  * comes here as its article (document-format.ts), and grounding sees the text it shows.
  * - a changelog: its newest releases (changelog.ts);
  * - any text: without copyright notice lines (copyright-notice.ts);
+ * - a JavaScript module: without 'use strict' and the lines TypeScript's CommonJS output opens with
+ *   (module-boilerplate.ts);
  * - Markdown and reStructuredText: their prose, without upkeep sections (markdown-prose.ts);
  * - an e-text: without Project Gutenberg's frame, credits and transcriber's notes (etext-notes.ts);
  * - a letter: without its opening greeting (letter-greeting.ts).
@@ -13,9 +15,13 @@ import { withoutCopyrightNotices } from './copyright-notice';
 import { withoutEtextNotes } from './etext-notes';
 import { withoutOpeningGreeting } from './letter-greeting';
 import { markdownProse } from './markdown-prose';
+import { withoutModuleBoilerplate } from './module-boilerplate';
 
 export function readingOf(document: string): string {
   return withoutOpeningGreeting(
-    withoutEtextNotes(changelogReading(document) ?? markdownProse(withoutCopyrightNotices(document))),
+    withoutEtextNotes(
+      changelogReading(document) ??
+        markdownProse(withoutCopyrightNotices(withoutModuleBoilerplate(document))),
+    ),
   );
 }

@@ -11,6 +11,7 @@ import { withoutCopyrightNotices } from '../../src/engine/copyright-notice';
 import { withoutEtextNotes } from '../../src/engine/etext-notes';
 import { openingGreeting, withoutOpeningGreeting } from '../../src/engine/letter-greeting';
 import { markdownProse } from '../../src/engine/markdown-prose';
+import { withoutModuleBoilerplate } from '../../src/engine/module-boilerplate';
 import { looksLikeCode, proseOpener } from '../../src/engine/prose-opener';
 import { readingOf } from '../../src/engine/reading';
 
@@ -314,6 +315,36 @@ test('a copyright notice is not read, so the holder is not taken for the one who
     withoutCopyrightNotices('Copyright (c) 2015 Vitaly Puzrin.'),
     'Copyright (c) 2015 Vitaly Puzrin.',
   );
+});
+
+test("a JavaScript module is read without 'use strict' and TypeScript's export boilerplate", () => {
+  const compiled = [
+    '"use strict";',
+    'Object.defineProperty(exports, "__esModule", { value: true });',
+    'exports.read = exports.write = void 0;',
+    'const fs = require("fs");',
+    'function read(path) {',
+    "    'use strict';",
+    '    return fs.readFileSync(path, "utf8");',
+    '}',
+    'exports.read = read;',
+  ].join('\n');
+  assert.equal(
+    readingOf(compiled),
+    [
+      'const fs = require("fs");',
+      'function read(path) {',
+      '    return fs.readFileSync(path, "utf8");',
+      '}',
+      'exports.read = read;',
+    ].join('\n'),
+  );
+  // a module that is nothing but the directive is read as it is, and so is prose that quotes it
+  const bare = "'use strict';\nmodule.exports = {};";
+  assert.equal(withoutModuleBoilerplate(bare), 'module.exports = {};');
+  assert.equal(withoutModuleBoilerplate("'use strict';"), "'use strict';");
+  const prose = "Start each file with\n'use strict';\nso that mistakes throw.";
+  assert.equal(readingOf(prose), prose);
 });
 
 test('source code with comments and reST docstrings is read as written, not as Markdown', () => {
