@@ -2,6 +2,7 @@
  * What the model reads of a document: its prose, without what is around the text it should summarize.
  * Grounding and the last check still see the document as written. A web page, a notebook or a LaTeX source
  * comes here as its article (document-format.ts), and grounding sees the text it shows.
+ * - a configuration or data file (JSON, YAML, TOML, INI): its settings as "key: value" lines (config-text.ts);
  * - a changelog: its newest releases (changelog.ts);
  * - any text: without copyright notice lines (copyright-notice.ts);
  * - a JavaScript module: without 'use strict' and the lines TypeScript's CommonJS output opens with
@@ -11,6 +12,7 @@
  * - a letter: without its opening greeting (letter-greeting.ts).
  */
 import { changelogReading } from './changelog';
+import { configReading } from './config-text';
 import { withoutCopyrightNotices } from './copyright-notice';
 import { withoutEtextNotes } from './etext-notes';
 import { withoutOpeningGreeting } from './letter-greeting';
@@ -20,7 +22,8 @@ import { withoutModuleBoilerplate } from './module-boilerplate';
 export function readingOf(document: string): string {
   return withoutOpeningGreeting(
     withoutEtextNotes(
-      changelogReading(document) ??
+      configReading(document) ??
+        changelogReading(document) ??
         markdownProse(withoutCopyrightNotices(withoutModuleBoilerplate(document))),
     ),
   );
