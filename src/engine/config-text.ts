@@ -24,6 +24,13 @@ const PEOPLE_KEY =
 const ADDRESS_VALUE = /^(?:[a-z+]+:\/\/|git@|mailto:)|^[^\s@]+@[^\s@]+\.\w+$|\$\{\{/iu;
 /** A pattern rather than words: a regular expression ("ssl\\.PROTOCOL_TLS is deprecated"), a glob of braces. */
 const PATTERN_VALUE = /\\|\.\*|[{}]/u;
+/**
+ * Keys whose values describe a part of the file (a setting, a command's option), not the file: below the top
+ * level they are left out. A VS Code extension's package.json has dozens, and read together they were what the
+ * model summarized ("The model directory saves the summary beside the editor.") instead of the extension.
+ */
+const PART_DESCRIPTION_KEY =
+  /^(?:description|markdownDescription|enumDescriptions|markdownEnumDescriptions|summary|about|help)$/u;
 /** A version or version range: "^1.2.0", ">=3.8", "~2", "latest", "*". */
 const VERSION = /^(?:[~^<>=v]*\s*\d+(?:\.[\dx*]+)*(?:[-+.\w]*)|latest|\*|next)$/u;
 /** A value longer than this many words is kept only when it reads as prose. */
@@ -113,7 +120,7 @@ function render(settings: readonly Setting[]): string {
   const values = new Map<string, string[]>();
   for (const s of kept) {
     // a setting named as the project ("semver: bin/semver.js") would read as what the project is
-    if (isIdentity(s) || s.key === name) continue;
+    if (isIdentity(s) || s.key === name || (!s.top && PART_DESCRIPTION_KEY.test(s.key))) continue;
     const seen = values.get(s.key) ?? [];
     if (!seen.includes(s.value)) seen.push(s.value);
     values.set(s.key, seen);

@@ -16,7 +16,11 @@ const PACKAGE_JSON = JSON.stringify(
     description: 'Yet Another Linked List',
     scripts: { test: 'tap test/*.js' },
     dependencies: { tap: '^12.1.0', semver: '>=7' },
-    contributes: { commands: [{ command: 'x.run', title: 'Run X' }] },
+    contributes: {
+      commands: [{ command: 'x.run', title: 'Run X' }],
+      // a setting's description is about the setting, not the package: left out
+      configuration: { properties: { 'x.device': { type: 'string', description: 'Where the model runs.' } } },
+    },
   },
   null,
   2,
@@ -29,7 +33,8 @@ test('a package.json reads as its name and description first, without keys, its 
       'yallist: Yet Another Linked List',
       '',
       'version: 1.2.0',
-      'type: git',
+      // one line per key, with its values from anywhere in the file
+      'type: git, string',
       'test: tap test/*.js',
       'dependencies: tap, semver',
       'command: x.run',
