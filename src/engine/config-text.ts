@@ -5,7 +5,7 @@
  * uses the language "6" and "7" and "10" are related to the language "node_js"."; of this project's
  * `package.json`, "Adventure lies with steer.summarizeSelection and file selection preview.". Grounding still
  * checks the summary against the file as written, whose keys and values these lines repeat.
- * - a map whose values are all versions or other one-word values (dependencies) reads as its keys;
+ * - a map whose values are all versions (dependencies, engines) reads as its keys;
  * - a list of one-word values reads as one line ("node_js: 6, 7, 8");
  * - scripts and other long or multi-line values are left out (a YAML block scalar, a value of more than
  *   `MAX_VALUE_WORDS` words that reads as code), as are keys whose values are all left out.
@@ -47,7 +47,7 @@ type Value = string | number | boolean | null | Value[] | { [key: string]: Value
 interface Setting {
   key: string;
   value: string;
-  /** A key of the file's top level (JSON), or of its first section or none (YAML, TOML, INI). */
+  /** A key of the file's top level (JSON, YAML), or of a TOML or INI file's project section or first one. */
   top: boolean;
 }
 
@@ -90,8 +90,7 @@ function settingsOf(value: Value, key: string, depth: number, out: Setting[]): v
 }
 
 function listText(items: readonly string[]): string {
-  const shown = items.slice(0, MAX_ITEMS);
-  return shown.join(', ');
+  return items.slice(0, MAX_ITEMS).join(', ');
 }
 
 /**
@@ -321,7 +320,7 @@ function tomlSettings(text: string): Setting[] | null {
       continue;
     }
     const value = inlineText(raw);
-    if (value !== null && !PEOPLE_KEY.test(key)) out.push({ key, value, top });
+    if (value !== null) out.push({ key, value, top });
   }
   close();
   if (sections === 0 || settings < 3 || settings / (settings + other) < MIN_SETTING_SHARE) return null;
