@@ -45,7 +45,8 @@ export function helpText(subcommands: readonly Pick<Subcommand, 'usage' | 'help'
 Usage:
   steer summarize [FILE|-] [options]   summarize a text file (or stdin: "-" or a pipe); an HTML page,
                                        a Jupyter notebook or a LaTeX source is read as the text it shows,
-                                       a JSON, YAML, TOML or INI configuration file as its settings
+                                       a JSON, YAML, TOML or INI configuration file as its settings,
+                                       source code without the licence its header states
   steer info [--model DIR] [--json]     show the model's objectives, presets and files
 ${subcommands.map((c) => `  ${c.usage}\n`).join('')}  steer --help | --version
 

@@ -127,26 +127,39 @@ const SELF_WORDS = new Set(
 const INSTRUCTION = /^\W*summariz(?:e|ing)\b/iu;
 
 /**
- * Whether `sentence` (two words or more) has only the prompt's words and `SELF_WORDS`, or opens with the
- * prompt's instruction.
+ * The system message's role written into a claim about the text: "You can summarize text using Bash script.",
+ * "This code uses GDB to summarize text.", "The program summarizes text." (of a shell script that echoes
+ * package names), "You are a helpful tool designed to reproduce incomplete reads in the testsuite.". 12 of
+ * 507 summaries of 73 files of this machine (scripts, sources, style sheets, tables) had one, each false of
+ * its file. Only where the text itself does not speak of summaries (this project's README does).
  */
-function saysNothing(sentence: string, prompt: ReadonlySet<string>): boolean {
-  if (INSTRUCTION.test(sentence)) return true;
+const PROMPT_ROLE =
+  /\bsummari[sz](?:e|es|ed|ing)\s+(?:the\s+|a\s+)?texts?\b|^\W*you(?:['’]re|\s+are)\s+a\s+helpful\b/iu;
+const SPEAKS_OF_SUMMARIES = /\bsummar(?:y|ies|i[sz]\w*)\b/iu;
+
+/**
+ * Whether `sentence` (two words or more) has only the prompt's words and `SELF_WORDS`, opens with the
+ * prompt's instruction, or claims the prompt's role for what a text not about summaries does.
+ */
+function saysNothing(sentence: string, prompt: ReadonlySet<string>, aboutSummaries: boolean): boolean {
+  if (INSTRUCTION.test(sentence) || (!aboutSummaries && PROMPT_ROLE.test(sentence))) return true;
   const words = plainWords(sentence);
   return words.length >= 2 && words.every((w) => prompt.has(w) || SELF_WORDS.has(w));
 }
 
-/** Whether a sentence of `summary` says nothing about the text (`saysNothing`). */
-export function hasEmptySentence(summary: string, promptText: string): boolean {
+/** Whether a sentence of the summary of `document` says nothing about it (`saysNothing`). */
+export function hasEmptySentence(summary: string, promptText: string, document: string): boolean {
   const prompt = new Set(plainWords(promptText));
-  return sentenceSpans(summary.trim()).some((s) => saysNothing(s, prompt));
+  const aboutSummaries = SPEAKS_OF_SUMMARIES.test(document);
+  return sentenceSpans(summary.trim()).some((s) => saysNothing(s, prompt, aboutSummaries));
 }
 
-/** `summary` without its sentences that say nothing about the text, or '' when none is left. */
-export function withoutEmptySentences(summary: string, promptText: string): string {
+/** `summary` without its sentences that say nothing about `document`, or '' when none is left. */
+export function withoutEmptySentences(summary: string, promptText: string, document: string): string {
   const prompt = new Set(plainWords(promptText));
+  const aboutSummaries = SPEAKS_OF_SUMMARIES.test(document);
   return sentenceSpans(summary.trim())
-    .filter((s) => !saysNothing(s, prompt))
+    .filter((s) => !saysNothing(s, prompt, aboutSummaries))
     .join(' ');
 }
 

@@ -130,6 +130,11 @@ const VOID = new Set([
 /** Elements whose content is raw text, read up to their closing tag whatever it holds ("a < b" in a script). */
 const RAW_TEXT = new Set(['script', 'style', 'textarea']);
 
+/** A page laid out in tables is read inside them only when a block there has this many words (a sentence). */
+const TABLE_PAGE_SENTENCE_WORDS = 8;
+/** Inside a page's layout tables, a block of at most this many words and no sentence end is a label. */
+const TABLE_LABEL_WORDS = 3;
+
 /** A block whose text is at least this share links is a menu or a table of contents. */
 const LINK_SHARE = 0.6;
 
@@ -239,7 +244,7 @@ interface Block {
  * The blocks of text of `html`: all a reader sees, or with `article` the model's reading (see the module
  * comment), without blocks that are mostly links unless `keepLinks`.
  */
-function blocksOf(html: string, article: boolean, keepLinks = false): string[] {
+function blocksOf(html: string, article: boolean, keepLinks = false, readTables = false): string[] {
   const marksMain = article && /<(?:main|article)[\s>]|\brole\s*=\s*["']?main\b/iu.test(html);
   const blocks: string[] = [];
   let block: Block = { text: '', linkChars: 0 };
@@ -295,7 +300,10 @@ function blocksOf(html: string, article: boolean, keepLinks = false): string[] {
       const leftOut =
         HIDDEN.has(name) ||
         hiddenByAttribute(attrs) ||
-        (article && (AROUND.has(name) || AROUND_ROLES.has(role) || namesAround(name, attrs)));
+        (article &&
+          (((name !== 'table' || !readTables) && AROUND.has(name)) ||
+            AROUND_ROLES.has(role) ||
+            namesAround(name, attrs)));
       if (leftOut) {
         skip = { name, depth: 1 };
         continue;
@@ -317,13 +325,25 @@ export function pageText(html: string): string {
 }
 
 /**
- * What the model reads of the page `html` (see the module comment). A page that is all links (a manual's
- * table of contents) is read with its links; one with no article at all, as all a reader sees.
+ * What the model reads of the page `html` (see the module comment). A page laid out in a table (libxslt's,
+ * many manuals of the 2000s) is read inside its tables, still without its menus: read as all a reader sees,
+ * its menu came first ("Main Menu Home Introduction Documentation ...") and the model wrote "Daniel Veillard
+ * uses libxslt to process SGML documents.". A page that is all links (a manual's table of contents) is read
+ * with its links; one with no article at all, as all a reader sees.
  */
 export function articleText(html: string): string {
-  for (const keepLinks of [false, true]) {
-    const blocks = blocksOf(html, true, keepLinks);
-    if (blocks.length > 0) return blocks.join('\n\n');
+  for (const [keepLinks, readTables] of [
+    [false, false],
+    [false, true],
+    [true, false],
+  ] as const) {
+    // inside a layout's tables, a cell of a few words is a label of its menus ("Main Menu", "API Indexes")
+    const blocks = blocksOf(html, true, keepLinks, readTables).filter(
+      (b) => !readTables || b.split(/\s+/u).length > TABLE_LABEL_WORDS || /[.!?:]$/u.test(b),
+    );
+    // read inside its tables, a page of links leaves only their labels ("Main Menu", "API Indexes")
+    const read = readTables ? blocks.some((b) => b.split(/\s+/u).length >= TABLE_PAGE_SENTENCE_WORDS) : true;
+    if (blocks.length > 0 && read) return blocks.join('\n\n');
   }
   return pageText(html);
 }

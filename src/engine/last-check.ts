@@ -229,7 +229,7 @@ export async function retryUnusable(
     (echoesPrompt(summary, prompt) || announcesItself(summary) || speaksAsNarrator(summary)
       ? 'empty'
       : null) ??
-    (hasEmptySentence(summary, prompt) ? 'vacuous' : null) ??
+    (hasEmptySentence(summary, prompt, document) ? 'vacuous' : null) ??
     (hasSpeech(summary) ? 'speech' : null) ??
     (hasParticipantVoice(summary, speakers) ? 'voice' : null) ??
     (writesTurn(summary, tags) ? 'transcript' : null) ??
@@ -266,7 +266,7 @@ export async function retryUnusable(
       case 'novel':
         return stems ? withoutNovelSentences(summary, stems) : '';
       case 'vacuous':
-        return withoutEmptySentences(summary, prompt);
+        return withoutEmptySentences(summary, prompt, document);
       case 'speech':
         return withoutSpeech(summary);
       case 'voice':

@@ -5,6 +5,7 @@
  * - a configuration or data file (JSON, YAML, TOML, INI): its settings as "key: value" lines (config-text.ts);
  * - a changelog: its newest releases (changelog.ts);
  * - any text: without copyright notice lines (copyright-notice.ts);
+ * - source code or a script: without the licence its first comments state (licence-header.ts);
  * - a JavaScript module: without 'use strict' and the lines TypeScript's CommonJS output opens with
  *   (module-boilerplate.ts);
  * - Markdown and reStructuredText: their prose, without upkeep sections (markdown-prose.ts);
@@ -15,6 +16,7 @@ import { changelogReading } from './changelog';
 import { configReading } from './config-text';
 import { withoutCopyrightNotices } from './copyright-notice';
 import { withoutEtextNotes } from './etext-notes';
+import { withoutLicenceHeader } from './licence-header';
 import { withoutOpeningGreeting } from './letter-greeting';
 import { markdownProse } from './markdown-prose';
 import { withoutModuleBoilerplate } from './module-boilerplate';
@@ -24,7 +26,7 @@ export function readingOf(document: string): string {
     withoutEtextNotes(
       configReading(document) ??
         changelogReading(document) ??
-        markdownProse(withoutCopyrightNotices(withoutModuleBoilerplate(document))),
+        markdownProse(withoutCopyrightNotices(withoutLicenceHeader(withoutModuleBoilerplate(document)))),
     ),
   );
 }

@@ -44,42 +44,75 @@ test('a sentence that says nothing about the text is dropped; the summary around
   // a Python source file of the shared data at complete=1 (the shipped model, per-kind evaluation)
   const lease =
     "This code summarizes text. The lease can lose its marker or be evicted from a read/write generation. The lock file's duration is seconds.";
-  assert.equal(hasEmptySentence(lease, PROMPT), true);
+  assert.equal(hasEmptySentence(lease, PROMPT, ''), true);
   assert.equal(
-    withoutEmptySentences(lease, PROMPT),
+    withoutEmptySentences(lease, PROMPT, ''),
     "The lease can lose its marker or be evicted from a read/write generation. The lock file's duration is seconds.",
   );
   assert.equal(
     withoutEmptySentences(
       "You're a helper that summarizes text. The module has modules beyond stdlib.",
       PROMPT,
+      '',
     ),
     'The module has modules beyond stdlib.',
   );
   // nothing but such sentences: nothing is left, so the last check decodes the row again
-  assert.equal(withoutEmptySentences("This text summarizes text. It's a helper function.", PROMPT), '');
+  assert.equal(withoutEmptySentences("This text summarizes text. It's a helper function.", PROMPT, ''), '');
   // the prompt's instruction opening a sentence (an npm README's summary)
   assert.equal(
     withoutEmptySentences(
       'Summarize the following text using NetworkX. Create and study complex networks.',
       PROMPT,
+      '',
     ),
     'Create and study complex networks.',
   );
-  assert.equal(hasEmptySentence('The tool summarizes logs by day.', PROMPT), false);
+  assert.equal(hasEmptySentence('The tool summarizes logs by day.', PROMPT, ''), false);
   // of a changelog (form-data's, at the default weighting)
   assert.equal(
     withoutEmptySentences(
       'The list summarizes text. The list includes tests for the newer v8 prediction library.',
       PROMPT,
+      '',
     ),
     'The list includes tests for the newer v8 prediction library.',
   );
   // a sentence with one word about the text stays, and so does a lone initial
-  assert.equal(hasEmptySentence("This text summarizes Ken's agency agreement.", PROMPT), false);
-  assert.equal(hasEmptySentence('Steer summarizes text files.', PROMPT), false);
-  assert.equal(hasEmptySentence('#Person2# studied at B. A. in Economics.', PROMPT), false);
-  assert.equal(hasEmptySentence('The board will build a solar farm on Harrow Bay.', PROMPT), false);
+  assert.equal(hasEmptySentence("This text summarizes Ken's agency agreement.", PROMPT, ''), false);
+  assert.equal(
+    hasEmptySentence('Steer summarizes text files.', PROMPT, 'Steer writes summaries of a selection.'),
+    false,
+  );
+  assert.equal(hasEmptySentence('#Person2# studied at B. A. in Economics.', PROMPT, ''), false);
+  assert.equal(hasEmptySentence('The board will build a solar farm on Harrow Bay.', PROMPT, ''), false);
+});
+
+test("the prompt's role claimed for what a text does is dropped, unless the text speaks of summaries", () => {
+  // a shell script and a C file of this machine, at the complete end (the shipped model)
+  const script = 'echo -e "percentage\\t10"\nsleep 1\necho -e "package\\tavailable\\tglib2"\nexit 0\n';
+  assert.equal(
+    withoutEmptySentences(
+      'You can summarize text using Bash script. You activate never version of pypy. You choose pyenv.',
+      PROMPT,
+      script,
+    ),
+    'You activate never version of pypy. You choose pyenv.',
+  );
+  assert.equal(hasEmptySentence('This code uses GDB to summarize text.', PROMPT, script), true);
+  assert.equal(
+    withoutEmptySentences(
+      'You are a helpful tool designed to reproduce incomplete reads. It exercises only 1 character.',
+      PROMPT,
+      script,
+    ),
+    'It exercises only 1 character.',
+  );
+  // a text about summaries may be summarized as one that summarizes text
+  const readme = 'Steer writes summaries of a selection, steered by sliders.';
+  assert.equal(hasEmptySentence('The extension summarizes text with a local model.', PROMPT, readme), false);
+  // "This text summarizes ..." is a frame, not the prompt's role (withoutClauseFrame below)
+  assert.equal(hasEmptySentence('This text summarizes the release table.', PROMPT, script), false);
 });
 
 test('a frame before a whole clause goes; before a noun phrase it stays', () => {

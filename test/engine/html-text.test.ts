@@ -81,6 +81,26 @@ test('a page of links is read with its links, and a page that is all menu as all
   assert.equal(articleText(menu), 'Home\n\nAbout');
 });
 
+test('a page laid out in tables is read inside them, without its menu, its labels or its page of links', () => {
+  // the shape of libxslt's manual (/usr/share/doc/libxslt1-dev/html), as of the 2000s
+  const layout = [
+    '<html><body><table><tr><td><h1>The XSLT C library for GNOME</h1></td></tr>',
+    '<tr><td><center><b>Main Menu</b></center>',
+    '<ul><li><a href="index.html">Home</a></li><li><a href="intro.html">Introduction</a></li></ul></td>',
+    '<td><p>This program is the simplest way to use libxslt: from the command line.</p>',
+    '<p>It takes as first argument the path or URL to an XSLT stylesheet.</p></td></tr></table></body></html>',
+  ].join('\n');
+  assert.equal(
+    articleText(layout),
+    'This program is the simplest way to use libxslt: from the command line.\n\n' +
+      'It takes as first argument the path or URL to an XSLT stylesheet.',
+  );
+  // nothing but labels and links inside the tables: read as all a reader sees, as before
+  const links =
+    '<html><body><table><tr><td><b>API Indexes</b></td><td><a href="a.html">Alphabetic</a></td></tr></table></body></html>';
+  assert.equal(articleText(links), 'API Indexes\n\nAlphabetic');
+});
+
 test('character references are decoded; unknown ones stay as written', () => {
   assert.equal(decodeEntities('R&amp;D &#8212; caf&eacute; &#x27;x&#x27; &bogus;'), "R&D — café 'x' &bogus;");
 });
