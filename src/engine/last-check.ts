@@ -333,23 +333,24 @@ export async function retryUnusable(
     return reasons.some((reason) => reason !== null);
   };
   let opener: number[] | undefined; // only when a row needs another way
-  const asAsked = (q: BatchRequest): readonly number[] => q.weights;
-  for (const { sampling, opener: opens } of retryWays(batchOptions.sampling)) {
-    const way: BatchOptions = {
+  const otherWays = (): BatchOptions[] =>
+    retryWays(batchOptions.sampling).map(({ sampling, opener: opens }) => ({
       ...batchOptions,
       sampling,
       ...(opens ? { start: (opener ??= model.tokenizer.encode(proseOpener(document), false)) } : {}),
-    };
-    if (!(await retry(way, asAsked))) return;
-  }
+    }));
+  const asAsked = (q: BatchRequest): readonly number[] => q.weights;
+  for (const way of otherWays()) if (!(await retry(way, asAsked))) return;
   // The ends of the trade-off are where the model fails most; a step toward the default weighting, then the
   // default itself, often gives a summary that passes the same rules (and says where it was written:
-  // `writtenAt`). It is the model's own there, as true as its other summaries, no truer.
+  // `writtenAt`). It is the model's own there, as true as its other summaries, no truer. Each step is decoded
+  // every way: at the default weighting too the model's first words may be what fails (Dpkg's File.pm had no
+  // summary at its concise end; at the default its summary comes from the prose opener's retry).
   const fallback = defaultVector(model);
   for (const step of TOWARD_DEFAULT) {
     const toward = (q: BatchRequest): readonly number[] =>
       q.weights.map((w, i) => w + step * ((fallback[i] ?? w) - w));
-    if (!(await retry(batchOptions, toward))) return;
+    for (const way of [batchOptions, ...otherWays()]) if (!(await retry(way, toward))) return;
   }
   reasons.forEach((reason, r) => {
     if (reason !== null)
