@@ -147,19 +147,23 @@ function saysNothing(sentence: string, prompt: ReadonlySet<string>, aboutSummari
   return words.length >= 2 && words.every((w) => prompt.has(w) || SELF_WORDS.has(w));
 }
 
-/** Whether a sentence of the summary of `document` says nothing about it (`saysNothing`). */
-export function hasEmptySentence(summary: string, promptText: string, document: string): boolean {
+/** `saysNothing` for sentences of the summary of `document` under the prompt `promptText`. */
+function emptyFor(promptText: string, document: string): (sentence: string) => boolean {
   const prompt = new Set(plainWords(promptText));
   const aboutSummaries = SPEAKS_OF_SUMMARIES.test(document);
-  return sentenceSpans(summary.trim()).some((s) => saysNothing(s, prompt, aboutSummaries));
+  return (sentence) => saysNothing(sentence, prompt, aboutSummaries);
+}
+
+/** Whether a sentence of the summary of `document` says nothing about it (`saysNothing`). */
+export function hasEmptySentence(summary: string, promptText: string, document: string): boolean {
+  return sentenceSpans(summary.trim()).some(emptyFor(promptText, document));
 }
 
 /** `summary` without its sentences that say nothing about `document`, or '' when none is left. */
 export function withoutEmptySentences(summary: string, promptText: string, document: string): string {
-  const prompt = new Set(plainWords(promptText));
-  const aboutSummaries = SPEAKS_OF_SUMMARIES.test(document);
+  const empty = emptyFor(promptText, document);
   return sentenceSpans(summary.trim())
-    .filter((s) => !saysNothing(s, prompt, aboutSummaries))
+    .filter((s) => !empty(s))
     .join(' ');
 }
 

@@ -337,13 +337,16 @@ export function articleText(html: string): string {
     [false, true],
     [true, false],
   ] as const) {
-    // inside a layout's tables, a cell of a few words is a label of its menus ("Main Menu", "API Indexes")
-    const blocks = blocksOf(html, true, keepLinks, readTables).filter(
-      (b) => !readTables || b.split(/\s+/u).length > TABLE_LABEL_WORDS || /[.!?:]$/u.test(b),
-    );
-    // read inside its tables, a page of links leaves only their labels ("Main Menu", "API Indexes")
-    const read = readTables ? blocks.some((b) => b.split(/\s+/u).length >= TABLE_PAGE_SENTENCE_WORDS) : true;
-    if (blocks.length > 0 && read) return blocks.join('\n\n');
+    const blocks = blocksOf(html, true, keepLinks, readTables);
+    if (!readTables) {
+      if (blocks.length > 0) return blocks.join('\n\n');
+      continue;
+    }
+    // inside a layout's tables, a cell of a few words is a label of its menus ("Main Menu", "API Indexes"),
+    // and a page of links leaves nothing else
+    const words = (b: string): number => b.split(/\s+/u).length;
+    const text = blocks.filter((b) => words(b) > TABLE_LABEL_WORDS || /[.!?:]$/u.test(b));
+    if (text.some((b) => words(b) >= TABLE_PAGE_SENTENCE_WORDS)) return text.join('\n\n');
   }
   return pageText(html);
 }

@@ -60,7 +60,6 @@ const HEADER_LINES = 80;
 
 /** `text` without the licence paragraphs of its first comments (see the module comment); other text as it is. */
 export function withoutLicenceHeader(text: string): string {
-  if (!mayHaveLicenceHeader(text)) return text;
   const lines = text.split(/\r?\n/u);
   let changed = false;
   const kept: string[] = [];
@@ -76,7 +75,8 @@ export function withoutLicenceHeader(text: string): string {
     changed = true;
     kept.push(...rewritten);
   }
-  if (!changed) return text;
+  // the kind of text is asked last: the scans of the whole text only for one whose first comments changed
+  if (!changed || !mayHaveLicenceHeader(text)) return text;
   kept.push(...lines.slice(next));
   const rest = kept
     .join('\n')
