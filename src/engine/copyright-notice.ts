@@ -15,6 +15,13 @@ import { looksLikeCode } from './prose-opener';
 const NOTICE =
   /^[ \t]*(?:[#*;!]+|\/\/+|\/\*+|--|<!--)?[ \t]*(?:(?:Copyright|COPYRIGHT)\b[ \t]*(?:\([cC]\)|©|\d|by\b|the\b|[A-Z])[^\n]*|(?:\([cC]\)|©)[ \t]*\d{4}[^\n]*|All [Rr]ights [Rr]eserved\.?[ \t]*)$/gmu;
 
+const NOTICE_LINE = new RegExp(NOTICE.source, 'u');
+
+/** Whether one line is a copyright notice (see `NOTICE`). */
+export function isCopyrightNotice(line: string): boolean {
+  return NOTICE_LINE.test(line);
+}
+
 /**
  * `text` without its copyright notice lines; a text that is nothing else, and source code, are read as they
  * are. (In source code the notice is a header comment: read without it, 16 test files with one were summarized

@@ -8,6 +8,7 @@
  * docstring); the rest of those comments stays ("base16dec -- a decoder for base16", "This file is part of
  * GNU Nettle."). Grounding still checks the summary against the file as written.
  */
+import { isCopyrightNotice } from './copyright-notice';
 import { isSourceCode, looksLikeMarkdown } from './markdown-prose';
 import { looksLikeCode } from './prose-opener';
 
@@ -37,7 +38,6 @@ const LICENCE_PHRASE = new RegExp(
   'iu',
 );
 const DEFINED_TERM = /\b(?:the|this)\s+Licen[cs]e\b/u;
-const COPYRIGHT_LINE = /^(?:Copyright\b|COPYRIGHT\b|\([cC]\)\s*\d|©)/u;
 /** Editor settings that open a file ("-*- coding: utf-8 -*-", "vim: set ts=4"): no more about the code. */
 const EDITOR_LINE = /^(?:-\*-.*-\*-\s*#?|vim?:\s.*|ex:\s.*)$/u;
 
@@ -218,7 +218,7 @@ function isLicence(paragraph: string[]): boolean {
   return (
     LICENCE_PHRASE.test(text) ||
     DEFINED_TERM.test(text) ||
-    paragraph.every((l) => COPYRIGHT_LINE.test(l.trim()))
+    paragraph.every((l) => isCopyrightNotice(l.trim()))
   );
 }
 
